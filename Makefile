@@ -1,0 +1,67 @@
+# Crossdock — the Makefile is the interface: people and CI call the same targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STACK := $(PY) deploy/local/stack.py
+# The test suite runs on its own stack (own ports, own state) so it never disturbs `make up`.
+TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
+
+.PHONY: help venv jars up down demo test lint asyncapi bench clean
+
+help:
+	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
+	@echo "make up        start Kafka, PostgreSQL and the five services"
+	@echo "make down      stop what make up / make demo started"
+	@echo "make test      run the whole test suite (sets everything up itself)"
+	@echo "make lint      ruff + mypy"
+	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
+	@echo "make bench     throughput and latency benchmark, results in bench/results/"
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON_VERSION) >/dev/null || { echo "needs $(PYTHON_VERSION)"; exit 1; }
+	@test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+jars: $(STAMP)
+	$(PY) -c "from deploy.local.kafka import fetch_jars; fetch_jars()"
+
+up: venv jars
+	$(STACK) up
+
+down: venv
+	$(STACK) down
+
+demo: up
+	$(PY) deploy/local/demo.py
+
+test: venv jars lint
+	@$(TEST_STACK) down >/dev/null 2>&1 || true
+	$(TEST_STACK) up --infra-only
+	@eval "$$($(TEST_STACK) env)"; status=0; \
+	  $(PY) -m pytest -q -ra $(PYTEST_ARGS) || status=$$?; \
+	  $(TEST_STACK) down; exit $$status
+
+lint: venv
+	$(VENV)/bin/ruff check shared services simulators deploy tests bench
+	$(VENV)/bin/mypy shared services
+
+asyncapi: venv
+	$(PY) -m shared.asyncapi docs/asyncapi
+
+bench: venv jars
+	@$(TEST_STACK) down >/dev/null 2>&1 || true
+	$(TEST_STACK) up --infra-only
+	@eval "$$($(TEST_STACK) env)"; status=0; \
+	  $(PY) bench/run.py || status=$$?; \
+	  $(TEST_STACK) down; exit $$status
+
+clean: down
+	rm -rf .local $(VENV)

@@ -1,0 +1,105 @@
+"""PostgreSQL from Debian's package, as a private cluster in the stack's state folder.
+
+initdb refuses to run as root, so when we are root the cluster belongs to the
+`postgres` user that the package creates. The cluster listens on 127.0.0.1 only, with
+no Unix socket, and trusts local connections: it is a development stack, nothing more.
+"""
+
+import glob
+import os
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+
+from deploy.local.procs import Procs, require_free, wait_until
+
+ROLE = "crossdock"
+DATABASE = "crossdock"
+
+
+def pg_bin() -> Path:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        install()
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not found:
+        raise SystemExit("PostgreSQL is not installed and could not be installed")
+    return Path(found[-1]).parent
+
+
+def install() -> None:
+    if os.geteuid() != 0:
+        raise SystemExit("PostgreSQL is missing: run `sudo apt-get install -y postgresql`")
+    print("installing PostgreSQL from Debian's packages")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], check=True, env=env)
+
+
+def _as_owner(argv: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+class Postgres:
+    def __init__(self, home: Path, port: int, procs: Procs) -> None:
+        self.home = home
+        self.data = home / "data"
+        self.port = port
+        self.procs = procs
+        self.url = f"postgresql://{ROLE}@127.0.0.1:{port}/{DATABASE}"
+
+    def start(self) -> None:
+        if self.procs.alive("postgres"):
+            print(f"postgres already running on 127.0.0.1:{self.port}")
+            return
+        require_free(self.port, "postgres")
+        bindir = pg_bin()
+        self._init(bindir)
+        log = self.procs.log("postgres")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.touch()
+        if os.geteuid() == 0:
+            shutil.chown(log, "postgres")
+        subprocess.run(_as_owner([
+            str(bindir / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-w", "-t", "60",
+            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+            "start",
+        ]), check=True, stdout=subprocess.DEVNULL)
+        self.procs.record("postgres", int((self.data / "postmaster.pid").read_text().split()[0]))
+        wait_until(lambda: self._answers(bindir), 60, f"postgres on :{self.port}")
+        self._ensure_database(bindir)
+        print(f"postgres ready on 127.0.0.1:{self.port}")
+
+    def _init(self, bindir: Path) -> None:
+        if (self.data / "PG_VERSION").exists():
+            return
+        self.data.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            for path in (self.home, self.data):
+                shutil.chown(path, "postgres", "postgres")
+        subprocess.run(_as_owner([
+            str(bindir / "initdb"), "-D", str(self.data), "-U", ROLE,
+            "--auth=trust", "--encoding=UTF8", "--no-instructions",
+        ]), check=True, stdout=subprocess.DEVNULL)
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write("\nmax_connections = 300\nshared_buffers = 128MB\nfsync = on\n")
+
+    def _answers(self, bindir: Path) -> bool:
+        result = subprocess.run(
+            [str(bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+            capture_output=True,
+        )
+        return result.returncode == 0
+
+    def _ensure_database(self, bindir: Path) -> None:
+        psql = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE, "-d", "postgres",
+                "-tAc"]
+        exists = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        if not exists:
+            subprocess.run([*psql, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)
+
+    def stop(self) -> None:
+        # SIGINT is PostgreSQL's "fast" shutdown: roll back sessions, checkpoint, exit.
+        self.procs.stop("postgres", sig=signal.SIGINT, timeout=30)

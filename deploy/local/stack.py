@@ -1,0 +1,137 @@
+"""The embedded local stack: Apache Kafka (KRaft, from Maven Central jars) and PostgreSQL
+(Debian's package), plus Crossdock's services, as plain processes on 127.0.0.1.
+
+    python deploy/local/stack.py up [--infra-only]   start what is not running yet
+    python deploy/local/stack.py down                stop exactly what `up` started (by pid)
+    python deploy/local/stack.py env                 print the connection settings
+
+Everything lives in one state folder (default `.local/stack`): data, logs, pid files and
+generated local secrets. Readiness is polled with a time limit; nothing sleeps blindly.
+"""
+
+import argparse
+import asyncio
+import os
+import secrets
+import signal
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from deploy.local import kafka, postgres  # noqa: E402
+from deploy.local.procs import Procs, require_free  # noqa: E402
+
+SERVICES = {
+    "storefront-gateway": ("services.storefront_gateway.app", 8000),
+    "order-router": ("services.order_router.app", 8001),
+    "inventory-ledger": ("services.inventory_ledger.app", 8002),
+    "shipping-bridge": ("services.shipping_bridge.app", 8003),
+    "accounting-poster": ("services.accounting_poster.app", 8004),
+}
+SECRET_NAMES = ("CROSSDOCK_ADMIN_TOKEN", "CROSSDOCK_SECRET_SHOPIFY_DEMO", "CROSSDOCK_SECRET_WOO_DEMO")
+
+
+class Stack:
+    def __init__(self, state: Path, kafka_port: int, pg_port: int, port_offset: int) -> None:
+        self.state = state
+        self.procs = Procs(state / "pids", state / "logs")
+        self.kafka = kafka.Kafka(state / "kafka", kafka_port, self.procs)
+        self.pg = postgres.Postgres(state / "postgres", pg_port, self.procs)
+        self.port_offset = port_offset
+
+    def env(self) -> dict[str, str]:
+        return {
+            "KAFKA_BOOTSTRAP_SERVERS": self.kafka.bootstrap,
+            "DATABASE_URL": self.pg.url,
+            **self.secrets(),
+        }
+
+    def secrets(self) -> dict[str, str]:
+        """Local-only secrets, generated once per state folder (never committed)."""
+        path = self.state / "secrets.env"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join(f"{n}={secrets.token_urlsafe(24)}\n" for n in SECRET_NAMES))
+            path.chmod(0o600)
+        pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+        return {k: v for k, v in pairs}
+
+    def up(self, infra_only: bool) -> None:
+        self.kafka.start()
+        self.pg.start()
+        from shared.provisioning import ensure_topics
+
+        created = asyncio.run(ensure_topics(self.kafka.bootstrap))
+        print(f"topics ready ({len(created)} created)")
+        if not infra_only:
+            for name in SERVICES:
+                self.start_service(name)
+            for name in SERVICES:
+                self.wait_ready(name)
+
+    def service_port(self, name: str) -> int:
+        return SERVICES[name][1] + self.port_offset
+
+    def start_service(self, name: str) -> None:
+        module, _ = SERVICES[name]
+        port = self.service_port(name)
+        if not self.procs.alive(name):
+            require_free(port, name)
+        env = {**os.environ, **self.env(), "CROSSDOCK_HTTP_PORT": str(port),
+               "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
+               "CROSSDOCK_LOCATION_PRIORITY": os.environ.get(
+                   "CROSSDOCK_LOCATION_PRIORITY", '["wh-east","wh-west","store-soho"]')}
+        self.procs.spawn(name, [
+            sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory",
+            "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
+        ], env=env, cwd=ROOT)
+
+    def wait_ready(self, name: str, timeout: float = 60) -> None:
+        import httpx
+
+        url = f"http://127.0.0.1:{self.service_port(name)}/health/ready"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.procs.alive(name):
+                raise SystemExit(f"{name} exited; see {self.procs.log(name)}")
+            try:
+                if httpx.get(url, timeout=2).status_code == 200:
+                    print(f"{name} ready on :{self.service_port(name)}")
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise SystemExit(f"{name} not ready after {timeout}s; see {self.procs.log(name)}")
+
+    def down(self) -> None:
+        for name in reversed(SERVICES):
+            self.procs.stop(name)
+        self.pg.stop()
+        self.kafka.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down", "env"])
+    parser.add_argument("--infra-only", action="store_true", help="Kafka and PostgreSQL only")
+    parser.add_argument("--state", default=os.environ.get("CROSSDOCK_STATE_DIR", str(ROOT / ".local" / "stack")))
+    parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("CROSSDOCK_KAFKA_PORT", 19092)))
+    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("CROSSDOCK_PG_PORT", 15432)))
+    parser.add_argument("--port-offset", type=int, default=int(os.environ.get("CROSSDOCK_PORT_OFFSET", 0)))
+    args = parser.parse_args()
+    stack = Stack(Path(args.state).resolve(), args.kafka_port, args.pg_port, args.port_offset)
+    if args.command == "up":
+        stack.up(args.infra_only)
+    elif args.command == "down":
+        stack.down()
+    else:
+        for key, value in stack.env().items():
+            print(f"export {key}={value}")
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    main()

@@ -1,0 +1,80 @@
+"""HTTP API of the inventory-ledger: read stock; set on hand (admin/receiving only)."""
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path
+from pydantic import BaseModel, Field
+
+from services.inventory_ledger import handlers, repository
+from services.inventory_ledger.domain import StockRow
+from shared.db import UnitOfWork
+
+SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+LocationPath = Annotated[
+    str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+]
+
+
+class LocationStock(BaseModel):
+    location: str
+    on_hand: int
+    reserved: int
+    available: int
+    version: int
+
+    @classmethod
+    def of(cls, row: StockRow) -> "LocationStock":
+        return cls(
+            location=row.location,
+            on_hand=row.on_hand,
+            reserved=row.reserved,
+            available=row.available,
+            version=row.version,
+        )
+
+
+class SkuStock(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    locations: list[LocationStock]
+
+
+class SetOnHand(BaseModel):
+    on_hand: int = Field(ge=0, le=10_000_000, description="Units physically at the location.")
+
+
+def stock_router(uow_factory: Callable[[], UnitOfWork], admin_token: str) -> APIRouter:
+    router = APIRouter(tags=["stock"])
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        expected = f"Bearer {admin_token}".encode()
+        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
+            raise HTTPException(401, "admin bearer token required for stock changes")
+
+    @router.get("/stock/{sku}")
+    async def get_stock(sku: SkuPath) -> SkuStock:
+        async with uow_factory() as uow:
+            rows = await repository.stock_of(uow.connection, sku)
+        if not rows:
+            raise HTTPException(404, f"no stock recorded for SKU {sku}")
+        return SkuStock(
+            sku=sku,
+            on_hand=sum(r.on_hand for r in rows),
+            reserved=sum(r.reserved for r in rows),
+            available=sum(r.available for r in rows),
+            locations=[LocationStock.of(r) for r in rows],
+        )
+
+    @router.put("/stock/{sku}/{location}", dependencies=[Depends(require_admin)])
+    async def put_stock(sku: SkuPath, location: LocationPath, body: SetOnHand) -> LocationStock:
+        try:
+            row = await handlers.set_on_hand(sku, location, body.on_hand, uow_factory())
+        except handlers.BelowReserved as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return LocationStock.of(row)
+
+    return router

@@ -1,0 +1,121 @@
+"""Use cases of the inventory-ledger: reserve an order's stock, set stock on hand."""
+
+from uuid import uuid4
+
+import asyncpg
+
+from services.inventory_ledger import repository
+from services.inventory_ledger.domain import StockRow, rejection_reason, requested_by_sku
+from shared.db import UnitOfWork
+from shared.events.envelope import Event
+from shared.events.inventory import (
+    Allocation,
+    ReserveStock,
+    ShortLine,
+    StockLevelChanged,
+    StockReservationRejected,
+    StockReserved,
+)
+
+CONSUMER = "inventory-ledger.reserve-stock"
+
+
+class _Short(Exception):
+    def __init__(self, sku: str, requested: int) -> None:
+        self.sku, self.requested = sku, requested
+
+
+def level_changed(row: StockRow, cause: Event | None) -> StockLevelChanged:
+    fields = dict(
+        sku=row.sku,
+        location=row.location,
+        on_hand=row.on_hand,
+        reserved=row.reserved,
+        available=row.available,
+        version=row.version,
+    )
+    if cause is None:
+        return StockLevelChanged(correlation_id=uuid4(), **fields)
+    return StockLevelChanged.caused_by(cause, **fields)
+
+
+async def reserve_stock(command: ReserveStock, uow: UnitOfWork) -> None:
+    """All lines or none: a short line rolls back every reservation of the order."""
+    async with uow:
+        conn = uow.connection
+        if not await uow.inbox.claim(CONSUMER, command.event_id):
+            return
+        if await repository.has_verdict(conn, command.order_id):
+            await uow.commit()
+            return
+        try:
+            reserved = await _reserve_all(conn, command)
+        except _Short as short:
+            await _reject(uow, command, short)
+        else:
+            await _accept(uow, command, reserved)
+        await uow.commit()
+
+
+async def _reserve_all(
+    conn: asyncpg.Connection, command: ReserveStock
+) -> list[tuple[StockRow, int]]:
+    reserved: list[tuple[StockRow, int]] = []
+    async with conn.transaction():  # a savepoint: undone as a whole when a line is short
+        for sku, quantity in requested_by_sku(command.lines):
+            row = await _reserve_line(conn, sku, quantity, command.locations)
+            if row is None:
+                raise _Short(sku, quantity)
+            reserved.append((row, quantity))
+    return reserved
+
+
+async def _reserve_line(
+    conn: asyncpg.Connection, sku: str, quantity: int, locations: tuple[str, ...]
+) -> StockRow | None:
+    for location in locations:
+        row = await repository.try_reserve_at(conn, sku, location, quantity)
+        if row is not None:
+            return row
+    return None
+
+
+async def _accept(
+    uow: UnitOfWork, command: ReserveStock, reserved: list[tuple[StockRow, int]]
+) -> None:
+    allocations = [Allocation(sku=r.sku, location=r.location, quantity=q) for r, q in reserved]
+    await repository.record_verdict(uow.connection, command.order_id, "reserved", allocations)
+    verdict = StockReserved.caused_by(
+        command, order_id=command.order_id, allocations=tuple(allocations)
+    )
+    await uow.outbox.add(verdict, key=str(command.order_id))
+    for row, _ in reserved:
+        await uow.outbox.add(level_changed(row, command), key=row.sku)
+
+
+async def _reject(uow: UnitOfWork, command: ReserveStock, short: _Short) -> None:
+    available = await repository.best_availability(uow.connection, short.sku, command.locations)
+    short_lines = [ShortLine(sku=short.sku, requested=short.requested, available=available)]
+    await repository.record_verdict(uow.connection, command.order_id, "rejected", [])
+    rejected = StockReservationRejected.caused_by(
+        command,
+        order_id=command.order_id,
+        short_lines=tuple(short_lines),
+        reason=rejection_reason(short_lines),
+    )
+    await uow.outbox.add(rejected, key=str(command.order_id))
+
+
+class BelowReserved(Exception):
+    """On hand cannot be set below what is already reserved."""
+
+
+async def set_on_hand(sku: str, location: str, on_hand: int, uow: UnitOfWork) -> StockRow:
+    async with uow:
+        try:
+            row = await repository.set_on_hand(uow.connection, sku, location, on_hand)
+        except asyncpg.CheckViolationError as exc:
+            raise BelowReserved(f"{sku} at {location}: on hand {on_hand} is below reserved") from exc
+        await uow.outbox.add(level_changed(row, None), key=sku)
+        await uow.commit()
+        return row

@@ -1,0 +1,88 @@
+"""Channels are configuration: which shop is which channel, its secret, its SKU tables.
+
+The file (YAML) names, for each channel, the environment variable holding its webhook
+secret; the secret itself never sits in the file. A missing variable is an error at
+start-up, not at the first webhook.
+"""
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class Platform(StrEnum):
+    SHOPIFY = "shopify"
+    WOOCOMMERCE = "woocommerce"
+
+
+class ChannelConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    platform: Platform
+    shop: str = Field(description="Shopify shop domain, or WooCommerce site URL (its webhook source).")
+    secret_env: str = Field(description="Environment variable holding the webhook secret.")
+    hold_until_mapped: bool = Field(
+        False, description="Merchant policy: nothing ships while a line is unmapped."
+    )
+    variant_skus: dict[str, str] = Field(
+        default_factory=dict,
+        description="Platform variant/product id -> SKU, for lines that arrive without a SKU.",
+    )
+    sku_aliases: dict[str, str] = Field(
+        default_factory=dict, description="The channel's SKU -> Crossdock SKU, where they differ."
+    )
+
+    def sku_for(self, sku: str | None, variant_id: str | None) -> str | None:
+        if sku and sku.strip():
+            return self.sku_aliases.get(sku.strip(), sku.strip())
+        if variant_id is not None:
+            return self.variant_skus.get(variant_id)
+        return None
+
+
+class ChannelError(ValueError):
+    """The channel file is invalid or a channel's secret is missing."""
+
+
+class Channels:
+    def __init__(self, channels: list[ChannelConfig], secrets: dict[str, bytes]) -> None:
+        self._by_shop = {(c.platform, c.shop.rstrip("/").lower()): c for c in channels}
+        self._secrets = secrets
+
+    def find(self, platform: Platform, shop: str | None) -> ChannelConfig | None:
+        if not shop:
+            return None
+        return self._by_shop.get((platform, shop.rstrip("/").lower()))
+
+    def secret(self, channel: ChannelConfig) -> bytes:
+        return self._secrets[channel.id]
+
+    @classmethod
+    def load(cls, path: Path, environ: dict[str, str] | None = None) -> Self:
+        env = os.environ if environ is None else environ
+        try:
+            raw = yaml.safe_load(path.read_text()) or {}
+            parsed = _ChannelFile.model_validate(raw)
+        except (OSError, yaml.YAMLError, ValidationError) as exc:
+            raise ChannelError(f"{path}: {exc}") from exc
+        missing = [c.secret_env for c in parsed.channels if not env.get(c.secret_env)]
+        if missing:
+            raise ChannelError(f"{path}: secrets not set in the environment: {', '.join(missing)}")
+        return cls(parsed.channels, {c.id: env[c.secret_env].encode() for c in parsed.channels})
+
+
+class _ChannelFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    channels: list[ChannelConfig]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        ids = [c.id for c in self.channels]
+        if len(ids) != len(set(ids)):
+            raise ValueError("channel ids must be unique")
+        return self

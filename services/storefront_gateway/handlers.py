@@ -1,0 +1,61 @@
+"""Use case of the storefront-gateway: accept one authenticated webhook delivery."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from services.storefront_gateway import repository
+from services.storefront_gateway.domain import MappedOrder, MappingError
+from shared.db import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str
+    platform: str
+    dedupe_key: str
+    topic: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Receipt:
+    status: str  # accepted | duplicate | quarantined
+    delivery_id: int
+    order_id: UUID | None = None
+    reason: str | None = None
+    unmapped_lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def accept_delivery(
+    delivery: Delivery, map_order: Callable[[], MappedOrder], uow: UnitOfWork
+) -> Receipt:
+    """Store the delivery, then either publish its order or quarantine it — one transaction."""
+    async with uow:
+        conn = uow.connection
+        delivery_id = await repository.insert_delivery(
+            conn, delivery.channel, delivery.platform, delivery.dedupe_key,
+            delivery.topic, delivery.headers, delivery.body,
+        )
+        if delivery_id is None:
+            seen = await repository.find_delivery(conn, delivery.channel, delivery.dedupe_key)
+            return Receipt("duplicate", seen["id"], seen["order_id"], seen["reason"])
+        try:
+            mapped = map_order()
+        except MappingError as exc:
+            await repository.mark_quarantined(conn, delivery_id, str(exc))
+            await uow.commit()
+            return Receipt("quarantined", delivery_id, reason=str(exc))
+        order = mapped.event
+        await repository.mark_accepted(conn, delivery_id, order.order_id)
+        await repository.quarantine_lines(
+            conn, delivery_id, order.channel, order.order_id, order.unmapped_lines
+        )
+        await uow.outbox.add(order, key=str(order.order_id))
+        await uow.commit()
+        return Receipt(
+            "accepted", delivery_id, order.order_id,
+            unmapped_lines=[u.model_dump() for u in order.unmapped_lines],
+        )

@@ -1,0 +1,1 @@
+"""Each platform's documented webhook payload, and its mapping to the canonical order."""

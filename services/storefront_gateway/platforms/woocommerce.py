@@ -1,0 +1,125 @@
+"""WooCommerce `order.created`: the REST v3 order JSON, and its mapping.
+
+Line `subtotal` (before coupons) and `total` (after) are tax-exclusive whether or not
+the store enters prices with tax, so the canonical totals are tax-exclusive too. Fee
+lines (gift wrap, handling) are non-stock lines. Money arrives as decimal strings;
+`price` is a float and is deliberately not used.
+"""
+
+from uuid import uuid4
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.domain import (
+    MappedOrder,
+    build_order,
+    minor,
+    order_id_for,
+    unmapped_reason,
+)
+from shared.events.orders import LineKind, OrderLine, OrderPlaced, OrderTotals, UnmappedLine
+
+Amount = str | int | float
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class LineItem(_Payload):
+    id: int
+    name: str
+    product_id: int | None = None
+    variation_id: int | None = None
+    sku: str | None = None
+    quantity: int = Field(gt=0)
+    subtotal: Amount
+    total: Amount
+    total_tax: Amount = "0"
+
+
+class FeeLine(_Payload):
+    id: int
+    name: str
+    total: Amount
+    total_tax: Amount = "0"
+
+
+class Address(_Payload):
+    country: str | None = None
+
+
+class WooOrder(_Payload):
+    id: int
+    number: str | None = None
+    currency: str
+    total: Amount
+    total_tax: Amount = "0"
+    shipping_total: Amount = "0"
+    line_items: list[LineItem] = Field(min_length=1)
+    fee_lines: list[FeeLine] = []
+    shipping: Address | None = None
+    date_modified_gmt: str | None = None
+
+
+def _variant_of(item: LineItem) -> str | None:
+    for candidate in (item.variation_id, item.product_id):
+        if candidate:
+            return str(candidate)
+    return None
+
+
+def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
+    cur = order.currency
+    lines: list[OrderLine] = []
+    unmapped: list[UnmappedLine] = []
+    for item in order.line_items:
+        gross = minor(item.subtotal, cur, f"line_items[{item.id}].subtotal")
+        variant = _variant_of(item)
+        sku = channel.sku_for(item.sku, variant)
+        if sku is None:
+            unmapped.append(UnmappedLine(
+                line_ref=str(item.id), title=item.name, quantity=item.quantity,
+                gross_minor=gross, reason=unmapped_reason(item.name, item.sku, variant),
+            ))
+            continue
+        lines.append(OrderLine(
+            line_ref=str(item.id), kind=LineKind.STOCK, sku=sku, title=item.name,
+            quantity=item.quantity, gross_minor=gross,
+            discount_minor=gross - minor(item.total, cur, f"line_items[{item.id}].total"),
+            tax_minor=minor(item.total_tax, cur, f"line_items[{item.id}].total_tax"),
+        ))
+    for fee in order.fee_lines:
+        lines.append(OrderLine(
+            line_ref=f"fee-{fee.id}", kind=LineKind.NON_STOCK, title=fee.name, quantity=1,
+            gross_minor=minor(fee.total, cur, f"fee_lines[{fee.id}].total"),
+            tax_minor=minor(fee.total_tax, cur, f"fee_lines[{fee.id}].total_tax"),
+        ))
+    discount = sum(
+        minor(i.subtotal, cur, "subtotal") - minor(i.total, cur, "total") for i in order.line_items
+    )
+
+    def make() -> OrderPlaced:
+        return OrderPlaced(
+            correlation_id=uuid4(),
+            order_id=order_id_for(channel.id, str(order.id)),
+            channel=channel.id,
+            channel_order_ref=str(order.id),
+            channel_order_name=f"#{order.number or order.id}",
+            currency=cur,
+            lines=tuple(lines),
+            unmapped_lines=tuple(unmapped),
+            hold_until_mapped=channel.hold_until_mapped,
+            totals=OrderTotals(
+                items_minor=sum(x.gross_minor for x in (*lines, *unmapped)),
+                discount_minor=discount,
+                shipping_minor=minor(order.shipping_total, cur, "shipping_total"),
+                tax_minor=minor(order.total_tax, cur, "total_tax"),
+                total_minor=minor(order.total, cur, "total"),
+                taxes_included=False,
+            ),
+            ship_to_country=order.shipping.country if order.shipping else None,
+        )
+
+    return build_order(make)

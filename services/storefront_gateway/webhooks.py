@@ -1,0 +1,152 @@
+"""Inbound webhooks, exactly as Shopify and WooCommerce deliver them.
+
+Order of checks, each failing with a 4xx and a reason and no side effect:
+size (413) -> channel known (401) -> signature over the raw bytes (401) ->
+JSON (400) -> the platform's order shape (422). Only then is the delivery stored and
+acknowledged; a redelivery answers 200 and changes nothing.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, ValidationError
+
+from services.storefront_gateway import handlers, signatures
+from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
+from services.storefront_gateway.domain import MappedOrder
+from services.storefront_gateway.platforms import shopify, woocommerce
+from shared.db import UnitOfWork
+from shared.metrics import ServiceMetrics
+
+SHOPIFY_TOPICS = {"orders/create"}
+WOO_TOPICS = {"order.created"}
+
+
+class WebhookReceipt(BaseModel):
+    status: str
+    delivery_id: int | None = None
+    order_id: str | None = None
+    reason: str | None = None
+    unmapped_lines: list[dict[str, Any]] = []
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"body of {declared} bytes exceeds the {limit}-byte limit")
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > limit:
+            raise HTTPException(413, f"body exceeds the {limit}-byte limit")
+    return bytes(body)
+
+
+def _authenticate(channels: Channels, platform: Platform, shop: str | None, body: bytes,
+                  signature: str | None) -> ChannelConfig:
+    channel = channels.find(platform, shop)
+    if channel is None:
+        raise HTTPException(401, f"unknown {platform.value} shop {shop!r}: no channel configured")
+    if not signature:
+        raise HTTPException(401, "missing webhook signature header")
+    if not signatures.is_valid(channels.secret(channel), body, signature):
+        raise HTTPException(401, "webhook signature does not match the body")
+    return channel
+
+
+def _parse(body: bytes, model: type[Any]) -> Any:
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
+    try:
+        return model.model_validate(document)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5]
+        )
+        raise HTTPException(422, f"not a valid order payload: {problems}") from exc
+
+
+def webhooks_router(
+    channels: Channels,
+    uow_factory: Callable[[], UnitOfWork],
+    metrics: ServiceMetrics,
+    max_body_bytes: int,
+) -> APIRouter:
+    router = APIRouter(tags=["webhooks"])
+
+    async def accept(delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]) -> WebhookReceipt:
+        receipt = await handlers.accept_delivery(delivery, mapper, uow_factory())
+        metrics.webhooks.labels(delivery.platform, receipt.status).inc()
+        return WebhookReceipt(
+            status=receipt.status,
+            delivery_id=receipt.delivery_id,
+            order_id=str(receipt.order_id) if receipt.order_id else None,
+            reason=receipt.reason,
+            unmapped_lines=receipt.unmapped_lines,
+        )
+
+    @router.post("/webhooks/shopify")
+    async def shopify_webhook(request: Request) -> WebhookReceipt:
+        body = await read_limited(request, max_body_bytes)
+        h = request.headers
+        channel = _authenticate(
+            channels, Platform.SHOPIFY, h.get("x-shopify-shop-domain"), body,
+            h.get("x-shopify-hmac-sha256"),
+        )
+        topic = h.get("x-shopify-topic", "")
+        if topic not in SHOPIFY_TOPICS:
+            return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
+        # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
+        event_id = h.get("x-shopify-event-id") or h.get("x-shopify-webhook-id")
+        if not event_id:
+            raise HTTPException(400, "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id header")
+        order = _parse(body, shopify.ShopifyOrder)
+        delivery = handlers.Delivery(
+            channel.id, "shopify", f"event:{event_id}", topic, _kept(h, "x-shopify-"), body
+        )
+        return await accept(delivery, lambda: shopify.map_order(order, channel))
+
+    @router.post("/webhooks/woocommerce")
+    async def woocommerce_webhook(request: Request) -> WebhookReceipt:
+        body = await read_limited(request, max_body_bytes)
+        h = request.headers
+        if "x-wc-webhook-signature" not in h and _is_ping(body):
+            return WebhookReceipt(status="ping")
+        channel = _authenticate(
+            channels, Platform.WOOCOMMERCE, h.get("x-wc-webhook-source"), body,
+            h.get("x-wc-webhook-signature"),
+        )
+        topic = h.get("x-wc-webhook-topic", "")
+        if topic not in WOO_TOPICS:
+            return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
+        order = _parse(body, woocommerce.WooOrder)
+        delivery = handlers.Delivery(
+            channel.id, "woocommerce", _woo_dedupe_key(topic, order), topic,
+            _kept(h, "x-wc-"), body,
+        )
+        return await accept(delivery, lambda: woocommerce.map_order(order, channel))
+
+    return router
+
+
+def _kept(headers: Any, prefix: str) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if k.startswith(prefix) or k == "content-type"}
+
+
+def _is_ping(body: bytes) -> bool:
+    """WooCommerce's unsigned ping when a webhook is created: `webhook_id=N`, form-encoded."""
+    form = parse_qs(body.decode(errors="replace"))
+    return set(form) == {"webhook_id"} and form["webhook_id"][0].isdigit()
+
+
+def _woo_dedupe_key(topic: str, order: woocommerce.WooOrder) -> str:
+    # WooCommerce draws a fresh X-WC-Webhook-Delivery-ID for every attempt, so a retry
+    # is recognised by what it is about: the topic, the order and its modification time.
+    basis = f"{topic}|{order.id}|{order.date_modified_gmt or ''}"
+    return "resource:" + hashlib.sha256(basis.encode()).hexdigest()[:32]

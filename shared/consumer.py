@@ -1,0 +1,104 @@
+"""Running one consumed message: decode, handle with bounded retries, or dead-letter.
+
+The contract with FastStream (subscribers use `AckPolicy.NACK_ON_ERROR` and manual
+offset commits): the offset is committed only after `run` returns, and `run` returns
+only once the handler's transaction committed, or the message sits on the service's
+dead-letter topic. If even the dead-letter publish fails, the exception propagates,
+the message is nacked (its partition rewinds to it) and it is redelivered.
+"""
+
+import asyncio
+import time
+import traceback
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from faststream.kafka import KafkaBroker
+from faststream.kafka.message import KafkaMessage
+from pydantic import ValidationError
+
+from shared.events.codec import Decoder, UnknownEventType
+from shared.events.envelope import Event
+from shared.failpoints import AFTER_COMMIT_BEFORE_ACK, Failpoints
+from shared.metrics import ServiceMetrics
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Any], Awaitable[None]]
+
+# Retrying cannot fix a message that does not parse; park it at once.
+_POISON = (ValidationError, UnknownEventType, ValueError)
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        broker: KafkaBroker,
+        dead_letter_topic: str,
+        metrics: ServiceMetrics,
+        failpoints: Failpoints,
+        max_attempts: int,
+        backoff_seconds: float,
+    ) -> None:
+        self._broker = broker
+        self._dead_letter_topic = dead_letter_topic
+        self._metrics = metrics
+        self._failpoints = failpoints
+        self._max_attempts = max_attempts
+        self._backoff_seconds = backoff_seconds
+
+    async def run(self, consumer: str, msg: KafkaMessage, decoder: Decoder, handle: Handler) -> None:
+        structlog.contextvars.clear_contextvars()
+        started = time.perf_counter()
+        try:
+            event = decoder.decode(msg.body)
+        except _POISON as exc:
+            await self._dead_letter(consumer, msg, exc, attempts=0)
+            return
+        structlog.contextvars.bind_contextvars(
+            consumer=consumer, event_id=str(event.event_id), correlation_id=str(event.correlation_id)
+        )
+        outcome = await self._handle_with_retries(consumer, msg, event, handle)
+        self._metrics.processing_seconds.labels(consumer, outcome).observe(
+            time.perf_counter() - started
+        )
+        self._failpoints.hit(AFTER_COMMIT_BEFORE_ACK)
+
+    async def _handle_with_retries(
+        self, consumer: str, msg: KafkaMessage, event: Event, handle: Handler
+    ) -> str:
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                await handle(event)
+                return "ok"
+            except Exception as exc:
+                if attempt == self._max_attempts:
+                    await self._dead_letter(consumer, msg, exc, attempts=attempt)
+                    return "dead_lettered"
+                self._metrics.retries.labels(consumer).inc()
+                log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
+                await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")
+
+    async def _dead_letter(
+        self, consumer: str, msg: KafkaMessage, exc: BaseException, attempts: int
+    ) -> None:
+        record = msg.raw_message
+        headers = {k: v.decode(errors="replace") for k, v in getattr(record, "headers", ())}
+        headers.update({
+            "x-error": f"{type(exc).__name__}: {exc}"[:2000],
+            "x-error-trace": "".join(traceback.format_exception(exc))[-4000:],
+            "x-consumer": consumer,
+            "x-origin-topic": str(getattr(record, "topic", "")),
+            "x-origin-partition": str(getattr(record, "partition", "")),
+            "x-origin-offset": str(getattr(record, "offset", "")),
+            "x-attempts": str(attempts),
+            "x-dead-lettered-at": datetime.now(UTC).isoformat(),
+        })
+        await self._broker.publish(
+            msg.body, topic=self._dead_letter_topic, key=getattr(record, "key", None), headers=headers
+        )
+        self._metrics.dead_letters.labels(consumer, type(exc).__name__).inc()
+        log.error("message dead-lettered", error=headers["x-error"], attempts=attempts)

@@ -1,0 +1,63 @@
+"""Events and commands of the inventory context (owned by the inventory-ledger)."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.envelope import Event
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RequestedQuantity(_Value):
+    sku: str
+    quantity: int = Field(gt=0)
+
+
+class ReserveStock(Event):
+    """Command from the order-router: reserve every line, or none."""
+
+    event_type: Literal["ReserveStock"] = "ReserveStock"
+    order_id: UUID
+    lines: tuple[RequestedQuantity, ...]
+    locations: tuple[str, ...] = Field(description="Locations to try, most preferred first.")
+
+
+class Allocation(_Value):
+    sku: str
+    location: str
+    quantity: int = Field(gt=0)
+
+
+class ShortLine(_Value):
+    sku: str
+    requested: int
+    available: int = Field(description="Best single-location availability at the time.")
+
+
+class StockReserved(Event):
+    event_type: Literal["StockReserved"] = "StockReserved"
+    order_id: UUID
+    allocations: tuple[Allocation, ...]
+
+
+class StockReservationRejected(Event):
+    event_type: Literal["StockReservationRejected"] = "StockReservationRejected"
+    order_id: UUID
+    short_lines: tuple[ShortLine, ...]
+    reason: str
+
+
+class StockLevelChanged(Event):
+    """Stock of one SKU at one location after a change; `version` orders the changes."""
+
+    event_type: Literal["StockLevelChanged"] = "StockLevelChanged"
+    sku: str
+    location: str
+    on_hand: int = Field(ge=0)
+    reserved: int = Field(ge=0)
+    available: int = Field(ge=0)
+    version: int = Field(description="Per (SKU, location), increases with every change.")

@@ -1,0 +1,53 @@
+"""Money as integer minor units plus an ISO 4217 currency; never floats.
+
+Rounding policy (one for all currencies): amounts arriving as decimal strings or
+numbers are converted exactly; an amount with more decimals than the currency has
+minor units is an error rather than silently rounded, because it means the platform
+and Crossdock disagree about the money.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# ISO 4217 minor-unit exponents that differ from the default of 2.
+_EXPONENTS = {
+    "BHD": 3, "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "IQD": 3, "ISK": 0, "JOD": 3,
+    "JPY": 0, "KMF": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3, "PYG": 0, "RWF": 0,
+    "TND": 3, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+}
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+
+
+class MoneyError(ValueError):
+    """An amount that cannot be represented exactly in its currency."""
+
+
+def minor_unit_exponent(currency: str) -> int:
+    return _EXPONENTS.get(currency, 2)
+
+
+def to_minor_units(amount: str | int | float | Decimal, currency: str) -> int:
+    """Exact conversion of a decimal amount (string or number) to minor units."""
+    try:
+        value = Decimal(str(amount).strip())
+    except InvalidOperation as exc:
+        raise MoneyError(f"{amount!r} is not a decimal amount") from exc
+    if not value.is_finite():
+        raise MoneyError(f"{amount!r} is not a finite amount")
+    scaled = value.scaleb(minor_unit_exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise MoneyError(f"{amount!r} has more decimals than {currency} allows")
+    return int(scaled)
+
+
+class Money(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    amount_minor: int = Field(description="Amount in the currency's minor units (cents).")
+    currency: str = Field(pattern=CURRENCY_PATTERN, description="ISO 4217 currency code.")
+
+    @classmethod
+    def parse(cls, amount: str | int | float | Decimal, currency: str) -> Self:
+        return cls(amount_minor=to_minor_units(amount, currency), currency=currency)

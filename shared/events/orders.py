@@ -1,0 +1,104 @@
+"""Events of the order context: what channels sold, and what became of it."""
+
+from enum import StrEnum
+from typing import Literal, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.events.envelope import Event
+from shared.events.money import CURRENCY_PATTERN
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class LineKind(StrEnum):
+    STOCK = "stock"
+    NON_STOCK = "non_stock"
+
+
+class OrderLine(_Value):
+    line_ref: str = Field(description="The channel's id of this line.")
+    kind: LineKind = Field(description="stock lines are reserved and shipped; non_stock never.")
+    sku: str | None = Field(None, description="Crossdock SKU; always set on stock lines.")
+    title: str
+    quantity: int = Field(gt=0)
+    gross_minor: int = Field(ge=0, description="Price times quantity, before discounts.")
+    discount_minor: int = Field(0, ge=0, description="Discount on the whole line, minor units.")
+    tax_minor: int = Field(0, ge=0, description="Tax on the whole line, minor units.")
+
+    @model_validator(mode="after")
+    def _stock_lines_have_a_sku(self) -> Self:
+        if self.kind is LineKind.STOCK and not self.sku:
+            raise ValueError("a stock line needs a SKU")
+        return self
+
+
+class UnmappedLine(_Value):
+    line_ref: str
+    title: str
+    quantity: int = Field(gt=0)
+    gross_minor: int = Field(ge=0, description="Unit price times quantity, minor units.")
+    reason: str = Field(description="Why the hub could not map this line.")
+
+
+class OrderTotals(_Value):
+    items_minor: int = Field(description="Gross value of all lines (mapped or not).")
+    discount_minor: int = Field(ge=0)
+    shipping_minor: int = Field(ge=0)
+    tax_minor: int = Field(ge=0)
+    total_minor: int = Field(ge=0, description="What the customer pays, per the platform.")
+    taxes_included: bool = Field(description="True when item prices already include tax.")
+
+    @model_validator(mode="after")
+    def _reconciles(self) -> Self:
+        tax = 0 if self.taxes_included else self.tax_minor
+        computed = self.items_minor - self.discount_minor + self.shipping_minor + tax
+        if computed != self.total_minor:
+            raise ValueError(
+                f"totals do not reconcile: items {self.items_minor} - discount "
+                f"{self.discount_minor} + shipping {self.shipping_minor} + tax {tax} = "
+                f"{computed}, but the platform's total is {self.total_minor}"
+            )
+        return self
+
+
+class OrderPlaced(Event):
+    """A channel sold something; the hub accepted the order for routing."""
+
+    event_type: Literal["OrderPlaced"] = "OrderPlaced"
+    order_id: UUID = Field(description="Crossdock order id (stable per channel order).")
+    channel: str = Field(description="Configured channel id, e.g. shopify-main.")
+    channel_order_ref: str = Field(description="The platform's own order id.")
+    channel_order_name: str = Field(description="What the merchant sees, e.g. #1001.")
+    currency: str = Field(pattern=CURRENCY_PATTERN)
+    lines: tuple[OrderLine, ...]
+    unmapped_lines: tuple[UnmappedLine, ...] = ()
+    hold_until_mapped: bool = Field(
+        False, description="Merchant policy: nothing ships while a line is unmapped."
+    )
+    totals: OrderTotals
+    ship_to_country: str | None = None
+
+    @property
+    def stock_lines(self) -> tuple[OrderLine, ...]:
+        return tuple(line for line in self.lines if line.kind is LineKind.STOCK)
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    RESERVED = "reserved"
+    REJECTED = "rejected"
+
+
+class OrderStatusChanged(Event):
+    """The order-router moved an order from one state to the next."""
+
+    event_type: Literal["OrderStatusChanged"] = "OrderStatusChanged"
+    order_id: UUID
+    channel: str
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    reason: str | None = None

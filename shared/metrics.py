@@ -1,0 +1,51 @@
+"""Prometheus metrics: one registry per service, exposed at /metrics.
+
+FastStream's middleware counts and times every consumed and published message; the
+counters here cover what it cannot see (outbox backlog, dead letters, webhooks).
+"""
+
+from typing import Any
+
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app
+
+
+class ServiceMetrics:
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry()
+        labels = {"registry": self.registry}
+        self.processing_seconds = Histogram(
+            "crossdock_processing_seconds",
+            "Time to process one consumed event, retries included.",
+            ["consumer", "outcome"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            **labels,
+        )
+        self.outbox_backlog = Gauge(
+            "crossdock_outbox_backlog", "Outbox rows not yet published.", **labels
+        )
+        self.events_published = Counter(
+            "crossdock_outbox_published", "Events the relay published to Kafka.", **labels
+        )
+        self.dead_letters = Counter(
+            "crossdock_dead_letters",
+            "Messages parked on the dead-letter topic.",
+            ["consumer", "reason"],
+            **labels,
+        )
+        self.retries = Counter(
+            "crossdock_consumer_retries", "Retried processing attempts.", ["consumer"], **labels
+        )
+        self.webhooks = Counter(
+            "crossdock_webhooks",
+            "Inbound webhook deliveries by outcome.",
+            ["platform", "outcome"],
+            **labels,
+        )
+
+    def faststream_middleware(self) -> KafkaPrometheusMiddleware:
+        return KafkaPrometheusMiddleware(registry=self.registry, app_name=self.service)
+
+    def asgi_app(self) -> Any:
+        return make_asgi_app(registry=self.registry)

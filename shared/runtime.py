@@ -1,0 +1,129 @@
+"""The composition root every service's `create_app` builds on.
+
+It owns the process-wide resources — settings, asyncpg pool, FastStream broker, the
+outbox relay, metrics — and their order of start and stop. Nothing connects until
+the ASGI lifespan starts, so importing or constructing an app is free of I/O.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from aiokafka import AIOKafkaProducer
+from fastapi import APIRouter, FastAPI
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
+
+from shared.config import HubSettings
+from shared.consumer import ConsumerRunner, Handler
+from shared.db import UnitOfWork, create_pool
+from shared.events.codec import Decoder
+from shared.failpoints import Failpoints
+from shared.health import health_router
+from shared.logging import configure_logging
+from shared.metrics import ServiceMetrics
+from shared.migrations import migrate
+from shared.relay import OutboxRelay
+from shared.topics import Topic, dead_letter_topic
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceRuntime:
+    def __init__(self, service: str, settings: HubSettings, migrations_package: str) -> None:
+        self.service = service
+        self.schema = service.replace("-", "_")
+        self.settings = settings
+        self._migrations_package = migrations_package
+        self.metrics = ServiceMetrics(service)
+        self.broker = KafkaBroker(
+            settings.kafka_bootstrap_servers,
+            client_id=service,
+            acks="all",
+            enable_idempotence=True,
+            allow_auto_create_topics=False,
+            middlewares=[self.metrics.faststream_middleware()],
+        )
+        self.runner = ConsumerRunner(
+            self.broker,
+            dead_letter_topic(service).qualified(settings.topic_prefix),
+            self.metrics,
+            Failpoints(settings.failpoint),
+            settings.consumer_max_attempts,
+            settings.consumer_backoff_seconds,
+        )
+        self.pool: Any = None
+        self._relay: OutboxRelay | None = None
+        self._producer: AIOKafkaProducer | None = None
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
+
+    def consume(self, topic: Topic, consumer: str, decoder: Decoder, handle: Handler) -> None:
+        """Subscribe `handle` to `topic`; offsets commit only after it has committed."""
+
+        @self.broker.subscriber(
+            topic.qualified(self.settings.topic_prefix),
+            group_id=f"{self.settings.topic_prefix}{self.service}",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            auto_offset_reset="earliest",
+            title=f"{self.service}:{topic.name}",
+        )
+        async def subscriber(message: KafkaMessageParam) -> None:
+            await self.runner.run(consumer, message, decoder, handle)
+
+    @asynccontextmanager
+    async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
+        configure_logging(self.service, self.settings.log_level)
+        s = self.settings
+        self.pool = await create_pool(
+            s.database_url, self.schema, self.service, s.db_pool_min, s.db_pool_max
+        )
+        async with self.pool.acquire() as conn:
+            applied = await migrate(conn, self.schema, self._migrations_package)
+        log.info("migrations applied", versions=applied)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=s.kafka_bootstrap_servers,
+            client_id=f"{self.service}-relay",
+            acks="all",
+            enable_idempotence=True,
+            linger_ms=2,
+        )
+        await self._producer.start()
+        self._relay = OutboxRelay(
+            self.pool, s.database_url, self.schema, self._producer, self.metrics,
+            s.outbox_batch_size, s.outbox_poll_seconds,
+        )
+        await self._relay.start()
+        await self.broker.start()
+        log.info("service started", port=s.http_port)
+        try:
+            yield
+        finally:
+            await self.broker.stop()
+            await self._relay.stop()
+            await self._producer.stop()
+            await self.pool.close()
+
+    def http_app(self, title: str, description: str, routers: list[APIRouter]) -> FastAPI:
+        app = FastAPI(title=title, description=description, lifespan=self.lifespan)
+        app.include_router(health_router(self._is_ready))
+        for router in routers:
+            app.include_router(router)
+        app.mount("/metrics", self.metrics.asgi_app())
+        return app
+
+    async def _is_ready(self) -> dict[str, bool]:
+        database = False
+        if self.pool is not None:
+            try:
+                database = await self.pool.fetchval("SELECT true", timeout=2)
+            except Exception:
+                database = False
+        kafka = await self.broker.ping(timeout=2)
+        return {"database": bool(database), "kafka": bool(kafka)}
+
+
+AppFactory = Callable[..., FastAPI]
