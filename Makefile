@@ -44,6 +44,7 @@ demo: up
 
 test: venv jars lint
 	@$(TEST_STACK) down >/dev/null 2>&1 || true
+	@rm -rf .local/test-stack   # every run starts from empty Kafka logs and databases
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \
 	  $(PY) -m pytest -q -ra $(PYTEST_ARGS) || status=$$?; \
@@ -58,6 +59,7 @@ asyncapi: venv
 
 bench: venv jars
 	@$(TEST_STACK) down >/dev/null 2>&1 || true
+	@rm -rf .local/test-stack
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \
 	  $(PY) bench/run.py || status=$$?; \

@@ -49,7 +49,9 @@ class ConsumerRunner:
         self._max_attempts = max_attempts
         self._backoff_seconds = backoff_seconds
 
-    async def run(self, consumer: str, msg: KafkaMessage, decoder: Decoder, handle: Handler) -> None:
+    async def run(
+        self, consumer: str, msg: KafkaMessage, decoder: Decoder, handle: Handler
+    ) -> None:
         structlog.contextvars.clear_contextvars()
         started = time.perf_counter()
         try:
@@ -58,7 +60,9 @@ class ConsumerRunner:
             await self._dead_letter(consumer, msg, exc, attempts=0)
             return
         structlog.contextvars.bind_contextvars(
-            consumer=consumer, event_id=str(event.event_id), correlation_id=str(event.correlation_id)
+            consumer=consumer,
+            event_id=str(event.event_id),
+            correlation_id=str(event.correlation_id),
         )
         outcome = await self._handle_with_retries(consumer, msg, event, handle)
         self._metrics.processing_seconds.labels(consumer, outcome).observe(
@@ -87,18 +91,23 @@ class ConsumerRunner:
     ) -> None:
         record = msg.raw_message
         headers = {k: v.decode(errors="replace") for k, v in getattr(record, "headers", ())}
-        headers.update({
-            "x-error": f"{type(exc).__name__}: {exc}"[:2000],
-            "x-error-trace": "".join(traceback.format_exception(exc))[-4000:],
-            "x-consumer": consumer,
-            "x-origin-topic": str(getattr(record, "topic", "")),
-            "x-origin-partition": str(getattr(record, "partition", "")),
-            "x-origin-offset": str(getattr(record, "offset", "")),
-            "x-attempts": str(attempts),
-            "x-dead-lettered-at": datetime.now(UTC).isoformat(),
-        })
+        headers.update(
+            {
+                "x-error": f"{type(exc).__name__}: {exc}"[:2000],
+                "x-error-trace": "".join(traceback.format_exception(exc))[-4000:],
+                "x-consumer": consumer,
+                "x-origin-topic": str(getattr(record, "topic", "")),
+                "x-origin-partition": str(getattr(record, "partition", "")),
+                "x-origin-offset": str(getattr(record, "offset", "")),
+                "x-attempts": str(attempts),
+                "x-dead-lettered-at": datetime.now(UTC).isoformat(),
+            }
+        )
         await self._broker.publish(
-            msg.body, topic=self._dead_letter_topic, key=getattr(record, "key", None), headers=headers
+            msg.body,
+            topic=self._dead_letter_topic,
+            key=getattr(record, "key", None),
+            headers=headers,
         )
         self._metrics.dead_letters.labels(consumer, type(exc).__name__).inc()
         log.error("message dead-lettered", error=headers["x-error"], attempts=attempts)

@@ -11,7 +11,9 @@ import structlog
 
 
 def configure_logging(service: str, level: str = "INFO") -> None:
-    def add_service(_: object, __: str, event_dict: structlog.types.EventDict) -> structlog.types.EventDict:
+    def add_service(
+        _: object, __: str, event_dict: structlog.types.EventDict
+    ) -> structlog.types.EventDict:
         event_dict.setdefault("service", service)
         return event_dict
 

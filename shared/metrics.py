@@ -14,34 +14,37 @@ class ServiceMetrics:
     def __init__(self, service: str) -> None:
         self.service = service
         self.registry = CollectorRegistry()
-        labels = {"registry": self.registry}
+        registry = self.registry
         self.processing_seconds = Histogram(
             "crossdock_processing_seconds",
             "Time to process one consumed event, retries included.",
             ["consumer", "outcome"],
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-            **labels,
+            registry=registry,
         )
         self.outbox_backlog = Gauge(
-            "crossdock_outbox_backlog", "Outbox rows not yet published.", **labels
+            "crossdock_outbox_backlog", "Outbox rows not yet published.", registry=registry
         )
         self.events_published = Counter(
-            "crossdock_outbox_published", "Events the relay published to Kafka.", **labels
+            "crossdock_outbox_published", "Events the relay published to Kafka.", registry=registry
         )
         self.dead_letters = Counter(
             "crossdock_dead_letters",
             "Messages parked on the dead-letter topic.",
             ["consumer", "reason"],
-            **labels,
+            registry=registry,
         )
         self.retries = Counter(
-            "crossdock_consumer_retries", "Retried processing attempts.", ["consumer"], **labels
+            "crossdock_consumer_retries",
+            "Retried processing attempts.",
+            ["consumer"],
+            registry=registry,
         )
         self.webhooks = Counter(
             "crossdock_webhooks",
             "Inbound webhook deliveries by outcome.",
             ["platform", "outcome"],
-            **labels,
+            registry=registry,
         )
 
     def faststream_middleware(self) -> KafkaPrometheusMiddleware:

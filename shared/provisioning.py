@@ -6,9 +6,13 @@ from aiokafka.errors import TopicAlreadyExistsError
 from shared.topics import ALL_TOPICS
 
 
-async def ensure_topics(bootstrap_servers: str, prefix: str = "", replication: int = 1) -> list[str]:
+async def ensure_topics(
+    bootstrap_servers: str, prefix: str = "", replication: int = 1
+) -> list[str]:
     """Create every missing topic; returns the names created now."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, client_id="crossdock-provisioning")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="crossdock-provisioning"
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -93,8 +93,13 @@ class ServiceRuntime:
         )
         await self._producer.start()
         self._relay = OutboxRelay(
-            self.pool, s.database_url, self.schema, self._producer, self.metrics,
-            s.outbox_batch_size, s.outbox_poll_seconds,
+            self.pool,
+            s.database_url,
+            self.schema,
+            self._producer,
+            self.metrics,
+            s.outbox_batch_size,
+            s.outbox_poll_seconds,
         )
         await self._relay.start()
         await self.broker.start()

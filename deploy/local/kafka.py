@@ -36,8 +36,16 @@ def fetch_jars() -> Path:
         return libs
     print(f"fetching Kafka {kafka_version()} jars into {libs}")
     subprocess.run(
-        ["mvn", "-B", "-q", "-f", str(POM), "dependency:copy-dependencies",
-         "-DincludeScope=runtime", f"-DoutputDirectory={libs}"],
+        [
+            "mvn",
+            "-B",
+            "-q",
+            "-f",
+            str(POM),
+            "dependency:copy-dependencies",
+            "-DincludeScope=runtime",
+            f"-DoutputDirectory={libs}",
+        ],
         check=True,
     )
     marker.touch()
@@ -54,29 +62,34 @@ class Kafka:
     def _properties(self) -> Path:
         path = self.home / "server.properties"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join([
-            "process.roles=broker,controller",
-            "node.id=1",
-            f"controller.quorum.voters=1@127.0.0.1:{self.port + 1}",
-            f"listeners=PLAINTEXT://127.0.0.1:{self.port},CONTROLLER://127.0.0.1:{self.port + 1}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
-            "controller.listener.names=CONTROLLER",
-            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "inter.broker.listener.name=PLAINTEXT",
-            f"log.dirs={self.home / 'data'}",
-            "auto.create.topics.enable=false",
-            "offsets.topic.replication.factor=1",
-            "offsets.topic.num.partitions=6",
-            "transaction.state.log.replication.factor=1",
-            "transaction.state.log.min.isr=1",
-            "share.coordinator.state.topic.replication.factor=1",
-            "share.coordinator.state.topic.min.isr=1",
-            "group.initial.rebalance.delay.ms=0",
-            "num.network.threads=2",
-            "num.io.threads=4",
-            "log.retention.hours=168",
-            "",
-        ]))
+        path.write_text(
+            "\n".join(
+                [
+                    "process.roles=broker,controller",
+                    "node.id=1",
+                    f"controller.quorum.voters=1@127.0.0.1:{self.port + 1}",
+                    f"listeners=PLAINTEXT://127.0.0.1:{self.port},"
+                    f"CONTROLLER://127.0.0.1:{self.port + 1}",
+                    f"advertised.listeners=PLAINTEXT://127.0.0.1:{self.port}",
+                    "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    f"log.dirs={self.home / 'data'}",
+                    "auto.create.topics.enable=false",
+                    "offsets.topic.replication.factor=1",
+                    "offsets.topic.num.partitions=6",
+                    "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1",
+                    "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0",
+                    "num.network.threads=2",
+                    "num.io.threads=4",
+                    "log.retention.hours=168",
+                    "",
+                ]
+            )
+        )
         return path
 
     def start(self) -> None:
@@ -89,22 +102,49 @@ class Kafka:
         props = self._properties()
         classpath = f"{libs}/*"
         if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = subprocess.run(
-                ["java", "-cp", classpath, "kafka.tools.StorageTool", "random-uuid"],
-                check=True, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]
-            subprocess.run(
-                ["java", "-cp", classpath, "kafka.tools.StorageTool", "format",
-                 "-t", cluster_id, "-c", str(props)],
-                check=True, capture_output=True,
+            cluster_id = (
+                subprocess.run(
+                    ["java", "-cp", classpath, "kafka.tools.StorageTool", "random-uuid"],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                .stdout.strip()
+                .splitlines()[-1]
             )
-        self.procs.spawn("kafka", [
-            "java", *HEAP.split(), "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-            "-Djava.awt.headless=true",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
-            "-cp", classpath, "kafka.Kafka", str(props),
-        ], env=os.environ, cwd=self.home)
+            subprocess.run(
+                [
+                    "java",
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    cluster_id,
+                    "-c",
+                    str(props),
+                ],
+                check=True,
+                capture_output=True,
+            )
+        self.procs.spawn(
+            "kafka",
+            [
+                "java",
+                *HEAP.split(),
+                "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=20",
+                "-Djava.awt.headless=true",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info",
+                "-cp",
+                classpath,
+                "kafka.Kafka",
+                str(props),
+            ],
+            env=os.environ,
+            cwd=self.home,
+        )
         wait_until(self._answers, 90, f"kafka on {self.bootstrap}")
         print(f"kafka ready on {self.bootstrap}")
 
@@ -134,4 +174,3 @@ async def _describe_cluster(bootstrap: str) -> bool:
             await admin.close()
         except Exception:
             pass
-

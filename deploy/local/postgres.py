@@ -61,11 +61,25 @@ class Postgres:
         log.touch()
         if os.geteuid() == 0:
             shutil.chown(log, "postgres")
-        subprocess.run(_as_owner([
-            str(bindir / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-w", "-t", "60",
-            "-o", f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
-            "start",
-        ]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_owner(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(self.data),
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+                    "start",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         self.procs.record("postgres", int((self.data / "postmaster.pid").read_text().split()[0]))
         wait_until(lambda: self._answers(bindir), 60, f"postgres on :{self.port}")
         self._ensure_database(bindir)
@@ -78,10 +92,22 @@ class Postgres:
         if os.geteuid() == 0:
             for path in (self.home, self.data):
                 shutil.chown(path, "postgres", "postgres")
-        subprocess.run(_as_owner([
-            str(bindir / "initdb"), "-D", str(self.data), "-U", ROLE,
-            "--auth=trust", "--encoding=UTF8", "--no-instructions",
-        ]), check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_owner(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(self.data),
+                    "-U",
+                    ROLE,
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-instructions",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write("\nmax_connections = 300\nshared_buffers = 128MB\nfsync = on\n")
 
@@ -93,10 +119,24 @@ class Postgres:
         return result.returncode == 0
 
     def _ensure_database(self, bindir: Path) -> None:
-        psql = [str(bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", ROLE, "-d", "postgres",
-                "-tAc"]
-        exists = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
-                                capture_output=True, text=True, check=True).stdout.strip()
+        psql = [
+            str(bindir / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            ROLE,
+            "-d",
+            "postgres",
+            "-tAc",
+        ]
+        exists = subprocess.run(
+            [*psql, f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if not exists:
             subprocess.run([*psql, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)
 

@@ -44,8 +44,13 @@ class Procs:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log(name), "ab") as log:
             proc = subprocess.Popen(
-                argv, env=dict(env), cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                argv,
+                env=dict(env),
+                cwd=cwd,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         self.record(name, proc.pid)
         return proc.pid

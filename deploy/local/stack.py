@@ -31,7 +31,11 @@ SERVICES = {
     "shipping-bridge": ("services.shipping_bridge.app", 8003),
     "accounting-poster": ("services.accounting_poster.app", 8004),
 }
-SECRET_NAMES = ("CROSSDOCK_ADMIN_TOKEN", "CROSSDOCK_SECRET_SHOPIFY_DEMO", "CROSSDOCK_SECRET_WOO_DEMO")
+SECRET_NAMES = (
+    "CROSSDOCK_ADMIN_TOKEN",
+    "CROSSDOCK_SECRET_SHOPIFY_DEMO",
+    "CROSSDOCK_SECRET_WOO_DEMO",
+)
 
 
 class Stack:
@@ -80,14 +84,32 @@ class Stack:
         port = self.service_port(name)
         if not self.procs.alive(name):
             require_free(port, name)
-        env = {**os.environ, **self.env(), "CROSSDOCK_HTTP_PORT": str(port),
-               "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
-               "CROSSDOCK_LOCATION_PRIORITY": os.environ.get(
-                   "CROSSDOCK_LOCATION_PRIORITY", '["wh-east","wh-west","store-soho"]')}
-        self.procs.spawn(name, [
-            sys.executable, "-m", "uvicorn", f"{module}:create_app", "--factory",
-            "--host", "127.0.0.1", "--port", str(port), "--no-access-log",
-        ], env=env, cwd=ROOT)
+        env = {
+            **os.environ,
+            **self.env(),
+            "CROSSDOCK_HTTP_PORT": str(port),
+            "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
+            "CROSSDOCK_LOCATION_PRIORITY": os.environ.get(
+                "CROSSDOCK_LOCATION_PRIORITY", '["wh-east","wh-west","store-soho"]'
+            ),
+        }
+        self.procs.spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{module}:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env=env,
+            cwd=ROOT,
+        )
 
     def wait_ready(self, name: str, timeout: float = 60) -> None:
         import httpx
@@ -114,13 +136,23 @@ class Stack:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["up", "down", "env"])
     parser.add_argument("--infra-only", action="store_true", help="Kafka and PostgreSQL only")
-    parser.add_argument("--state", default=os.environ.get("CROSSDOCK_STATE_DIR", str(ROOT / ".local" / "stack")))
-    parser.add_argument("--kafka-port", type=int, default=int(os.environ.get("CROSSDOCK_KAFKA_PORT", 19092)))
-    parser.add_argument("--pg-port", type=int, default=int(os.environ.get("CROSSDOCK_PG_PORT", 15432)))
-    parser.add_argument("--port-offset", type=int, default=int(os.environ.get("CROSSDOCK_PORT_OFFSET", 0)))
+    parser.add_argument(
+        "--state", default=os.environ.get("CROSSDOCK_STATE_DIR", str(ROOT / ".local" / "stack"))
+    )
+    parser.add_argument(
+        "--kafka-port", type=int, default=int(os.environ.get("CROSSDOCK_KAFKA_PORT", 19092))
+    )
+    parser.add_argument(
+        "--pg-port", type=int, default=int(os.environ.get("CROSSDOCK_PG_PORT", 15432))
+    )
+    parser.add_argument(
+        "--port-offset", type=int, default=int(os.environ.get("CROSSDOCK_PORT_OFFSET", 0))
+    )
     args = parser.parse_args()
     stack = Stack(Path(args.state).resolve(), args.kafka_port, args.pg_port, args.port_offset)
     if args.command == "up":

@@ -1,4 +1,7 @@
-"""Wiring of the accounting-poster: `uvicorn services.accounting_poster.app:create_app --factory`."""
+"""Wiring of the accounting-poster.
+
+Run: `uvicorn services.accounting_poster.app:create_app --factory`.
+"""
 
 from fastapi import FastAPI
 

@@ -22,7 +22,7 @@ def create_runtime(settings: InventoryLedgerSettings) -> ServiceRuntime:
 
 
 def create_app(settings: InventoryLedgerSettings | None = None) -> FastAPI:
-    settings = settings or InventoryLedgerSettings()  # type: ignore[call-arg]
+    settings = settings or InventoryLedgerSettings()
     runtime = create_runtime(settings)
     return runtime.http_app(
         "Crossdock inventory-ledger",

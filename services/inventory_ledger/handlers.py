@@ -115,7 +115,9 @@ async def set_on_hand(sku: str, location: str, on_hand: int, uow: UnitOfWork) ->
         try:
             row = await repository.set_on_hand(uow.connection, sku, location, on_hand)
         except asyncpg.CheckViolationError as exc:
-            raise BelowReserved(f"{sku} at {location}: on hand {on_hand} is below reserved") from exc
+            raise BelowReserved(
+                f"{sku} at {location}: on hand {on_hand} is below reserved"
+            ) from exc
         await uow.outbox.add(level_changed(row, None), key=sku)
         await uow.commit()
         return row

@@ -46,10 +46,19 @@ def orders_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
             raise HTTPException(404, f"no order {order_id}")
         placed = order["placed"]
         return OrderView(
-            **{k: order[k] for k in (
-                "order_id", "channel", "channel_order_ref", "channel_order_name",
-                "status", "reason", "allocations", "timeline",
-            )},
+            **{
+                k: order[k]
+                for k in (
+                    "order_id",
+                    "channel",
+                    "channel_order_ref",
+                    "channel_order_name",
+                    "status",
+                    "reason",
+                    "allocations",
+                    "timeline",
+                )
+            },
             currency=placed["currency"],
             totals=placed["totals"],
             lines=placed["lines"],

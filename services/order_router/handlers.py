@@ -29,8 +29,11 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[str,
             uow.connection, order.order_id, order, {"channel": order.channel}
         )
         placed = OrderStatusChanged.caused_by(
-            order, order_id=order.order_id, channel=order.channel,
-            from_status=None, to_status=OrderStatus.PLACED,
+            order,
+            order_id=order.order_id,
+            channel=order.channel,
+            from_status=None,
+            to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
         await uow.outbox.add(reservation_request(order, locations), key=str(order.order_id))
@@ -55,8 +58,12 @@ async def record_reservation(
         await repository.set_status(uow.connection, verdict.order_id, target, reason, allocations)
         await repository.append_timeline(uow.connection, verdict.order_id, verdict, detail)
         changed = OrderStatusChanged.caused_by(
-            verdict, order_id=verdict.order_id, channel=channel,
-            from_status=current, to_status=target, reason=reason,
+            verdict,
+            order_id=verdict.order_id,
+            channel=channel,
+            from_status=current,
+            to_status=target,
+            reason=reason,
         )
         await uow.outbox.add(changed, key=str(verdict.order_id))
         await uow.commit()

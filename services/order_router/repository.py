@@ -30,9 +30,7 @@ async def insert_order(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
     return bool(inserted)
 
 
-async def lock_order(
-    conn: asyncpg.Connection, order_id: UUID
-) -> tuple[OrderStatus, str] | None:
+async def lock_order(conn: asyncpg.Connection, order_id: UUID) -> tuple[OrderStatus, str] | None:
     """The order's status and channel, locked until the transaction ends."""
     record = await conn.fetchrow(
         "SELECT status, channel FROM orders WHERE order_id = $1 FOR UPDATE", order_id

@@ -1,4 +1,7 @@
-"""Wiring of the storefront-gateway: `uvicorn services.storefront_gateway.app:create_app --factory`."""
+"""Wiring of the storefront-gateway.
+
+Run: `uvicorn services.storefront_gateway.app:create_app --factory`.
+"""
 
 from pathlib import Path
 
@@ -21,9 +24,7 @@ class StorefrontGatewaySettings(HubSettings):
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     settings = settings or StorefrontGatewaySettings()
     channels = Channels.load(settings.channels_file)
-    runtime = ServiceRuntime(
-        STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations"
-    )
+    runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     return runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",

@@ -24,7 +24,9 @@ class ChannelConfig(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
     platform: Platform
-    shop: str = Field(description="Shopify shop domain, or WooCommerce site URL (its webhook source).")
+    shop: str = Field(
+        description="Shopify shop domain, or WooCommerce site URL (its webhook source)."
+    )
     secret_env: str = Field(description="Environment variable holding the webhook secret.")
     hold_until_mapped: bool = Field(
         False, description="Merchant policy: nothing ships while a line is unmapped."

@@ -36,8 +36,13 @@ async def accept_delivery(
     async with uow:
         conn = uow.connection
         delivery_id = await repository.insert_delivery(
-            conn, delivery.channel, delivery.platform, delivery.dedupe_key,
-            delivery.topic, delivery.headers, delivery.body,
+            conn,
+            delivery.channel,
+            delivery.platform,
+            delivery.dedupe_key,
+            delivery.topic,
+            delivery.headers,
+            delivery.body,
         )
         if delivery_id is None:
             seen = await repository.find_delivery(conn, delivery.channel, delivery.dedupe_key)
@@ -56,6 +61,8 @@ async def accept_delivery(
         await uow.outbox.add(order, key=str(order.order_id))
         await uow.commit()
         return Receipt(
-            "accepted", delivery_id, order.order_id,
+            "accepted",
+            delivery_id,
+            order.order_id,
             unmapped_lines=[u.model_dump() for u in order.unmapped_lines],
         )

@@ -25,7 +25,12 @@ async def insert_delivery(
     value = await conn.fetchval(
         "INSERT INTO deliveries (channel, platform, dedupe_key, topic, headers, body)"
         " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
-        channel, platform, dedupe_key, topic, headers, body,
+        channel,
+        platform,
+        dedupe_key,
+        topic,
+        headers,
+        body,
     )
     return int(value) if value is not None else None
 
@@ -34,7 +39,8 @@ async def find_delivery(conn: asyncpg.Connection, channel: str, dedupe_key: str)
     record = await conn.fetchrow(
         "SELECT id, status, reason, order_id FROM deliveries"
         " WHERE channel = $1 AND dedupe_key = $2",
-        channel, dedupe_key,
+        channel,
+        dedupe_key,
     )
     return dict(record) if record else {}
 
@@ -42,14 +48,16 @@ async def find_delivery(conn: asyncpg.Connection, channel: str, dedupe_key: str)
 async def mark_accepted(conn: asyncpg.Connection, delivery_id: int, order_id: UUID) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'accepted', order_id = $2 WHERE id = $1",
-        delivery_id, order_id,
+        delivery_id,
+        order_id,
     )
 
 
 async def mark_quarantined(conn: asyncpg.Connection, delivery_id: int, reason: str) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'quarantined', reason = $2 WHERE id = $1",
-        delivery_id, reason,
+        delivery_id,
+        reason,
     )
 
 
@@ -64,7 +72,10 @@ async def quarantine_lines(
         "INSERT INTO quarantined_lines"
         " (delivery_id, channel, order_id, line_ref, title, quantity, reason)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [(delivery_id, channel, order_id, l.line_ref, l.title, l.quantity, l.reason) for l in lines],
+        [
+            (delivery_id, channel, order_id, line.line_ref, line.title, line.quantity, line.reason)
+            for line in lines
+        ],
     )
 
 

@@ -46,8 +46,9 @@ async def read_limited(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-def _authenticate(channels: Channels, platform: Platform, shop: str | None, body: bytes,
-                  signature: str | None) -> ChannelConfig:
+def _authenticate(
+    channels: Channels, platform: Platform, shop: str | None, body: bytes, signature: str | None
+) -> ChannelConfig:
     channel = channels.find(platform, shop)
     if channel is None:
         raise HTTPException(401, f"unknown {platform.value} shop {shop!r}: no channel configured")
@@ -80,7 +81,9 @@ def webhooks_router(
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
-    async def accept(delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]) -> WebhookReceipt:
+    async def accept(
+        delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
+    ) -> WebhookReceipt:
         receipt = await handlers.accept_delivery(delivery, mapper, uow_factory())
         metrics.webhooks.labels(delivery.platform, receipt.status).inc()
         return WebhookReceipt(
@@ -96,7 +99,10 @@ def webhooks_router(
         body = await read_limited(request, max_body_bytes)
         h = request.headers
         channel = _authenticate(
-            channels, Platform.SHOPIFY, h.get("x-shopify-shop-domain"), body,
+            channels,
+            Platform.SHOPIFY,
+            h.get("x-shopify-shop-domain"),
+            body,
             h.get("x-shopify-hmac-sha256"),
         )
         topic = h.get("x-shopify-topic", "")
@@ -119,7 +125,10 @@ def webhooks_router(
         if "x-wc-webhook-signature" not in h and _is_ping(body):
             return WebhookReceipt(status="ping")
         channel = _authenticate(
-            channels, Platform.WOOCOMMERCE, h.get("x-wc-webhook-source"), body,
+            channels,
+            Platform.WOOCOMMERCE,
+            h.get("x-wc-webhook-source"),
+            body,
             h.get("x-wc-webhook-signature"),
         )
         topic = h.get("x-wc-webhook-topic", "")
@@ -127,8 +136,12 @@ def webhooks_router(
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
         order = _parse(body, woocommerce.WooOrder)
         delivery = handlers.Delivery(
-            channel.id, "woocommerce", _woo_dedupe_key(topic, order), topic,
-            _kept(h, "x-wc-"), body,
+            channel.id,
+            "woocommerce",
+            _woo_dedupe_key(topic, order),
+            topic,
+            _kept(h, "x-wc-"),
+            body,
         )
         return await accept(delivery, lambda: woocommerce.map_order(order, channel))
 

@@ -19,7 +19,9 @@ class Event(BaseModel):
     event_id: UUID = Field(default_factory=uuid4, description="Unique id of this event.")
     event_type: str = Field(description="Name of the event type, e.g. OrderPlaced.")
     schema_version: int = Field(1, description="Version of this event type's schema.")
-    occurred_at: AwareDatetime = Field(default_factory=utcnow, description="When it happened (UTC).")
+    occurred_at: AwareDatetime = Field(
+        default_factory=utcnow, description="When it happened (UTC)."
+    )
     correlation_id: UUID = Field(description="Id shared by every event of one business flow.")
     causation_id: UUID | None = Field(None, description="Id of the event that caused this one.")
 

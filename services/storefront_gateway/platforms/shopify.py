@@ -78,21 +78,28 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
         sku = channel.sku_for(item.sku, variant)
         if item.requires_shipping and sku is None:
             reason = unmapped_reason(item.title, item.sku, variant)
-            unmapped.append(UnmappedLine(
-                line_ref=str(item.id), title=item.title, quantity=item.quantity,
-                gross_minor=gross, reason=reason,
-            ))
+            unmapped.append(
+                UnmappedLine(
+                    line_ref=str(item.id),
+                    title=item.title,
+                    quantity=item.quantity,
+                    gross_minor=gross,
+                    reason=reason,
+                )
+            )
             continue
-        lines.append(OrderLine(
-            line_ref=str(item.id),
-            kind=LineKind.STOCK if item.requires_shipping else LineKind.NON_STOCK,
-            sku=sku,
-            title=item.title,
-            quantity=item.quantity,
-            gross_minor=gross,
-            discount_minor=_line_discount(item, cur),
-            tax_minor=sum(minor(t.price, cur, "tax_lines.price") for t in item.tax_lines),
-        ))
+        lines.append(
+            OrderLine(
+                line_ref=str(item.id),
+                kind=LineKind.STOCK if item.requires_shipping else LineKind.NON_STOCK,
+                sku=sku,
+                title=item.title,
+                quantity=item.quantity,
+                gross_minor=gross,
+                discount_minor=_line_discount(item, cur),
+                tax_minor=sum(minor(t.price, cur, "tax_lines.price") for t in item.tax_lines),
+            )
+        )
 
     def make() -> OrderPlaced:
         return OrderPlaced(
@@ -106,7 +113,8 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             unmapped_lines=tuple(unmapped),
             hold_until_mapped=channel.hold_until_mapped,
             totals=OrderTotals(
-                items_minor=sum(x.gross_minor for x in (*lines, *unmapped)),
+                items_minor=sum(x.gross_minor for x in lines)
+                + sum(u.gross_minor for u in unmapped),
                 discount_minor=minor(order.total_discounts, cur, "total_discounts"),
                 shipping_minor=sum(
                     minor(s.price, cur, "shipping_lines.price") for s in order.shipping_lines
@@ -123,5 +131,7 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
 
 def _line_discount(item: LineItem, currency: str) -> int:
     if item.discount_allocations:
-        return sum(minor(d.amount, currency, "discount_allocations") for d in item.discount_allocations)
+        return sum(
+            minor(d.amount, currency, "discount_allocations") for d in item.discount_allocations
+        )
     return minor(item.total_discount, currency, "total_discount")

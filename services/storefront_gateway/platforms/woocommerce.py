@@ -79,23 +79,39 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
         variant = _variant_of(item)
         sku = channel.sku_for(item.sku, variant)
         if sku is None:
-            unmapped.append(UnmappedLine(
-                line_ref=str(item.id), title=item.name, quantity=item.quantity,
-                gross_minor=gross, reason=unmapped_reason(item.name, item.sku, variant),
-            ))
+            unmapped.append(
+                UnmappedLine(
+                    line_ref=str(item.id),
+                    title=item.name,
+                    quantity=item.quantity,
+                    gross_minor=gross,
+                    reason=unmapped_reason(item.name, item.sku, variant),
+                )
+            )
             continue
-        lines.append(OrderLine(
-            line_ref=str(item.id), kind=LineKind.STOCK, sku=sku, title=item.name,
-            quantity=item.quantity, gross_minor=gross,
-            discount_minor=gross - minor(item.total, cur, f"line_items[{item.id}].total"),
-            tax_minor=minor(item.total_tax, cur, f"line_items[{item.id}].total_tax"),
-        ))
+        lines.append(
+            OrderLine(
+                line_ref=str(item.id),
+                kind=LineKind.STOCK,
+                sku=sku,
+                title=item.name,
+                quantity=item.quantity,
+                gross_minor=gross,
+                discount_minor=gross - minor(item.total, cur, f"line_items[{item.id}].total"),
+                tax_minor=minor(item.total_tax, cur, f"line_items[{item.id}].total_tax"),
+            )
+        )
     for fee in order.fee_lines:
-        lines.append(OrderLine(
-            line_ref=f"fee-{fee.id}", kind=LineKind.NON_STOCK, title=fee.name, quantity=1,
-            gross_minor=minor(fee.total, cur, f"fee_lines[{fee.id}].total"),
-            tax_minor=minor(fee.total_tax, cur, f"fee_lines[{fee.id}].total_tax"),
-        ))
+        lines.append(
+            OrderLine(
+                line_ref=f"fee-{fee.id}",
+                kind=LineKind.NON_STOCK,
+                title=fee.name,
+                quantity=1,
+                gross_minor=minor(fee.total, cur, f"fee_lines[{fee.id}].total"),
+                tax_minor=minor(fee.total_tax, cur, f"fee_lines[{fee.id}].total_tax"),
+            )
+        )
     discount = sum(
         minor(i.subtotal, cur, "subtotal") - minor(i.total, cur, "total") for i in order.line_items
     )
@@ -112,7 +128,8 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
             unmapped_lines=tuple(unmapped),
             hold_until_mapped=channel.hold_until_mapped,
             totals=OrderTotals(
-                items_minor=sum(x.gross_minor for x in (*lines, *unmapped)),
+                items_minor=sum(x.gross_minor for x in lines)
+                + sum(u.gross_minor for u in unmapped),
                 discount_minor=discount,
                 shipping_minor=minor(order.shipping_total, cur, "shipping_total"),
                 tax_minor=minor(order.total_tax, cur, "total_tax"),

@@ -1,0 +1,64 @@
+"""A service killed between its database commit and its offset commit applies the message once."""
+
+import asyncio
+import json
+import random
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from simulators.storefronts import Line, shopify_order, signed_shopify
+from tests.support.hub import Hub
+from tests.support.infra import Infra
+
+
+@pytest.fixture
+async def crash_hub(infra: Infra, tmp_path: Path) -> AsyncIterator[Hub]:
+    hub = Hub(infra, tmp_path / "crash-hub")
+    await hub.provision()
+    try:
+        yield hub
+    finally:
+        hub.stop_all()
+
+
+async def test_ledger_killed_after_commit_before_ack_reserves_exactly_once_on_restart(
+    crash_hub: Hub,
+) -> None:
+    hub = crash_hub
+    hub.start("storefront-gateway")
+    hub.start("order-router")
+    hub.start("inventory-ledger", {"CROSSDOCK_FAILPOINT": "after-commit-before-ack"})
+    for service in hub.procs:
+        await hub.wait_ready(service)
+    sku = f"CRASH-{random.randrange(10**9)}"
+    async with httpx.AsyncClient(timeout=30) as client:
+        await hub.set_stock(client, sku, "wh-1", 10)
+        hook = signed_shopify(
+            shopify_order(random.randrange(10**11, 10**12), [Line(sku, 4, "1.00")]),
+            hub.shop,
+            hub.shopify_secret,
+        )
+        order_id = (await hub.deliver(client, hook)).json()["order_id"]
+
+        exit_code = await asyncio.to_thread(hub.procs["inventory-ledger"].wait, 60)
+        assert exit_code == 86, "the failpoint ended the ledger after its commit"
+        hub.stop("inventory-ledger")
+        hub.start("inventory-ledger")
+        await hub.wait_ready("inventory-ledger")
+
+        order = await hub.settled_order(client, order_id)
+        assert order["status"] == "reserved"
+        assert (await hub.stock(client, sku))["reserved"] == 4, "redelivered, applied once"
+    verdicts = [
+        r
+        for r in await hub.records("stock-reservations")
+        if json.loads(r.value)["order_id"] == order_id
+    ]
+    assert len(verdicts) == 1
+    log = (hub.workdir / "inventory-ledger.log").read_text().splitlines()
+    commands = [line for line in log if "stock-commands" in line]
+    assert sum("Received" in line for line in commands) == 2, "delivered, then redelivered"
+    assert sum("Processed" in line for line in commands) == 1

@@ -1,0 +1,204 @@
+"""A private Crossdock hub for end-to-end tests: the real services as processes.
+
+Each hub gets its own topic prefix, its own database and its own HTTP ports on the
+shared Kafka and PostgreSQL, so hubs never see each other's events or rows.
+"""
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from shared.provisioning import ensure_topics
+from shared.topics import ALL_TOPICS
+from simulators.storefronts import SignedWebhook
+from tests.support.infra import Infra, create_database
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {
+    "storefront-gateway": "services.storefront_gateway.app",
+    "order-router": "services.order_router.app",
+    "inventory-ledger": "services.inventory_ledger.app",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Hub:
+    infra: Infra
+    workdir: Path
+    prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:8]}.")
+    database_url: str = ""
+    ports: dict[str, int] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    shop: str = field(default_factory=lambda: f"shop-{uuid.uuid4().hex[:6]}.myshopify.com")
+    woo: str = field(default_factory=lambda: f"https://woo-{uuid.uuid4().hex[:6]}.crossdock.test")
+    shopify_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    woo_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+
+    async def provision(self) -> None:
+        self.database_url = await create_database(self.infra.database_url)
+        await ensure_topics(self.infra.kafka, self.prefix)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "channels.yaml").write_text(
+            "channels:\n"
+            f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
+            " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT}}\n"
+            f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
+            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true}\n"
+        )
+
+    def env(self, service: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+        return {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka,
+            "DATABASE_URL": self.database_url,
+            "CROSSDOCK_TOPIC_PREFIX": self.prefix,
+            "CROSSDOCK_HTTP_PORT": str(self.ports[service]),
+            "CROSSDOCK_CHANNELS_FILE": str(self.workdir / "channels.yaml"),
+            "CROSSDOCK_LOCATION_PRIORITY": '["wh-1","wh-2"]',
+            "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",
+            "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
+            "TEST_SHOPIFY_SECRET": self.shopify_secret,
+            "TEST_WOO_SECRET": self.woo_secret,
+            **(extra or {}),
+        }
+
+    def start(self, service: str, extra_env: dict[str, str] | None = None) -> None:
+        self.ports.setdefault(service, free_port())
+        log = open(self.workdir / f"{service}.log", "ab")
+        self.procs[service] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                f"{SERVICES[service]}:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[service]),
+                "--no-access-log",
+            ],
+            env=self.env(service, extra_env),
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    async def wait_ready(self, service: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                if self.procs[service].poll() is not None:
+                    raise RuntimeError(f"{service} exited: {self.log_tail(service)}")
+                try:
+                    if (await client.get(self.url(service, "/health/ready"))).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise TimeoutError(f"{service} not ready: {self.log_tail(service)}")
+
+    async def start_all(self) -> None:
+        for service in SERVICES:
+            self.start(service)
+        for service in SERVICES:
+            await self.wait_ready(service)
+
+    def stop(self, service: str) -> None:
+        proc = self.procs.pop(service, None)
+        if proc and proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for service in list(self.procs):
+            self.stop(service)
+
+    def log_tail(self, service: str, lines: int = 30) -> str:
+        path = self.workdir / f"{service}.log"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def url(self, service: str, path: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}{path}"
+
+    async def deliver(self, client: httpx.AsyncClient, hook: SignedWebhook) -> httpx.Response:
+        return await client.post(
+            self.url("storefront-gateway", hook.path), headers=hook.headers, content=hook.body
+        )
+
+    async def set_stock(
+        self, client: httpx.AsyncClient, sku: str, location: str, on_hand: int
+    ) -> None:
+        response = await client.put(
+            self.url("inventory-ledger", f"/stock/{sku}/{location}"),
+            json={"on_hand": on_hand},
+            headers={"Authorization": f"Bearer {self.admin_token}"},
+        )
+        response.raise_for_status()
+
+    async def stock(self, client: httpx.AsyncClient, sku: str) -> dict[str, Any]:
+        response = await client.get(self.url("inventory-ledger", f"/stock/{sku}"))
+        response.raise_for_status()
+        return dict(response.json())
+
+    async def order(self, client: httpx.AsyncClient, order_id: str) -> dict[str, Any] | None:
+        response = await client.get(self.url("order-router", f"/orders/{order_id}"))
+        return dict(response.json()) if response.status_code == 200 else None
+
+    async def settled_order(
+        self, client: httpx.AsyncClient, order_id: str, timeout: float = 30
+    ) -> dict[str, Any]:
+        """The order once the ledger's verdict is recorded (reserved or rejected)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            order = await self.order(client, order_id)
+            if order and order["status"] in ("reserved", "rejected"):
+                return order
+            await asyncio.sleep(0.1)
+        raise TimeoutError(f"order {order_id} not settled; last seen {order}")
+
+    async def records(self, topic: str, timeout: float = 5) -> list[Any]:
+        """Every record on one of this hub's topics, from the beginning."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.infra.kafka, enable_auto_commit=False)
+        await consumer.start()
+        try:
+            name = f"{self.prefix}{topic}"
+            count = next(t.partitions for t in ALL_TOPICS if t.name == topic)
+            partitions = [TopicPartition(name, p) for p in range(count)]
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            end = await consumer.end_offsets(partitions)
+            found: list[Any] = []
+            deadline = time.monotonic() + timeout
+            while [tp for tp in partitions if await consumer.position(tp) < end[tp]]:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"could not read {name} to its end")
+                batch = await consumer.getmany(timeout_ms=500)
+                for messages in batch.values():
+                    found.extend(messages)
+            return found
+        finally:
+            await consumer.stop()
