@@ -4,10 +4,16 @@ FastStream's middleware counts and times every consumed and published message; t
 counters here cover what it cannot see (outbox backlog, dead letters, webhooks).
 """
 
-from typing import Any
-
+from fastapi import APIRouter, Response
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 
 class ServiceMetrics:
@@ -50,5 +56,13 @@ class ServiceMetrics:
     def faststream_middleware(self) -> KafkaPrometheusMiddleware:
         return KafkaPrometheusMiddleware(registry=self.registry, app_name=self.service)
 
-    def asgi_app(self) -> Any:
-        return make_asgi_app(registry=self.registry)
+    def router(self) -> APIRouter:
+        """`GET /metrics` in Prometheus' text format (no redirect, unlike a mounted app)."""
+        router = APIRouter(tags=["observability"])
+        registry = self.registry
+
+        @router.get("/metrics", include_in_schema=False)
+        async def metrics() -> Response:
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+        return router

@@ -70,6 +70,8 @@ class ServiceRuntime:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             auto_offset_reset="earliest",
             title=f"{self.service}:{topic.name}",
+            description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "
+            + ", ".join(t.__name__ for t in topic.event_types),
         )
         async def subscriber(message: KafkaMessageParam) -> None:
             await self.runner.run(consumer, message, decoder, handle)
@@ -117,7 +119,7 @@ class ServiceRuntime:
         app.include_router(health_router(self._is_ready))
         for router in routers:
             app.include_router(router)
-        app.mount("/metrics", self.metrics.asgi_app())
+        app.include_router(self.metrics.router())
         return app
 
     async def _is_ready(self) -> dict[str, bool]:

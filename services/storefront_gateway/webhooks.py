@@ -8,7 +8,8 @@ acknowledged; a redelivery answers 200 and changes nothing.
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -94,8 +95,25 @@ def webhooks_router(
             unmapped_lines=receipt.unmapped_lines,
         )
 
+    @contextmanager
+    def counted_refusals(platform: str) -> Iterator[None]:
+        try:
+            yield
+        except HTTPException as exc:
+            metrics.webhooks.labels(platform, f"refused_{exc.status_code}").inc()
+            raise
+
     @router.post("/webhooks/shopify")
     async def shopify_webhook(request: Request) -> WebhookReceipt:
+        with counted_refusals("shopify"):
+            return await _shopify(request)
+
+    @router.post("/webhooks/woocommerce")
+    async def woocommerce_webhook(request: Request) -> WebhookReceipt:
+        with counted_refusals("woocommerce"):
+            return await _woocommerce(request)
+
+    async def _shopify(request: Request) -> WebhookReceipt:
         body = await read_limited(request, max_body_bytes)
         h = request.headers
         channel = _authenticate(
@@ -118,8 +136,7 @@ def webhooks_router(
         )
         return await accept(delivery, lambda: shopify.map_order(order, channel))
 
-    @router.post("/webhooks/woocommerce")
-    async def woocommerce_webhook(request: Request) -> WebhookReceipt:
+    async def _woocommerce(request: Request) -> WebhookReceipt:
         body = await read_limited(request, max_body_bytes)
         h = request.headers
         if "x-wc-webhook-signature" not in h and _is_ping(body):

@@ -1,0 +1,60 @@
+"""`make asyncapi`: writes each service's AsyncAPI document from its real subscribers.
+
+The subscribed channels come from each service's FastStream broker as wired by its
+`create_app`; the published channels come from the topic registry (the relay, not a
+FastStream publisher, writes them). Nothing connects: building an app does no I/O.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from faststream.specification import AsyncAPI
+
+from shared.runtime import ServiceRuntime
+from shared.topics import DOMAIN_TOPICS, SERVICES, dead_letter_topic
+
+
+def _runtime(service: str) -> ServiceRuntime:
+    from services.inventory_ledger.app import InventoryLedgerSettings, create_runtime
+    from services.order_router import subscribers as router_subscribers
+    from shared.config import HubSettings
+
+    if service == "inventory-ledger":
+        return create_runtime(InventoryLedgerSettings(admin_token="unused"))
+    package = service.replace("-", "_")
+    runtime = ServiceRuntime(service, HubSettings(), f"services.{package}.migrations")
+    if service == "order-router":
+        router_subscribers.register(runtime, ("main",))
+    return runtime
+
+
+def document(service: str) -> dict[str, Any]:
+    runtime = _runtime(service)
+    for topic in (*DOMAIN_TOPICS, dead_letter_topic(service)):
+        if topic.writer != service:
+            continue
+        publisher = runtime.broker.publisher(
+            topic.name,
+            title=f"{service}:{topic.name}:publish",
+            description=f"Keyed by {topic.key}. Events: "
+            + (", ".join(t.__name__ for t in topic.event_types) or "dead-lettered copies"),
+            schema=topic.event_types[0] if len(topic.event_types) == 1 else None,
+        )
+        del publisher
+    spec = AsyncAPI(runtime.broker, title=f"Crossdock {service}", version="1.0.0")
+    result: dict[str, Any] = spec.to_specification().to_jsonable()
+    return result
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for service in SERVICES:
+        path = out / f"{service}.json"
+        path.write_text(json.dumps(document(service), indent=2, sort_keys=True) + "\n")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/asyncapi"))
