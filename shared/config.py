@@ -29,6 +29,9 @@ class HubSettings(BaseSettings):
     db_pool_max: int = 10
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
+    consumer_workers: int = Field(
+        3, ge=1, description="Consumers per use case; each owns some partitions, in order."
+    )
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     failpoint: str = Field(

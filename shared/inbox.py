@@ -7,6 +7,9 @@ makes the effect happen at most once, so together: exactly once.
 from uuid import UUID
 
 import asyncpg
+import structlog
+
+log = structlog.get_logger(__name__)
 
 
 class Inbox:
@@ -21,4 +24,6 @@ class Inbox:
             consumer,
             event_id,
         )
+        if not row:
+            log.info("redelivery ignored", consumer=consumer, duplicate_event_id=str(event_id))
         return bool(row)

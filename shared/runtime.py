@@ -5,6 +5,7 @@ outbox relay, metrics — and their order of start and stop. Nothing connects un
 the ASGI lifespan starts, so importing or constructing an app is free of I/O.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -45,6 +46,9 @@ class ServiceRuntime:
             enable_idempotence=True,
             allow_auto_create_topics=False,
             middlewares=[self.metrics.faststream_middleware()],
+            # Per-message "Received"/"Processed" lines cost CPU on the hot path; the
+            # metrics carry those counts, and DEBUG brings the lines back when needed.
+            log_level=logging.DEBUG,
         )
         self.runner = ConsumerRunner(
             self.broker,
@@ -62,12 +66,18 @@ class ServiceRuntime:
         return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
 
     def consume(self, topic: Topic, consumer: str, decoder: Decoder, handle: Handler) -> None:
-        """Subscribe `handle` to `topic`; offsets commit only after it has committed."""
+        """Subscribe `handle` to `topic`; offsets commit only after it has committed.
+
+        Each consumer (use case) is its own consumer group, so one use case's rebalance
+        never pauses another. Its workers split the topic's partitions between them and
+        each processes its partitions in order, committing only what it has finished.
+        """
 
         @self.broker.subscriber(
             topic.qualified(self.settings.topic_prefix),
-            group_id=f"{self.settings.topic_prefix}{self.service}",
+            group_id=f"{self.settings.topic_prefix}{consumer}",
             ack_policy=AckPolicy.NACK_ON_ERROR,
+            max_workers=min(self.settings.consumer_workers, topic.partitions),
             auto_offset_reset="earliest",
             title=f"{self.service}:{topic.name}",
             description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "

@@ -14,6 +14,7 @@ from shared.events.envelope import Event
 E = TypeVar("E", bound=Event)
 
 CONTENT_TYPE = "application/json"
+_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
 def encode(event: Event) -> bytes:
@@ -42,7 +43,7 @@ class Decoder:
         }
 
     def decode(self, raw: bytes) -> Event:
-        probe = TypeAdapter(dict[str, Any]).validate_json(raw)
+        probe = _OBJECT.validate_json(raw)
         event_type = probe.get("event_type")
         adapter = self._adapters.get(str(event_type))
         if adapter is None:

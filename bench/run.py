@@ -1,0 +1,198 @@
+"""`make bench`: signed webhooks at a fixed arrival rate, against the real hub and against
+the null pipeline, on the same Kafka and PostgreSQL in the same run.
+
+Reports webhook acknowledgement p50/p99, OrderPlaced -> StockReserved p50/p99 (Kafka
+record timestamps, one clock), webhook sent -> StockReserved, and sustained orders/s, to
+the console and to bench/results/<time>.json. Parameters: BENCH_RATE (orders/s),
+BENCH_SECONDS.
+"""
+
+import asyncio
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.null_pipeline import NullPipeline  # noqa: E402
+from simulators.storefronts import Line, shopify_order, signed_shopify  # noqa: E402
+from tests.support.hub import Hub  # noqa: E402
+from tests.support.infra import Infra, create_database  # noqa: E402
+
+RATE = float(os.environ.get("BENCH_RATE", 50))
+SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
+SKU = "BENCH-SKU"
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def summary(values_ms: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": pct(values_ms, 0.50),
+        "p99_ms": pct(values_ms, 0.99),
+        "mean_ms": round(statistics.fmean(values_ms), 2) if values_ms else float("nan"),
+    }
+
+
+async def at_fixed_rate(count: int, send: Any) -> float:
+    """Open-loop arrivals: request i leaves at start + i/RATE whatever the others do."""
+    start = time.monotonic()
+
+    async def one(i: int) -> None:
+        await asyncio.sleep(max(0.0, start + i / RATE - time.monotonic()))
+        await send(i)
+
+    await asyncio.gather(*(one(i) for i in range(count)))
+    return start
+
+
+async def wait_for(hub: Hub, topic: str, wanted: set[str], timeout: float = 120) -> dict[str, int]:
+    """Record timestamps of the wanted orders on `topic`, once all are there (or time is up)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        seen: dict[str, int] = {}
+        for record in await hub.records(topic, timeout=30):
+            order_id = json.loads(record.value)["order_id"]
+            if order_id in wanted:
+                seen[order_id] = record.timestamp
+        if len(seen) == len(wanted) or time.monotonic() > deadline:
+            return seen
+        await asyncio.sleep(0.5)
+
+
+async def bench_hub(hub: Hub, count: int) -> dict[str, Any]:
+    acks: list[float] = []
+    sent_at: dict[str, float] = {}
+    base = random.randrange(10**11, 10**12)
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=200)) as client:
+        await hub.set_stock(client, SKU, "wh-1", 10_000_000)
+        hooks = [
+            signed_shopify(
+                shopify_order(base + i, [Line(SKU, 1, "9.99")]), hub.shop, hub.shopify_secret
+            )
+            for i in range(count)
+        ]
+
+        async def send(i: int) -> None:
+            started = time.time()
+            response = await hub.deliver(client, hooks[i])
+            acks.append((time.time() - started) * 1000)
+            sent_at[response.json()["order_id"]] = started * 1000
+
+        await at_fixed_rate(count, send)
+    placed = await wait_for(hub, "storefront-orders", set(sent_at))
+    reserved = await wait_for(hub, "stock-reservations", set(sent_at))
+    mine = [o for o in sent_at if o in reserved and o in placed]
+    span_s = (max(reserved[o] for o in mine) - min(sent_at[o] for o in mine)) / 1000
+    return {
+        "orders": count,
+        "completed": len(mine),
+        "webhook_ack": summary(acks),
+        "placed_to_reserved": summary([reserved[o] - placed[o] for o in mine]),
+        "webhook_to_reserved": summary([reserved[o] - sent_at[o] for o in mine]),
+        "sustained_orders_per_s": round(len(mine) / span_s, 1),
+    }
+
+
+async def bench_null(infra: Infra, count: int) -> dict[str, Any]:
+    pipeline = NullPipeline(infra.kafka, await create_database(infra.database_url))
+    await pipeline.start()
+    hub_reader = Hub(infra, ROOT / ".local" / "bench-null")
+    body = json.dumps(shopify_order(1, [Line(SKU, 1, "9.99")])).encode()
+    sent: list[float] = []
+
+    async def send(_: int) -> None:
+        sent.append(time.time() * 1000)
+        await pipeline.place(body)
+
+    try:
+        await at_fixed_rate(count, send)
+        placed = await _timestamps(hub_reader, pipeline.topics[0], count)
+        verdicts = await _timestamps(hub_reader, pipeline.topics[2], count)
+    finally:
+        await pipeline.stop()
+    both = [k for k in placed if k in verdicts]
+    span_s = (max(verdicts.values()) - min(sent)) / 1000
+    return {
+        "orders": count,
+        "completed": len(both),
+        "placed_to_reserved": summary([verdicts[k] - placed[k] for k in both]),
+        "sustained_orders_per_s": round(len(both) / span_s, 1),
+    }
+
+
+async def _timestamps(reader: Hub, topic: str, want: int) -> dict[bytes, int]:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    deadline = time.monotonic() + 120
+    while True:
+        consumer = AIOKafkaConsumer(bootstrap_servers=reader.infra.kafka, enable_auto_commit=False)
+        await consumer.start()
+        tps = [TopicPartition(topic, p) for p in range(6)]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        found: dict[bytes, int] = {}
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                found.update({r.key: r.timestamp for r in batch})
+        await consumer.stop()
+        if len(found) >= want or time.monotonic() > deadline:
+            return found
+        await asyncio.sleep(0.5)
+
+
+async def main() -> None:
+    infra = Infra(os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"])
+    count = int(RATE * SECONDS)
+    hub = Hub(infra, ROOT / ".local" / "bench-hub")
+    await hub.provision()
+    await hub.start_all()
+    try:
+        # Warm-up: consumer groups settle their partitions, pools fill, caches warm.
+        await bench_hub(hub, min(int(RATE * 5), count))
+        await asyncio.sleep(2)
+        hub_result = await bench_hub(hub, count)
+    finally:
+        hub.stop_all()
+    null_result = await bench_null(infra, count)
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "load": {"rate_per_s": RATE, "seconds": SECONDS, "orders": count},
+        "hub": hub_result,
+        "null_pipeline": null_result,
+        "ratio_placed_to_reserved_p50": round(
+            hub_result["placed_to_reserved"]["p50_ms"]
+            / null_result["placed_to_reserved"]["p50_ms"],
+            2,
+        ),
+        "ratio_placed_to_reserved_p99": round(
+            hub_result["placed_to_reserved"]["p99_ms"]
+            / null_result["placed_to_reserved"]["p99_ms"],
+            2,
+        ),
+    }
+    out = ROOT / "bench" / "results" / f"{result['when'].replace(':', '')}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    print(f"written to {out}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
