@@ -43,8 +43,7 @@ demo: up
 	$(PY) deploy/local/demo.py
 
 test: venv jars lint
-	@$(TEST_STACK) down >/dev/null 2>&1 || true
-	@rm -rf .local/test-stack   # every run starts from empty Kafka logs and databases
+	@$(TEST_STACK) reset >/dev/null 2>&1 || true   # every run starts from empty Kafka logs and databases
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \
 	  $(PY) -m pytest -q -ra $(PYTEST_ARGS) || status=$$?; \
@@ -58,12 +57,12 @@ asyncapi: venv
 	$(PY) -m shared.asyncapi docs/asyncapi
 
 bench: venv jars
-	@$(TEST_STACK) down >/dev/null 2>&1 || true
-	@rm -rf .local/test-stack
+	@$(TEST_STACK) reset >/dev/null 2>&1 || true
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \
 	  $(PY) bench/run.py || status=$$?; \
 	  $(TEST_STACK) down; exit $$status
 
-clean: down
+clean: venv
+	$(STACK) reset
 	rm -rf .local $(VENV)

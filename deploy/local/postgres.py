@@ -6,6 +6,7 @@ no Unix socket, and trusts local connections: it is a development stack, nothing
 """
 
 import glob
+import hashlib
 import os
 import shutil
 import signal
@@ -41,10 +42,25 @@ def _as_owner(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
 
 
+def cluster_home(state_home: Path) -> Path:
+    """Where the cluster lives: in the stack's folder, unless the `postgres` user (which
+    owns it when we are root) cannot reach that folder — a checkout under /root, say —
+    in which case a folder of its own under /var/tmp, named after the stack's folder."""
+    if os.geteuid() != 0 or _postgres_can_reach(state_home.parent):
+        return state_home
+    digest = hashlib.sha1(str(state_home).encode()).hexdigest()[:12]
+    return Path("/var/tmp/crossdock-postgres") / digest
+
+
+def _postgres_can_reach(folder: Path) -> bool:
+    probe = subprocess.run(["runuser", "-u", "postgres", "--", "test", "-x", str(folder)])
+    return probe.returncode == 0
+
+
 class Postgres:
     def __init__(self, home: Path, port: int, procs: Procs) -> None:
-        self.home = home
-        self.data = home / "data"
+        self.home = cluster_home(home)
+        self.data = self.home / "data"
         self.port = port
         self.procs = procs
         self.url = f"postgresql://{ROLE}@127.0.0.1:{port}/{DATABASE}"
@@ -139,6 +155,10 @@ class Postgres:
         ).stdout.strip()
         if not exists:
             subprocess.run([*psql, f"CREATE DATABASE {DATABASE}"], check=True, capture_output=True)
+
+    def remove(self) -> None:
+        """Delete the cluster's files (the stack must be down)."""
+        shutil.rmtree(self.home, ignore_errors=True)
 
     def stop(self) -> None:
         # SIGINT is PostgreSQL's "fast" shutdown: roll back sessions, checkpoint, exit.

@@ -3,6 +3,7 @@
 
     python deploy/local/stack.py up [--infra-only]   start what is not running yet
     python deploy/local/stack.py down                stop exactly what `up` started (by pid)
+    python deploy/local/stack.py reset               down, then delete the stack's data
     python deploy/local/stack.py env                 print the connection settings
 
 Everything lives in one state folder (default `.local/stack`): data, logs, pid files and
@@ -13,6 +14,7 @@ import argparse
 import asyncio
 import os
 import secrets
+import shutil
 import signal
 import sys
 import time
@@ -134,12 +136,18 @@ class Stack:
         self.pg.stop()
         self.kafka.stop()
 
+    def reset(self) -> None:
+        """Down, then forget everything: Kafka logs, databases, secrets."""
+        self.down()
+        self.pg.remove()
+        shutil.rmtree(self.state, ignore_errors=True)
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["up", "down", "env"])
+    parser.add_argument("command", choices=["up", "down", "reset", "env"])
     parser.add_argument("--infra-only", action="store_true", help="Kafka and PostgreSQL only")
     parser.add_argument(
         "--state", default=os.environ.get("CROSSDOCK_STATE_DIR", str(ROOT / ".local" / "stack"))
@@ -159,6 +167,8 @@ def main() -> None:
         stack.up(args.infra_only)
     elif args.command == "down":
         stack.down()
+    elif args.command == "reset":
+        stack.reset()
     else:
         for key, value in stack.env().items():
             print(f"export {key}={value}")
