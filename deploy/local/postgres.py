@@ -72,11 +72,8 @@ class Postgres:
         require_free(self.port, "postgres")
         bindir = pg_bin()
         self._init(bindir)
-        log = self.procs.log("postgres")
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.touch()
-        if os.geteuid() == 0:
-            shutil.chown(log, "postgres")
+        # The server writes its own log, so it lives beside the cluster, where its owner can.
+        log = self.home / "server.log"
         subprocess.run(
             _as_owner(
                 [
