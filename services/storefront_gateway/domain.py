@@ -1,14 +1,14 @@
 """Pure mapping rules shared by every platform: identity, SKUs, reconciliation."""
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from services.storefront_gateway.channels import ChannelConfig
 from shared.events.money import MoneyError, to_minor_units
-from shared.events.orders import OrderPlaced
+from shared.events.orders import OrderLine, OrderPlaced, OrderTotals, UnmappedLine
 
 # Stable order ids: the same channel order always maps to the same Crossdock order.
 _ORDER_NAMESPACE = uuid.UUID("6f1c7a52-3b8e-4f0e-9d0a-2c4b8e5f7a10")
@@ -27,6 +27,23 @@ class MappedOrder:
     event: OrderPlaced
 
 
+@dataclass(frozen=True)
+class ChannelOrder:
+    """What every platform's mapping extracts, before the canonical model judges it."""
+
+    ref: str
+    name: str
+    currency: str
+    lines: list[OrderLine]
+    unmapped: list[UnmappedLine]
+    discount_minor: int
+    shipping_minor: int
+    tax_minor: int
+    total_minor: int
+    taxes_included: bool
+    ship_to_country: str | None
+
+
 def minor(amount: str | int | float, currency: str, what: str) -> int:
     try:
         return to_minor_units(amount, currency)
@@ -34,12 +51,34 @@ def minor(amount: str | int | float, currency: str, what: str) -> int:
         raise MappingError(f"{what}: {exc}") from exc
 
 
-def build_order(make: Callable[[], OrderPlaced]) -> MappedOrder:
-    """Run the canonical model's validation (totals reconcile, currency, lines)."""
+def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
+    """The canonical order, validated: totals reconcile, currency, lines."""
     try:
-        return MappedOrder(event=make())
+        totals = OrderTotals(
+            items_minor=sum(x.gross_minor for x in order.lines)
+            + sum(u.gross_minor for u in order.unmapped),
+            discount_minor=order.discount_minor,
+            shipping_minor=order.shipping_minor,
+            tax_minor=order.tax_minor,
+            total_minor=order.total_minor,
+            taxes_included=order.taxes_included,
+        )
+        event = OrderPlaced(
+            correlation_id=uuid.uuid4(),
+            order_id=order_id_for(channel.id, order.ref),
+            channel=channel.id,
+            channel_order_ref=order.ref,
+            channel_order_name=order.name,
+            currency=order.currency,
+            lines=tuple(order.lines),
+            unmapped_lines=tuple(order.unmapped),
+            hold_until_mapped=channel.hold_until_mapped,
+            totals=totals,
+            ship_to_country=order.ship_to_country,
+        )
     except ValidationError as exc:
         raise MappingError(_first_error(exc)) from exc
+    return MappedOrder(event=event)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -5,19 +5,17 @@ gift wrap) counts in the money but is never reserved or shipped. `total_discount
 covers line and order discounts; prices include tax when `taxes_included` is true.
 """
 
-from uuid import uuid4
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
+    ChannelOrder,
     MappedOrder,
     build_order,
     minor,
-    order_id_for,
     unmapped_reason,
 )
-from shared.events.orders import LineKind, OrderLine, OrderPlaced, OrderTotals, UnmappedLine
+from shared.events.orders import LineKind, OrderLine, UnmappedLine
 
 Amount = str | int | float
 
@@ -101,32 +99,24 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             )
         )
 
-    def make() -> OrderPlaced:
-        return OrderPlaced(
-            correlation_id=uuid4(),
-            order_id=order_id_for(channel.id, str(order.id)),
-            channel=channel.id,
-            channel_order_ref=str(order.id),
-            channel_order_name=order.name,
+    return build_order(
+        channel,
+        ChannelOrder(
+            ref=str(order.id),
+            name=order.name,
             currency=cur,
-            lines=tuple(lines),
-            unmapped_lines=tuple(unmapped),
-            hold_until_mapped=channel.hold_until_mapped,
-            totals=OrderTotals(
-                items_minor=sum(x.gross_minor for x in lines)
-                + sum(u.gross_minor for u in unmapped),
-                discount_minor=minor(order.total_discounts, cur, "total_discounts"),
-                shipping_minor=sum(
-                    minor(s.price, cur, "shipping_lines.price") for s in order.shipping_lines
-                ),
-                tax_minor=minor(order.total_tax, cur, "total_tax"),
-                total_minor=minor(order.total_price, cur, "total_price"),
-                taxes_included=order.taxes_included,
+            lines=lines,
+            unmapped=unmapped,
+            discount_minor=minor(order.total_discounts, cur, "total_discounts"),
+            shipping_minor=sum(
+                minor(s.price, cur, "shipping_lines.price") for s in order.shipping_lines
             ),
+            tax_minor=minor(order.total_tax, cur, "total_tax"),
+            total_minor=minor(order.total_price, cur, "total_price"),
+            taxes_included=order.taxes_included,
             ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
-        )
-
-    return build_order(make)
+        ),
+    )
 
 
 def _line_discount(item: LineItem, currency: str) -> int:

@@ -6,19 +6,17 @@ lines (gift wrap, handling) are non-stock lines. Money arrives as decimal string
 `price` is a float and is deliberately not used.
 """
 
-from uuid import uuid4
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
+    ChannelOrder,
     MappedOrder,
     build_order,
     minor,
-    order_id_for,
     unmapped_reason,
 )
-from shared.events.orders import LineKind, OrderLine, OrderPlaced, OrderTotals, UnmappedLine
+from shared.events.orders import LineKind, OrderLine, UnmappedLine
 
 Amount = str | int | float
 
@@ -116,27 +114,19 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
         minor(i.subtotal, cur, "subtotal") - minor(i.total, cur, "total") for i in order.line_items
     )
 
-    def make() -> OrderPlaced:
-        return OrderPlaced(
-            correlation_id=uuid4(),
-            order_id=order_id_for(channel.id, str(order.id)),
-            channel=channel.id,
-            channel_order_ref=str(order.id),
-            channel_order_name=f"#{order.number or order.id}",
+    return build_order(
+        channel,
+        ChannelOrder(
+            ref=str(order.id),
+            name=f"#{order.number or order.id}",
             currency=cur,
-            lines=tuple(lines),
-            unmapped_lines=tuple(unmapped),
-            hold_until_mapped=channel.hold_until_mapped,
-            totals=OrderTotals(
-                items_minor=sum(x.gross_minor for x in lines)
-                + sum(u.gross_minor for u in unmapped),
-                discount_minor=discount,
-                shipping_minor=minor(order.shipping_total, cur, "shipping_total"),
-                tax_minor=minor(order.total_tax, cur, "total_tax"),
-                total_minor=minor(order.total, cur, "total"),
-                taxes_included=False,
-            ),
+            lines=lines,
+            unmapped=unmapped,
+            discount_minor=discount,
+            shipping_minor=minor(order.shipping_total, cur, "shipping_total"),
+            tax_minor=minor(order.total_tax, cur, "total_tax"),
+            total_minor=minor(order.total, cur, "total"),
+            taxes_included=False,
             ship_to_country=order.shipping.country if order.shipping else None,
-        )
-
-    return build_order(make)
+        ),
+    )
