@@ -49,6 +49,7 @@ class ServiceRuntime:
             # Per-message "Received"/"Processed" lines cost CPU on the hot path; the
             # metrics carry those counts, and DEBUG brings the lines back when needed.
             log_level=logging.DEBUG,
+            logger=logging.getLogger("faststream.broker"),
         )
         self.runner = ConsumerRunner(
             self.broker,

@@ -94,8 +94,12 @@ async def _accept(
 
 
 async def _reject(uow: UnitOfWork, command: ReserveStock, short: _Short) -> None:
-    available = await repository.best_availability(uow.connection, short.sku, command.locations)
-    short_lines = [ShortLine(sku=short.sku, requested=short.requested, available=available)]
+    """Name every line the order is short of, not only the first one that failed."""
+    short_lines = []
+    for sku, quantity in requested_by_sku(command.lines):
+        best = await repository.best_availability(uow.connection, sku, command.locations)
+        if sku == short.sku or best < quantity:
+            short_lines.append(ShortLine(sku=sku, requested=quantity, available=best))
     await repository.record_verdict(uow.connection, command.order_id, "rejected", [])
     rejected = StockReservationRejected.caused_by(
         command,

@@ -1,6 +1,7 @@
 """The ledger's reservation rules against real PostgreSQL, under real contention."""
 
 import asyncio
+import json
 import uuid
 
 from services.inventory_ledger import handlers, repository
@@ -59,6 +60,24 @@ async def test_a_short_line_rolls_back_the_lines_already_reserved(ledger_pool) -
 
     assert await stock(ledger_pool, ok) == [("a", 10, 0)]
     assert await stock(ledger_pool, short) == [("a", 1, 0)]
+
+
+async def test_a_rejection_names_every_short_line(ledger_pool) -> None:
+    first, second = f"S1-{uuid.uuid4().hex[:6]}", f"S2-{uuid.uuid4().hex[:6]}"
+    await put(ledger_pool, first, "a", 1)
+    await put(ledger_pool, second, "b", 2)
+    command = reserve([(first, 3), (second, 5)])
+
+    await handlers.reserve_stock(command, uow(ledger_pool))
+
+    payload = await ledger_pool.fetchval(
+        "SELECT payload FROM outbox WHERE event_type = 'StockReservationRejected'"
+        " AND convert_from(payload, 'UTF8') LIKE '%' || $1 || '%'",
+        str(command.order_id),
+    )
+    reason = json.loads(bytes(payload))["reason"]
+    assert f"{first}: requested 3, available 1" in reason
+    assert f"{second}: requested 5, available 2" in reason
 
 
 async def test_locations_are_tried_in_the_given_priority(ledger_pool) -> None:
