@@ -26,7 +26,7 @@ def _runtime(service: str) -> ServiceRuntime:
     package = service.replace("-", "_")
     runtime = ServiceRuntime(service, HubSettings(), f"services.{package}.migrations")
     if service == "order-router":
-        router_subscribers.register(runtime, ("main",))
+        router_subscribers.register(runtime, ())
     return runtime
 
 

@@ -59,6 +59,8 @@ class ConsumerRunner:
         except _POISON as exc:
             await self._dead_letter(consumer, msg, exc, attempts=0)
             return
+        if event is None:
+            return  # another consumer's event on a shared topic
         structlog.contextvars.bind_contextvars(
             consumer=consumer,
             event_id=str(event.event_id),

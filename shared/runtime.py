@@ -7,7 +7,7 @@ the ASGI lifespan starts, so importing or constructing an app is free of I/O.
 
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import structlog
@@ -125,8 +125,26 @@ class ServiceRuntime:
             await self._producer.stop()
             await self.pool.close()
 
-    def http_app(self, title: str, description: str, routers: list[APIRouter]) -> FastAPI:
-        app = FastAPI(title=title, description=description, lifespan=self.lifespan)
+    def http_app(
+        self,
+        title: str,
+        description: str,
+        routers: list[APIRouter],
+        extra_lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+    ) -> FastAPI:
+        """The service's ASGI app; `extra_lifespan` runs inside the kit's (pool, broker
+        and relay are up before it starts, and stop after it ends)."""
+
+        @asynccontextmanager
+        async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+            async with self.lifespan(app):
+                if extra_lifespan is None:
+                    yield
+                else:
+                    async with extra_lifespan(app):
+                        yield
+
+        app = FastAPI(title=title, description=description, lifespan=lifespan)
         app.include_router(health_router(self._is_ready))
         for router in routers:
             app.include_router(router)

@@ -8,6 +8,14 @@ whose `writer` it is; verdicts go on the verdict-maker's own topic.
 from dataclasses import dataclass, field
 
 from shared.events.envelope import Event
+from shared.events.fulfilment import (
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentExceptionReported,
+    ShipmentRefused,
+    ShipmentRequested,
+    ShipmentSentToFulfiller,
+)
 from shared.events.inventory import (
     ReserveStock,
     StockLevelChanged,
@@ -58,7 +66,31 @@ STOCK_LEVELS = Topic(
     config={"cleanup.policy": "compact,delete"},
 )
 
-DOMAIN_TOPICS = (STOREFRONT_ORDERS, ORDERS, STOCK_COMMANDS, STOCK_RESERVATIONS, STOCK_LEVELS)
+FULFILMENT_REQUESTS = Topic(
+    "fulfilment-requests", key="order_id", writer=ORDER_ROUTER, event_types=(ShipmentRequested,)
+)
+SHIPMENTS = Topic(
+    "shipments",
+    key="order_id",
+    writer=SHIPPING_BRIDGE,
+    event_types=(
+        ShipmentSentToFulfiller,
+        ShipmentRefused,
+        ShipmentDispatched,
+        ShipmentDelivered,
+        ShipmentExceptionReported,
+    ),
+)
+
+DOMAIN_TOPICS = (
+    STOREFRONT_ORDERS,
+    ORDERS,
+    STOCK_COMMANDS,
+    STOCK_RESERVATIONS,
+    STOCK_LEVELS,
+    FULFILMENT_REQUESTS,
+    SHIPMENTS,
+)
 
 
 def dead_letter_topic(service: str) -> Topic:

@@ -2,7 +2,7 @@
 
 import hmac
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path
 from pydantic import BaseModel, Field
@@ -68,6 +68,13 @@ def stock_router(uow_factory: Callable[[], UnitOfWork], admin_token: str) -> API
             available=sum(r.available for r in rows),
             locations=[LocationStock.of(r) for r in rows],
         )
+
+    @router.get("/stock-audit")
+    async def stock_audit() -> dict[str, Any]:
+        """Proof that current stock equals the sum of its movements."""
+        async with uow_factory() as uow:
+            mismatches = await repository.audit(uow.connection)
+        return {"consistent": not mismatches, "mismatches": mismatches}
 
     @router.put("/stock/{sku}/{location}", dependencies=[Depends(require_admin)])
     async def put_stock(sku: SkuPath, location: LocationPath, body: SetOnHand) -> LocationStock:

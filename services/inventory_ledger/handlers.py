@@ -89,7 +89,10 @@ async def _accept(
         command, order_id=command.order_id, allocations=tuple(allocations)
     )
     await uow.outbox.add(verdict, key=str(command.order_id))
-    for row, _ in reserved:
+    for row, quantity in reserved:
+        await repository.record_movement(
+            uow.connection, row, "reservation", 0, quantity, command.order_id, command.event_id
+        )
         await uow.outbox.add(level_changed(row, command), key=row.sku)
 
 
@@ -117,11 +120,14 @@ class BelowReserved(Exception):
 async def set_on_hand(sku: str, location: str, on_hand: int, uow: UnitOfWork) -> StockRow:
     async with uow:
         try:
-            row = await repository.set_on_hand(uow.connection, sku, location, on_hand)
+            row, delta = await repository.set_on_hand(uow.connection, sku, location, on_hand)
         except asyncpg.CheckViolationError as exc:
             raise BelowReserved(
                 f"{sku} at {location}: on hand {on_hand} is below reserved"
             ) from exc
+        if delta:
+            kind = "receipt" if delta > 0 else "adjustment"
+            await repository.record_movement(uow.connection, row, kind, delta, 0)
         await uow.outbox.add(level_changed(row, None), key=sku)
         await uow.commit()
         return row

@@ -56,18 +56,84 @@ async def record_verdict(
     )
 
 
-async def set_on_hand(conn: asyncpg.Connection, sku: str, location: str, on_hand: int) -> StockRow:
-    """Raises asyncpg.CheckViolationError when on_hand would fall below what is reserved."""
+async def set_on_hand(
+    conn: asyncpg.Connection, sku: str, location: str, on_hand: int
+) -> tuple[StockRow, int]:
+    """The row after the change and the change in on hand.
+
+    Raises asyncpg.CheckViolationError when on_hand would fall below what is reserved.
+    The row is created (empty) first and then locked, so two first receipts of the same
+    item cannot both believe they started from zero.
+    """
+    await conn.execute(
+        "INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+        sku,
+        location,
+    )
+    before = await conn.fetchval(
+        "SELECT on_hand FROM stock WHERE sku = $1 AND location = $2 FOR UPDATE", sku, location
+    )
     record = await conn.fetchrow(
-        "INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, $3)"
-        " ON CONFLICT (sku, location) DO UPDATE SET on_hand = EXCLUDED.on_hand,"
-        " version = stock.version + 1, updated_at = now()"
-        f" RETURNING {_COLUMNS}",
+        "UPDATE stock SET on_hand = $3, version = version + 1, updated_at = now()"
+        f" WHERE sku = $1 AND location = $2 RETURNING {_COLUMNS}",
         sku,
         location,
         on_hand,
     )
-    return _row(record)
+    return _row(record), on_hand - int(before)
+
+
+async def commit_dispatched(
+    conn: asyncpg.Connection, sku: str, location: str, quantity: int
+) -> StockRow | None:
+    """Reserved units left the building: both on hand and reserved fall. None when the
+    location does not hold that many reserved units (a dispatch nobody reserved)."""
+    record = await conn.fetchrow(
+        "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $3,"
+        " version = version + 1, updated_at = now()"
+        " WHERE sku = $1 AND location = $2 AND reserved >= $3"
+        f" RETURNING {_COLUMNS}",
+        sku,
+        location,
+        quantity,
+    )
+    return _row(record) if record else None
+
+
+async def record_movement(
+    conn: asyncpg.Connection,
+    row: StockRow,
+    kind: str,
+    on_hand_delta: int,
+    reserved_delta: int,
+    order_id: UUID | None = None,
+    source_event_id: UUID | None = None,
+) -> None:
+    await conn.execute(
+        "INSERT INTO stock_movements (sku, location, kind, on_hand_delta, reserved_delta,"
+        " order_id, source_event_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        row.sku,
+        row.location,
+        kind,
+        on_hand_delta,
+        reserved_delta,
+        order_id,
+        source_event_id,
+    )
+
+
+async def audit(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    """Items whose stock differs from the sum of their movements (none, if all is well)."""
+    records = await conn.fetch(
+        "SELECT sku, location, s.on_hand, s.reserved,"
+        " m.on_hand AS movements_on_hand, m.reserved AS movements_reserved"
+        " FROM stock s FULL JOIN (SELECT sku, location, sum(on_hand_delta) AS on_hand,"
+        " sum(reserved_delta) AS reserved FROM stock_movements GROUP BY sku, location) m"
+        " USING (sku, location)"
+        " WHERE coalesce(s.on_hand, 0) <> coalesce(m.on_hand, 0)"
+        " OR coalesce(s.reserved, 0) <> coalesce(m.reserved, 0)"
+    )
+    return [dict(r) for r in records]
 
 
 async def stock_of(conn: asyncpg.Connection, sku: str) -> list[StockRow]:

@@ -32,6 +32,7 @@ class OrderView(BaseModel):
     unmapped_lines: list[dict[str, Any]]
     hold_until_mapped: bool
     allocations: list[dict[str, Any]]
+    shipments: list[dict[str, Any]]
     timeline: list[TimelineEntry]
 
 
@@ -56,7 +57,9 @@ def orders_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
                     "status",
                     "reason",
                     "allocations",
+                    "shipments",
                     "timeline",
+
                 )
             },
             currency=placed["currency"],

@@ -1,9 +1,12 @@
 """Wiring of the order-router: `uvicorn services.order_router.app:create_app --factory`."""
 
+from pathlib import Path
+
 from fastapi import FastAPI
 
 from services.order_router import subscribers
 from services.order_router.api import orders_router
+from services.order_router.locations import load_locations
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import ORDER_ROUTER
@@ -11,11 +14,11 @@ from shared.topics import ORDER_ROUTER
 
 class OrderRouterSettings(HubSettings):
     http_port: int = 8001
-    location_priority: tuple[str, ...] = ("main",)
+    locations_file: Path = Path("config/locations.yaml")
 
 
 def create_app(settings: OrderRouterSettings | None = None) -> FastAPI:
     settings = settings or OrderRouterSettings()
     runtime = ServiceRuntime(ORDER_ROUTER, settings, "services.order_router.migrations")
-    subscribers.register(runtime, settings.location_priority)
+    subscribers.register(runtime, load_locations(settings.locations_file))
     return runtime.http_app("Crossdock order-router", __doc__ or "", [orders_router(runtime.uow)])

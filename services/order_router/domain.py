@@ -1,19 +1,34 @@
-"""Pure rules of the order's life: allowed transitions, and what to ask the ledger."""
+"""Pure rules of the order's life: allowed transitions, routing, shipments, progress."""
 
+import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 
-from shared.events.inventory import RequestedQuantity, ReserveStock
-from shared.events.orders import OrderPlaced, OrderStatus
+from services.order_router.locations import Location
+from shared.events.inventory import Allocation, RequestedQuantity, ReserveStock
+from shared.events.orders import OrderPlaced
+from shared.events.orders import OrderStatus as S
 
-_ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
-    OrderStatus.PLACED: frozenset({OrderStatus.RESERVED, OrderStatus.REJECTED}),
-    OrderStatus.RESERVED: frozenset(),
-    OrderStatus.REJECTED: frozenset(),
+_ALLOWED: dict[S, frozenset[S]] = {
+    S.PLACED: frozenset({S.RESERVED, S.REJECTED}),
+    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT}),
+    S.SENT_TO_FULFILMENT: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED}),
+    S.FULFILMENT_FAILED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.FULFILMENT_FAILED}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.REJECTED: frozenset(),
+    S.DELIVERED: frozenset(),
 }
 
 
-def can_move(current: OrderStatus, target: OrderStatus) -> bool:
+def can_move(current: S, target: S) -> bool:
     return target in _ALLOWED[current]
+
+
+def preferred_locations(locations: tuple[Location, ...], country: str | None) -> tuple[str, ...]:
+    """Locations serving the destination first, then by priority (ties keep file order)."""
+    ranked = sorted(locations, key=lambda loc: (country not in loc.countries, loc.priority))
+    return tuple(loc.id for loc in ranked)
 
 
 def reservation_request(order: OrderPlaced, locations: tuple[str, ...]) -> ReserveStock:
@@ -28,3 +43,56 @@ def reservation_request(order: OrderPlaced, locations: tuple[str, ...]) -> Reser
         lines=tuple(RequestedQuantity(sku=s, quantity=q) for s, q in sorted(quantities.items())),
         locations=locations,
     )
+
+
+@dataclass(frozen=True)
+class PlannedShipment:
+    shipment_id: uuid.UUID
+    location: str
+    fulfiller: str
+    lines: dict[str, int]
+
+
+def plan_shipments(
+    order_id: uuid.UUID, allocations: list[Allocation], locations: tuple[Location, ...]
+) -> list[PlannedShipment]:
+    """One shipment per location the order's stock is reserved at (fewest shipments)."""
+    by_location: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for allocation in allocations:
+        by_location[allocation.location][allocation.sku] += allocation.quantity
+    fulfillers = {loc.id: loc.fulfiller for loc in locations}
+    return [
+        PlannedShipment(
+            shipment_id=uuid.uuid5(order_id, f"shipment:{location}"),
+            location=location,
+            fulfiller=fulfillers[location],
+            lines=dict(sorted(lines.items())),
+        )
+        for location, lines in sorted(by_location.items())
+    ]
+
+
+@dataclass
+class ShipmentProgress:
+    lines: dict[str, int]
+    shipped: dict[str, int] = field(default_factory=dict)
+    delivered: bool = False
+
+    @property
+    def complete(self) -> bool:
+        return all(self.shipped.get(sku, 0) >= qty for sku, qty in self.lines.items())
+
+    @property
+    def started(self) -> bool:
+        return any(self.shipped.values())
+
+
+def order_progress(shipments: list[ShipmentProgress]) -> S | None:
+    """The fulfilment status the shipments add up to; None before anything shipped."""
+    if shipments and all(s.delivered for s in shipments):
+        return S.DELIVERED
+    if shipments and all(s.complete for s in shipments):
+        return S.SHIPPED
+    if any(s.started for s in shipments):
+        return S.PARTIALLY_SHIPPED
+    return None

@@ -1,13 +1,13 @@
-"""Use cases of the order-router: take a placed order, record the ledger's verdict."""
-
-from typing import Any
+"""Use cases of the order-router: take a placed order, act on the ledger's verdict."""
 
 import structlog
 
-from services.order_router import repository
-from services.order_router.domain import can_move, reservation_request
+from services.order_router import repository, transitions
+from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
+from services.order_router.locations import Location
+from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
-from shared.events.envelope import Event
+from shared.events.fulfilment import ShipmentLine, ShipmentRequested
 from shared.events.inventory import StockReservationRejected, StockReserved
 from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
 
@@ -17,7 +17,7 @@ RECORD_RESERVATION = "order-router.record-reservation"
 log = structlog.get_logger(__name__)
 
 
-async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[str, ...]) -> None:
+async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Location, ...]) -> None:
     async with uow:
         if not await uow.inbox.claim(PLACE_ORDER, order.event_id):
             return
@@ -36,42 +36,57 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[str,
             to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
-        await uow.outbox.add(reservation_request(order, locations), key=str(order.order_id))
+        preference = preferred_locations(locations, order.ship_to_country)
+        await uow.outbox.add(reservation_request(order, preference), key=str(order.order_id))
         await uow.commit()
 
 
 async def record_reservation(
-    verdict: StockReserved | StockReservationRejected, uow: UnitOfWork
+    verdict: StockReserved | StockReservationRejected,
+    uow: UnitOfWork,
+    locations: tuple[Location, ...],
 ) -> None:
     async with uow:
         if not await uow.inbox.claim(RECORD_RESERVATION, verdict.event_id):
             return
-        locked = await repository.lock_order(uow.connection, verdict.order_id)
-        if locked is None:
+        order = await repository.lock_order(uow.connection, verdict.order_id)
+        if order is None:
             raise LookupError(f"verdict for unknown order {verdict.order_id}")
-        current, channel = locked
-        target, reason, allocations, detail = _outcome(verdict)
-        if not can_move(current, target):
-            log.warning("ignoring verdict: transition not allowed", current=current, target=target)
-            await uow.commit()
-            return
-        await repository.set_status(uow.connection, verdict.order_id, target, reason, allocations)
-        await repository.append_timeline(uow.connection, verdict.order_id, verdict, detail)
-        changed = OrderStatusChanged.caused_by(
-            verdict,
-            order_id=verdict.order_id,
-            channel=channel,
-            from_status=current,
-            to_status=target,
-            reason=reason,
-        )
-        await uow.outbox.add(changed, key=str(verdict.order_id))
+        if isinstance(verdict, StockReservationRejected):
+            await transitions.move(uow, order, OrderStatus.REJECTED, verdict, verdict.reason)
+        else:
+            await _reserved(uow, order, verdict, locations)
         await uow.commit()
 
 
-def _outcome(verdict: Event) -> tuple[OrderStatus, str | None, list[Any], dict[str, Any]]:
-    if isinstance(verdict, StockReserved):
-        allocations = list(verdict.allocations)
-        return OrderStatus.RESERVED, None, allocations, {"allocations": len(allocations)}
-    assert isinstance(verdict, StockReservationRejected)
-    return OrderStatus.REJECTED, verdict.reason, [], {"reason": verdict.reason}
+async def _reserved(
+    uow: UnitOfWork, order: LockedOrder, verdict: StockReserved, locations: tuple[Location, ...]
+) -> None:
+    allocations = list(verdict.allocations)
+    await repository.set_allocations(uow.connection, order.order_id, allocations)
+    order = await transitions.move(
+        uow, order, OrderStatus.RESERVED, verdict, allocations=len(allocations)
+    )
+    if order.placed.hold_until_mapped and order.placed.unmapped_lines:
+        await transitions.record(uow, order, verdict, held="until its unmapped lines are resolved")
+        return
+    shipments = plan_shipments(order.order_id, allocations, locations)
+    for shipment in shipments:
+        await repository.insert_shipment(uow.connection, order.order_id, shipment)
+        request = ShipmentRequested.caused_by(
+            verdict,
+            shipment_id=shipment.shipment_id,
+            order_id=order.order_id,
+            channel=order.placed.channel,
+            channel_order_ref=order.placed.channel_order_ref,
+            channel_order_name=order.placed.channel_order_name,
+            location=shipment.location,
+            fulfiller=shipment.fulfiller,
+            lines=tuple(ShipmentLine(sku=s, quantity=q) for s, q in shipment.lines.items()),
+            ship_to_country=order.placed.ship_to_country,
+        )
+        await uow.outbox.add(request, key=str(order.order_id))
+    if shipments:
+        await transitions.move(
+            uow, order, OrderStatus.SENT_TO_FULFILMENT, verdict, shipments=len(shipments)
+        )

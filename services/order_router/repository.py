@@ -1,17 +1,26 @@
 """SQL on the order-router's own tables."""
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 
+from services.order_router.domain import PlannedShipment
 from shared.events.envelope import Event
 from shared.events.orders import OrderPlaced, OrderStatus
 
 
 def _jsonable(model: Any) -> Any:
     return json.loads(model.model_dump_json())
+
+
+@dataclass(frozen=True)
+class LockedOrder:
+    order_id: UUID
+    status: OrderStatus
+    placed: OrderPlaced
 
 
 async def insert_order(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
@@ -30,27 +39,33 @@ async def insert_order(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
     return bool(inserted)
 
 
-async def lock_order(conn: asyncpg.Connection, order_id: UUID) -> tuple[OrderStatus, str] | None:
-    """The order's status and channel, locked until the transaction ends."""
+async def lock_order(conn: asyncpg.Connection, order_id: UUID) -> LockedOrder | None:
+    """The order, locked until the transaction ends."""
     record = await conn.fetchrow(
-        "SELECT status, channel FROM orders WHERE order_id = $1 FOR UPDATE", order_id
+        "SELECT status, placed FROM orders WHERE order_id = $1 FOR UPDATE", order_id
     )
-    return (OrderStatus(record["status"]), record["channel"]) if record else None
+    if record is None:
+        return None
+    placed = OrderPlaced.model_validate(record["placed"])
+    return LockedOrder(order_id, OrderStatus(record["status"]), placed)
 
 
 async def set_status(
-    conn: asyncpg.Connection,
-    order_id: UUID,
-    status: OrderStatus,
-    reason: str | None,
-    allocations: list[Any],
+    conn: asyncpg.Connection, order_id: UUID, status: OrderStatus, reason: str | None
 ) -> None:
     await conn.execute(
-        "UPDATE orders SET status = $2, reason = $3, allocations = $4, updated_at = now()"
+        "UPDATE orders SET status = $2, reason = coalesce($3, reason), updated_at = now()"
         " WHERE order_id = $1",
         order_id,
         status.value,
         reason,
+    )
+
+
+async def set_allocations(conn: asyncpg.Connection, order_id: UUID, allocations: list[Any]) -> None:
+    await conn.execute(
+        "UPDATE orders SET allocations = $2 WHERE order_id = $1",
+        order_id,
         [_jsonable(a) for a in allocations],
     )
 
@@ -69,6 +84,45 @@ async def append_timeline(
     )
 
 
+async def insert_shipment(
+    conn: asyncpg.Connection, order_id: UUID, shipment: PlannedShipment
+) -> None:
+    await conn.execute(
+        "INSERT INTO order_shipments (shipment_id, order_id, location, fulfiller, lines)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        shipment.shipment_id,
+        order_id,
+        shipment.location,
+        shipment.fulfiller,
+        shipment.lines,
+    )
+
+
+async def shipments_of(conn: asyncpg.Connection, order_id: UUID) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT shipment_id, location, fulfiller, lines, shipped, status, tracking, delivered"
+        " FROM order_shipments WHERE order_id = $1 ORDER BY location",
+        order_id,
+    )
+    return [dict(r) for r in records]
+
+
+async def update_shipment(
+    conn: asyncpg.Connection, shipment_id: UUID, status: str, **changes: Any
+) -> None:
+    """Set the status and any of: shipped (dict), tracking (list), delivered (bool)."""
+    await conn.execute(
+        "UPDATE order_shipments SET status = $2,"
+        " shipped = coalesce($3, shipped), tracking = coalesce($4, tracking),"
+        " delivered = coalesce($5, delivered), updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        status,
+        changes.get("shipped"),
+        changes.get("tracking"),
+        changes.get("delivered"),
+    )
+
+
 async def find_order(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
     record = await conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
     if record is None:
@@ -78,4 +132,5 @@ async def find_order(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any]
         " WHERE order_id = $1 ORDER BY id",
         order_id,
     )
-    return {**dict(record), "timeline": [dict(t) for t in timeline]}
+    shipments = await shipments_of(conn, order_id)
+    return {**dict(record), "timeline": [dict(t) for t in timeline], "shipments": shipments}

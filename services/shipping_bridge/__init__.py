@@ -1,6 +1,11 @@
-"""shipping-bridge: the edge to 3PLs and shipping platforms.
+"""shipping-bridge: the edge to 3PLs.
 
-Today it runs the kit (schema with outbox and inbox, health, metrics) and consumes
-nothing yet; outbound fulfilment requests and inbound 3PL tracking arrive with the
-order-lifecycle work (see docs/architecture.md, "Next").
+Consumes: `fulfilment-requests` (ShipmentRequested, from the order-router).
+Produces: `shipments` (ShipmentSentToFulfiller, ShipmentRefused, ShipmentDispatched,
+ShipmentDelivered, ShipmentExceptionReported), keyed by order id.
+Receives: the 3PL API (`/3pl/v1/...`): acknowledge, dispatch (partial and split
+parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments.
+Owns the invariants: every requested shipment reaches its 3PL exactly once (an
+idempotency key per shipment, retries with backoff, a circuit breaker per 3PL); a
+shipment's state never moves backwards; a 3PL can never ship more than was requested.
 """

@@ -34,18 +34,30 @@ def headers_of(event: Event) -> dict[str, str]:
     return headers
 
 
+def type_name(event_type: type[Event]) -> str:
+    return str(event_type.model_fields["event_type"].default)
+
+
 class Decoder:
-    """Parses the JSON of any of `event_types`, picked by its `event_type` field."""
+    """Parses the JSON of any of `event_types`, picked by its `event_type` field.
 
-    def __init__(self, *event_types: type[Event]) -> None:
+    `skipping` names the other event types of a shared topic that this consumer has no
+    business with: they decode to None and are acknowledged. Anything else unknown is an
+    error (and so a dead letter), never silently dropped.
+    """
+
+    def __init__(self, *event_types: type[Event], skipping: tuple[type[Event], ...] = ()) -> None:
         self._adapters: dict[str, TypeAdapter[Any]] = {
-            et.model_fields["event_type"].default: TypeAdapter(et) for et in event_types
+            type_name(et): TypeAdapter(et) for et in event_types
         }
+        self._skipped = {type_name(et) for et in skipping} - set(self._adapters)
 
-    def decode(self, raw: bytes) -> Event:
+    def decode(self, raw: bytes) -> Event | None:
         probe = _OBJECT.validate_json(raw)
-        event_type = probe.get("event_type")
-        adapter = self._adapters.get(str(event_type))
+        event_type = str(probe.get("event_type"))
+        if event_type in self._skipped:
+            return None
+        adapter = self._adapters.get(event_type)
         if adapter is None:
             raise UnknownEventType(f"unexpected event_type {event_type!r}")
         event: Event = adapter.validate_python(probe)

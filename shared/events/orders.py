@@ -91,6 +91,11 @@ class OrderStatus(StrEnum):
     PLACED = "placed"
     RESERVED = "reserved"
     REJECTED = "rejected"
+    SENT_TO_FULFILMENT = "sent_to_fulfilment"
+    FULFILMENT_FAILED = "fulfilment_failed"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
 
 
 class OrderStatusChanged(Event):

@@ -52,7 +52,7 @@ async def test_ledger_killed_after_commit_before_ack_reserves_exactly_once_on_re
         await hub.wait_ready("inventory-ledger")
 
         order = await hub.settled_order(client, order_id)
-        assert order["status"] == "reserved"
+        assert order["allocations"] == [{"sku": sku, "location": "wh-1", "quantity": 4}]
         assert (await hub.stock(client, sku))["reserved"] == 4, "redelivered, applied once"
     verdicts = [
         r

@@ -37,7 +37,9 @@ async def test_migrations_apply_once_even_when_replicas_start_together(ledger_po
     assert [v["version"] for v in versions] == [
         "kit/0001_outbox_inbox.sql",
         "service/0001_stock.sql",
+        "service/0002_movements.sql",
     ]
+
 
 
 async def test_stock_can_never_be_reserved_beyond_what_is_on_hand(ledger_pool) -> None:

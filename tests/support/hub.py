@@ -30,7 +30,24 @@ SERVICES = {
     "storefront-gateway": "services.storefront_gateway.app",
     "order-router": "services.order_router.app",
     "inventory-ledger": "services.inventory_ledger.app",
+    "shipping-bridge": "services.shipping_bridge.app",
 }
+FULFILLERS = ("tpl-a", "tpl-b")
+
+
+SETTLED = {
+    "reserved",
+    "rejected",
+    "sent_to_fulfilment",
+    "fulfilment_failed",
+    "partially_shipped",
+    "shipped",
+    "delivered",
+}
+
+
+def _env_name(fulfiller: str) -> str:
+    return "TEST_" + fulfiller.upper().replace("-", "_")
 
 
 def free_port() -> int:
@@ -52,6 +69,11 @@ class Hub:
     shopify_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     woo_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    tpl_keys: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {
+            f: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for f in FULFILLERS
+        }
+    )
 
     async def provision(self) -> None:
         self.database_url = await create_database(self.infra.database_url)
@@ -64,6 +86,22 @@ class Hub:
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
             " secret_env: TEST_WOO_SECRET, hold_until_mapped: true}\n"
         )
+        (self.workdir / "locations.yaml").write_text(
+            "locations:\n"
+            "  - {id: wh-1, kind: warehouse, fulfiller: tpl-a, countries: [US], priority: 1}\n"
+            "  - {id: wh-2, kind: 3pl, fulfiller: tpl-b, countries: [US, DE], priority: 2}\n"
+        )
+        for name in ("shipping-bridge", *FULFILLERS):
+            self.ports[name] = free_port()
+        (self.workdir / "fulfillers.yaml").write_text(
+            "fulfillers:\n"
+            + "".join(
+                f"  - {{id: {f}, base_url: 'http://127.0.0.1:{self.ports[f]}',"
+                f" api_key_env: {_env_name(f)}_API, inbound_key_env: {_env_name(f)}_INBOUND,"
+                " timeout_seconds: 2}\n"
+                for f in FULFILLERS
+            )
+        )
 
     def env(self, service: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {
@@ -73,7 +111,11 @@ class Hub:
             "CROSSDOCK_TOPIC_PREFIX": self.prefix,
             "CROSSDOCK_HTTP_PORT": str(self.ports[service]),
             "CROSSDOCK_CHANNELS_FILE": str(self.workdir / "channels.yaml"),
-            "CROSSDOCK_LOCATION_PRIORITY": '["wh-1","wh-2"]',
+            "CROSSDOCK_LOCATIONS_FILE": str(self.workdir / "locations.yaml"),
+            "CROSSDOCK_FULFILLERS_FILE": str(self.workdir / "fulfillers.yaml"),
+            "CROSSDOCK_SEND_BACKOFF_SECONDS": "0.1",
+            **{f"{_env_name(f)}_API": k[0] for f, k in self.tpl_keys.items()},
+            **{f"{_env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
             "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
@@ -117,11 +159,61 @@ class Hub:
                 await asyncio.sleep(0.2)
         raise TimeoutError(f"{service} not ready: {self.log_tail(service)}")
 
+    def start_tpl(self, fulfiller: str) -> None:
+        """A 3PL simulator, as its own process, calling this hub's shipping-bridge back."""
+        api_key, inbound_key = self.tpl_keys[fulfiller]
+        log = open(self.workdir / f"{fulfiller}.log", "ab")
+        self.procs[fulfiller] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulators.tpl",
+                "--port",
+                str(self.ports[fulfiller]),
+                "--api-key",
+                api_key,
+                "--bridge-url",
+                self.url("shipping-bridge", ""),
+                "--bridge-key",
+                inbound_key,
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
     async def start_all(self) -> None:
+        for fulfiller in FULFILLERS:
+            self.start_tpl(fulfiller)
         for service in SERVICES:
             self.start(service)
         for service in SERVICES:
             await self.wait_ready(service)
+        async with httpx.AsyncClient() as client:
+            for fulfiller in FULFILLERS:
+                await self.wait_tpl(fulfiller)
+                # Shipping only when a test asks for it keeps the other tests' stock still.
+                await self.tpl(client, fulfiller, auto_ship=False)
+
+    async def wait_tpl(self, fulfiller: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        async with httpx.AsyncClient() as client:
+            while time.monotonic() < deadline:
+                try:
+                    await client.get(self.url(fulfiller, "/_orders"))
+                    return
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.1)
+        raise TimeoutError(f"{fulfiller} simulator not answering: {self.log_tail(fulfiller)}")
+
+    async def tpl(self, client: httpx.AsyncClient, fulfiller: str, **controls: Any) -> Any:
+        """Set a 3PL simulator's behaviour (see simulators.tpl.Controls); returns them."""
+        response = await client.post(self.url(fulfiller, "/_control"), json=controls)
+        response.raise_for_status()
+        return response.json()
+
+    async def tpl_orders(self, client: httpx.AsyncClient, fulfiller: str) -> dict[str, Any]:
+        return dict((await client.get(self.url(fulfiller, "/_orders"))).json())
 
     def stop(self, service: str) -> None:
         proc = self.procs.pop(service, None)
@@ -171,14 +263,20 @@ class Hub:
     async def settled_order(
         self, client: httpx.AsyncClient, order_id: str, timeout: float = 30
     ) -> dict[str, Any]:
-        """The order once the ledger's verdict is recorded (reserved or rejected)."""
+        """The order once the ledger's verdict is recorded (reserved or rejected, or later)."""
+        return await self.order_in(client, order_id, SETTLED, timeout)
+
+    async def order_in(
+        self, client: httpx.AsyncClient, order_id: str, statuses: set[str], timeout: float = 30
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
+        order = None
         while time.monotonic() < deadline:
             order = await self.order(client, order_id)
-            if order and order["status"] in ("reserved", "rejected"):
+            if order and order["status"] in statuses:
                 return order
             await asyncio.sleep(0.1)
-        raise TimeoutError(f"order {order_id} not settled; last seen {order}")
+        raise TimeoutError(f"order {order_id} not in {statuses}; last seen {order}")
 
     async def records(self, topic: str, timeout: float = 5) -> list[Any]:
         """Every record on one of this hub's topics, from the beginning."""

@@ -1,0 +1,94 @@
+"""Use case: follow each shipment through the 3PL and move the order along with it."""
+
+from typing import Any
+
+from services.order_router import repository, transitions
+from services.order_router.domain import ShipmentProgress, order_progress
+from shared.db import UnitOfWork
+from shared.events.fulfilment import (
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentExceptionReported,
+    ShipmentRefused,
+    ShipmentSentToFulfiller,
+)
+from shared.events.orders import OrderStatus
+
+CONSUMER = "order-router.follow-shipments"
+
+ShipmentEvent = (
+    ShipmentSentToFulfiller
+    | ShipmentRefused
+    | ShipmentDispatched
+    | ShipmentDelivered
+    | ShipmentExceptionReported
+)
+
+
+async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
+    async with uow:
+        if not await uow.inbox.claim(CONSUMER, event.event_id):
+            return
+        order = await repository.lock_order(uow.connection, event.order_id)
+        if order is None:
+            raise LookupError(f"shipment event for unknown order {event.order_id}")
+        shipments = {
+            s["shipment_id"]: s
+            for s in await repository.shipments_of(uow.connection, order.order_id)
+        }
+        shipment = shipments.get(event.shipment_id)
+        if shipment is None:
+            raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
+        if isinstance(event, ShipmentRefused):
+            await repository.update_shipment(uow.connection, event.shipment_id, "refused")
+            await transitions.move(
+                uow,
+                order,
+                OrderStatus.FULFILMENT_FAILED,
+                event,
+                f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}",
+            )
+        elif isinstance(event, (ShipmentDispatched, ShipmentDelivered)):
+            _apply(shipment, event)
+            await repository.update_shipment(
+                uow.connection,
+                event.shipment_id,
+                shipment["status"],
+                shipped=shipment["shipped"],
+                tracking=shipment["tracking"],
+                delivered=shipment["delivered"],
+            )
+            target = order_progress([_progress(s) for s in shipments.values()])
+            if target is not None:
+                await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
+        else:
+            status = "sent" if isinstance(event, ShipmentSentToFulfiller) else shipment["status"]
+            await repository.update_shipment(uow.connection, event.shipment_id, status)
+            await transitions.record(uow, order, event, shipment=str(event.shipment_id))
+        await uow.commit()
+
+
+def _apply(shipment: dict[str, Any], event: ShipmentDispatched | ShipmentDelivered) -> None:
+    if isinstance(event, ShipmentDelivered):
+        shipment["delivered"], shipment["status"] = True, "delivered"
+        return
+    shipped = dict(shipment["shipped"])
+    for line in event.lines:
+        shipped[line.sku] = shipped.get(line.sku, 0) + line.quantity
+    shipment["shipped"] = shipped
+    shipment["tracking"] = [
+        *shipment["tracking"],
+        {
+            "dispatch_id": event.dispatch_id,
+            "carrier": event.carrier,
+            "tracking_number": event.tracking_number,
+            "tracking_url": event.tracking_url,
+        },
+    ]
+    shipment["status"] = "shipped" if _progress(shipment).complete else "partially_shipped"
+
+
+def _progress(shipment: dict[str, Any]) -> ShipmentProgress:
+    return ShipmentProgress(
+        lines=shipment["lines"], shipped=shipment["shipped"], delivered=shipment["delivered"]
+    )

@@ -1,0 +1,124 @@
+"""The HTTP API for 3PLs: acknowledge, dispatch, deliver, report exceptions.
+
+Every call carries the 3PL's own key in `X-Api-Key`. A 3PL sees only the shipments
+assigned to it: another 3PL's shipment is answered exactly like a missing one (404).
+Repeated or late reports are safe: duplicates change nothing and states never move back.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Response
+from pydantic import BaseModel, Field, HttpUrl
+
+from services.shipping_bridge import handlers, repository
+from services.shipping_bridge.domain import DispatchError
+from services.shipping_bridge.fulfillers import Fulfillers
+from shared.db import UnitOfWork
+from shared.events.fulfilment import ShipmentLine
+
+T = TypeVar("T")
+Text = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class DispatchBody(BaseModel):
+    dispatch_id: Text = Field(description="Your id for this parcel; repeat it to retry safely.")
+    carrier: Text
+    tracking_number: Text
+    tracking_url: HttpUrl | None = None
+    lines: list[ShipmentLine] = Field(min_length=1, description="What is in this parcel.")
+
+
+class ExceptionBody(BaseModel):
+    code: Text
+    message: str = Field(min_length=1, max_length=500)
+
+
+class ShipmentState(BaseModel):
+    shipment_id: UUID
+    status: str
+    recorded: bool | None = None
+
+
+class ShipmentView(BaseModel):
+    shipment_id: UUID
+    order_name: str
+    status: str
+    lines: dict[str, int]
+    ship_to_country: str | None
+    dispatches: list[dict[str, object]]
+
+
+def tpl_router(fulfillers: Fulfillers, uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
+    router = APIRouter(prefix="/3pl/v1", tags=["3PL API"])
+
+    def fulfiller(x_api_key: Annotated[str | None, Header()] = None) -> str:
+        found = fulfillers.authenticate(x_api_key)
+        if found is None:
+            raise HTTPException(401, "X-Api-Key missing or not a 3PL key")
+        return found
+
+    Caller = Annotated[str, Depends(fulfiller)]
+
+    @router.get("/shipments/{shipment_id}")
+    async def get_shipment(shipment_id: UUID, caller: Caller) -> ShipmentView:
+        async with uow_factory() as uow:
+            shipment = await repository.lock_for(uow.connection, shipment_id, caller)
+            if shipment is None:
+                raise HTTPException(404, f"no shipment {shipment_id}")
+            dispatches = await repository.dispatches_of(uow.connection, shipment_id)
+        return ShipmentView(
+            shipment_id=shipment_id,
+            order_name=shipment["channel_order_name"],
+            status=shipment["status"],
+            lines=shipment["lines"],
+            ship_to_country=shipment["ship_to_country"],
+            dispatches=dispatches,
+        )
+
+    @router.post("/shipments/{shipment_id}/acknowledgement")
+    async def acknowledge(shipment_id: UUID, caller: Caller) -> ShipmentState:
+        status = await _call(handlers.acknowledge(caller, shipment_id, uow_factory()))
+        return ShipmentState(shipment_id=shipment_id, status=status)
+
+    @router.post("/shipments/{shipment_id}/dispatches", status_code=201)
+    async def dispatch(
+        shipment_id: UUID, body: DispatchBody, caller: Caller, response: Response
+    ) -> ShipmentState:
+        report = handlers.Dispatch(
+            body.dispatch_id,
+            body.carrier,
+            body.tracking_number,
+            str(body.tracking_url) if body.tracking_url else None,
+            tuple(body.lines),
+        )
+        recorded, status = await _call(
+            handlers.record_dispatch(caller, shipment_id, report, uow_factory())
+        )
+        if not recorded:
+            response.status_code = 200
+        return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
+
+    @router.post("/shipments/{shipment_id}/delivery")
+    async def deliver(shipment_id: UUID, caller: Caller) -> ShipmentState:
+        status = await _call(handlers.record_delivery(caller, shipment_id, uow_factory()))
+        return ShipmentState(shipment_id=shipment_id, status=status)
+
+    @router.post("/shipments/{shipment_id}/exceptions", status_code=202)
+    async def exception(shipment_id: UUID, body: ExceptionBody, caller: Caller) -> ShipmentState:
+        await _call(
+            handlers.report_exception(caller, shipment_id, body.code, body.message, uow_factory())
+        )
+        return ShipmentState(shipment_id=shipment_id, status="exception recorded")
+
+    return router
+
+
+async def _call(work: Awaitable[T]) -> T:
+    try:
+        return await work
+    except handlers.ShipmentNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except (DispatchError, handlers.DeliveryBeforeDispatch) as exc:
+        raise HTTPException(422, str(exc)) from exc

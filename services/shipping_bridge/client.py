@@ -1,0 +1,79 @@
+"""Outbound HTTP to 3PLs: create a fulfilment order, idempotently.
+
+Exceptions::
+
+    FulfillerError
+    ├── FulfillerRejected      the 3PL said no (4xx other than 429): do not retry
+    └── FulfillerUnavailable   timeout, connection failure, 429 or 5xx: retry later
+"""
+
+from typing import Any
+
+import httpx
+
+from services.shipping_bridge.fulfillers import Fulfillers
+
+
+class FulfillerError(Exception):
+    pass
+
+
+class FulfillerRejected(FulfillerError):
+    pass
+
+
+class FulfillerUnavailable(FulfillerError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class FulfillerClient:
+    def __init__(self, http: httpx.AsyncClient, fulfillers: Fulfillers) -> None:
+        self._http = http
+        self._fulfillers = fulfillers
+
+    async def create_fulfilment_order(self, shipment: dict[str, Any]) -> str:
+        """The 3PL's id for the order. The shipment id is the idempotency key, so a retry
+        after a lost response never creates a second fulfilment order."""
+        config = self._fulfillers.get(shipment["fulfiller"])
+        if config is None:
+            raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
+        body = {
+            "reference": str(shipment["shipment_id"]),
+            "order_name": shipment["channel_order_name"],
+            "location": shipment["location"],
+            "lines": [{"sku": s, "quantity": q} for s, q in shipment["lines"].items()],
+            "ship_to": {"country": shipment["ship_to_country"]},
+        }
+        headers = {
+            "Authorization": f"Bearer {self._fulfillers.api_key(config.id)}",
+            "Idempotency-Key": str(shipment["shipment_id"]),
+        }
+        try:
+            response = await self._http.post(
+                f"{config.base_url}/v1/fulfillment-orders",
+                json=body,
+                headers=headers,
+                timeout=config.timeout_seconds,
+            )
+        except httpx.HTTPError as exc:
+            raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
+        return _fulfiller_ref(config.id, response)
+
+
+def _fulfiller_ref(fulfiller: str, response: httpx.Response) -> str:
+    if response.status_code == 429 or response.status_code >= 500:
+        retry_after = response.headers.get("retry-after")
+        raise FulfillerUnavailable(
+            f"{fulfiller}: HTTP {response.status_code}",
+            float(retry_after) if retry_after and retry_after.isdigit() else None,
+        )
+    if response.status_code >= 400:
+        raise FulfillerRejected(f"{fulfiller}: HTTP {response.status_code}: {response.text[:500]}")
+    try:
+        return str(response.json()["id"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FulfillerUnavailable(
+            f"{fulfiller}: unreadable answer: {response.text[:200]}"
+        ) from exc

@@ -1,0 +1,61 @@
+"""Pure rules of a shipment at its 3PL: states only move forward; never ship more than asked."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from enum import StrEnum
+
+from shared.events.fulfilment import ShipmentLine
+
+
+class ShipmentStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    PARTIALLY_DISPATCHED = "partially_dispatched"
+    DISPATCHED = "dispatched"
+    DELIVERED = "delivered"
+    REFUSED = "refused"
+
+
+_RANK = {
+    ShipmentStatus.PENDING: 0,
+    ShipmentStatus.SENT: 1,
+    ShipmentStatus.ACKNOWLEDGED: 2,
+    ShipmentStatus.PARTIALLY_DISPATCHED: 3,
+    ShipmentStatus.DISPATCHED: 4,
+    ShipmentStatus.DELIVERED: 5,
+}
+
+
+def later(current: ShipmentStatus, target: ShipmentStatus) -> ShipmentStatus:
+    """The furthest of the two: a late or repeated report never moves a shipment back.
+    A refused shipment stays refused."""
+    if current is ShipmentStatus.REFUSED or target is ShipmentStatus.REFUSED:
+        return ShipmentStatus.REFUSED
+    return target if _RANK[target] > _RANK[current] else current
+
+
+class DispatchError(ValueError):
+    """A dispatch report that contradicts the shipment (unknown SKU, too many units)."""
+
+
+def totals(lines: Iterable[ShipmentLine]) -> dict[str, int]:
+    merged: dict[str, int] = defaultdict(int)
+    for line in lines:
+        merged[line.sku] += line.quantity
+    return dict(merged)
+
+
+def check_dispatch(
+    requested: dict[str, int], shipped: dict[str, int], parcel: dict[str, int]
+) -> bool:
+    """Raises DispatchError if the parcel over-ships; True when the shipment is now complete."""
+    for sku, quantity in parcel.items():
+        if sku not in requested:
+            raise DispatchError(f"SKU {sku} is not part of this shipment")
+        if shipped.get(sku, 0) + quantity > requested[sku]:
+            raise DispatchError(
+                f"{sku}: {shipped.get(sku, 0)} already dispatched + {quantity} now exceeds "
+                f"the {requested[sku]} requested"
+            )
+    return all(shipped.get(s, 0) + parcel.get(s, 0) >= q for s, q in requested.items())

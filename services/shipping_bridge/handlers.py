@@ -1,0 +1,123 @@
+"""Use cases of the shipping-bridge: take a shipment request; record what a 3PL reports."""
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from services.shipping_bridge import repository
+from services.shipping_bridge.domain import ShipmentStatus, check_dispatch, later, totals
+from services.shipping_bridge.sender import identity
+from shared.db import UnitOfWork
+from shared.events.fulfilment import (
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentExceptionReported,
+    ShipmentLine,
+    ShipmentRequested,
+)
+
+ACCEPT_REQUEST = "shipping-bridge.accept-request"
+
+
+class ShipmentNotFound(LookupError):
+    """No such shipment for this 3PL (another 3PL's shipment is not found, by design)."""
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    dispatch_id: str
+    carrier: str
+    tracking_number: str
+    tracking_url: str | None
+    lines: tuple[ShipmentLine, ...]
+
+
+async def accept_request(request: ShipmentRequested, uow: UnitOfWork) -> None:
+    """Store the shipment; the sender takes it from there (woken by NOTIFY)."""
+    async with uow:
+        if await uow.inbox.claim(ACCEPT_REQUEST, request.event_id):
+            await repository.insert_shipment(uow.connection, request)
+            await uow.commit()
+
+
+async def _locked(uow: UnitOfWork, fulfiller: str, shipment_id: UUID) -> dict[str, Any]:
+    shipment = await repository.lock_for(uow.connection, shipment_id, fulfiller)
+    if shipment is None:
+        raise ShipmentNotFound(f"no shipment {shipment_id} for {fulfiller}")
+    return shipment
+
+
+async def _advance(uow: UnitOfWork, shipment: dict[str, Any], target: ShipmentStatus) -> str:
+    status = later(ShipmentStatus(shipment["status"]), target)
+    if status != shipment["status"]:
+        await repository.set_status(uow.connection, shipment["shipment_id"], status)
+    return status.value
+
+
+async def acknowledge(fulfiller: str, shipment_id: UUID, uow: UnitOfWork) -> str:
+    async with uow:
+        shipment = await _locked(uow, fulfiller, shipment_id)
+        status = await _advance(uow, shipment, ShipmentStatus.ACKNOWLEDGED)
+        await uow.commit()
+        return status
+
+
+async def record_dispatch(
+    fulfiller: str, shipment_id: UUID, dispatch: Dispatch, uow: UnitOfWork
+) -> tuple[bool, str]:
+    """(recorded, status); recorded is False for a repeated report of the same parcel."""
+    async with uow:
+        shipment = await _locked(uow, fulfiller, shipment_id)
+        shipped: dict[str, int] = {}
+        for earlier in await repository.dispatches_of(uow.connection, shipment_id):
+            for sku, quantity in earlier["lines"].items():
+                shipped[sku] = shipped.get(sku, 0) + quantity
+        parcel = totals(dispatch.lines)
+        report = {**dispatch.__dict__, "lines": parcel}
+        if not await repository.insert_dispatch(uow.connection, shipment_id, report):
+            return False, shipment["status"]
+        complete = check_dispatch(shipment["lines"], shipped, parcel)
+        target = ShipmentStatus.DISPATCHED if complete else ShipmentStatus.PARTIALLY_DISPATCHED
+        status = await _advance(uow, shipment, target)
+        event = ShipmentDispatched(
+            location=shipment["location"],
+            dispatch_id=dispatch.dispatch_id,
+            carrier=dispatch.carrier,
+            tracking_number=dispatch.tracking_number,
+            tracking_url=dispatch.tracking_url,
+            lines=tuple(ShipmentLine(sku=s, quantity=q) for s, q in sorted(parcel.items())),
+            complete=complete,
+            **identity(shipment),
+        )
+        await uow.outbox.add(event, key=str(shipment["order_id"]))
+        await uow.commit()
+        return True, status
+
+
+async def record_delivery(fulfiller: str, shipment_id: UUID, uow: UnitOfWork) -> str:
+    async with uow:
+        shipment = await _locked(uow, fulfiller, shipment_id)
+        if shipment["status"] == ShipmentStatus.DELIVERED:
+            return str(shipment["status"])
+        if shipment["status"] != ShipmentStatus.DISPATCHED:
+            raise DeliveryBeforeDispatch(
+                f"shipment {shipment_id} is {shipment['status']}: deliver after dispatching it all"
+            )
+        status = await _advance(uow, shipment, ShipmentStatus.DELIVERED)
+        await uow.outbox.add(ShipmentDelivered(**identity(shipment)), key=str(shipment["order_id"]))
+        await uow.commit()
+        return status
+
+
+class DeliveryBeforeDispatch(ValueError):
+    """A delivery report for a shipment not (wholly) dispatched yet."""
+
+
+async def report_exception(
+    fulfiller: str, shipment_id: UUID, code: str, message: str, uow: UnitOfWork
+) -> None:
+    async with uow:
+        shipment = await _locked(uow, fulfiller, shipment_id)
+        event = ShipmentExceptionReported(code=code, message=message, **identity(shipment))
+        await uow.outbox.add(event, key=str(shipment["order_id"]))
+        await uow.commit()

@@ -1,0 +1,125 @@
+"""SQL on the shipping-bridge's own tables: shipments (and their send queue), dispatches."""
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.shipping_bridge.domain import ShipmentStatus
+from shared.events.fulfilment import ShipmentRequested
+
+
+async def insert_shipment(conn: asyncpg.Connection, request: ShipmentRequested) -> bool:
+    inserted = await conn.fetchval(
+        "INSERT INTO shipments (shipment_id, order_id, correlation_id, fulfiller, location,"
+        " channel, channel_order_ref, channel_order_name, lines, ship_to_country)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING true",
+        request.shipment_id,
+        request.order_id,
+        request.correlation_id,
+        request.fulfiller,
+        request.location,
+        request.channel,
+        request.channel_order_ref,
+        request.channel_order_name,
+        {line.sku: line.quantity for line in request.lines},
+        request.ship_to_country,
+    )
+    return bool(inserted)
+
+
+async def claim_due(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[Any]:
+    """Pending shipments due for an attempt, leased so that no other sender takes them
+    while this one talks to the 3PL (no row lock is held across the HTTP call)."""
+    return list(
+        await conn.fetch(
+            "UPDATE shipments SET next_attempt_at = now() + make_interval(secs => $2)"
+            " WHERE shipment_id IN (SELECT shipment_id FROM shipments"
+            "   WHERE status = 'pending' AND next_attempt_at <= now()"
+            "   ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            " RETURNING *",
+            limit,
+            lease_seconds,
+        )
+    )
+
+
+async def mark_sent(conn: asyncpg.Connection, shipment_id: UUID, fulfiller_ref: str) -> None:
+    # The 3PL may already have called back (acknowledged, even dispatched): only a
+    # still-pending shipment becomes 'sent'.
+    await conn.execute(
+        "UPDATE shipments SET fulfiller_ref = $2, attempts = attempts + 1, last_error = NULL,"
+        " status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,"
+        " updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        fulfiller_ref,
+    )
+
+
+async def mark_refused(conn: asyncpg.Connection, shipment_id: UUID, reason: str) -> None:
+    await conn.execute(
+        "UPDATE shipments SET status = 'refused', last_error = $2, attempts = attempts + 1,"
+        " updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        reason,
+    )
+
+
+async def schedule_retry(
+    conn: asyncpg.Connection, shipment_id: UUID, error: str, delay: float, counted: bool
+) -> None:
+    await conn.execute(
+        "UPDATE shipments SET next_attempt_at = now() + make_interval(secs => $3),"
+        " last_error = $2, attempts = attempts + $4::int, updated_at = now()"
+        " WHERE shipment_id = $1",
+        shipment_id,
+        error,
+        delay,
+        1 if counted else 0,
+    )
+
+
+async def lock_for(
+    conn: asyncpg.Connection, shipment_id: UUID, fulfiller: str
+) -> dict[str, Any] | None:
+    """The shipment if, and only if, it is assigned to this 3PL; locked."""
+    record = await conn.fetchrow(
+        "SELECT * FROM shipments WHERE shipment_id = $1 AND fulfiller = $2 FOR UPDATE",
+        shipment_id,
+        fulfiller,
+    )
+    return dict(record) if record else None
+
+
+async def set_status(conn: asyncpg.Connection, shipment_id: UUID, status: ShipmentStatus) -> None:
+    await conn.execute(
+        "UPDATE shipments SET status = $2, updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        status.value,
+    )
+
+
+async def insert_dispatch(
+    conn: asyncpg.Connection, shipment_id: UUID, report: dict[str, Any]
+) -> bool:
+    inserted = await conn.fetchval(
+        "INSERT INTO dispatches (shipment_id, dispatch_id, carrier, tracking_number,"
+        " tracking_url, lines) VALUES ($1, $2, $3, $4, $5, $6)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        shipment_id,
+        report["dispatch_id"],
+        report["carrier"],
+        report["tracking_number"],
+        report["tracking_url"],
+        report["lines"],
+    )
+    return bool(inserted)
+
+
+async def dispatches_of(conn: asyncpg.Connection, shipment_id: UUID) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT dispatch_id, carrier, tracking_number, tracking_url, lines, reported_at"
+        " FROM dispatches WHERE shipment_id = $1 ORDER BY reported_at",
+        shipment_id,
+    )
+    return [dict(r) for r in records]

@@ -1,0 +1,139 @@
+"""Sends pending shipments to their 3PLs: the outbox pattern, with HTTP on the far side.
+
+A shipment is stored by the transaction that consumed its request; this loop then
+delivers it at least once (the 3PL dedupes on the idempotency key), with exponential
+backoff on failures and a circuit breaker per 3PL. Outcomes are recorded with their
+events in one transaction each. It wakes on the shipments table's NOTIFY, and polls.
+"""
+
+import asyncio
+import contextlib
+import random
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import asyncpg
+import structlog
+
+from services.shipping_bridge import repository
+from services.shipping_bridge.breaker import CircuitBreaker
+from services.shipping_bridge.client import FulfillerClient, FulfillerRejected, FulfillerUnavailable
+from shared.db import UnitOfWork
+from shared.events.fulfilment import ShipmentRefused, ShipmentSentToFulfiller
+
+log = structlog.get_logger(__name__)
+
+MAX_BACKOFF_SECONDS = 60.0
+
+
+def backoff(attempts: int, base: float) -> float:
+    return float(min(MAX_BACKOFF_SECONDS, base * 2**attempts) * random.uniform(0.8, 1.2))
+
+
+class ShipmentSender:
+    def __init__(
+        self,
+        pool: Any,
+        dsn: str,
+        uow_factory: Callable[[], UnitOfWork],
+        client: FulfillerClient,
+        base_backoff: float = 0.5,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._dsn = dsn
+        self._uow = uow_factory
+        self._client = client
+        self._base_backoff = base_backoff
+        self._poll_seconds = poll_seconds
+        self.breakers: dict[str, CircuitBreaker] = defaultdict(CircuitBreaker)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+
+    async def start(self) -> None:
+        self._listener = await asyncpg.connect(self._dsn)
+        await self._listener.add_listener("shipping_bridge_shipments", lambda *_: self._wake.set())
+        self._task = asyncio.create_task(self._run(), name="shipment-sender")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._listener is not None:
+            await self._listener.close()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                sent = await self.send_due()
+            except Exception:
+                log.exception("shipment sender pass failed; retrying")
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def send_due(self, limit: int = 20) -> int:
+        async with self._pool.acquire() as conn:
+            due = await repository.claim_due(conn, limit, lease_seconds=60)
+        await asyncio.gather(*(self._send(dict(shipment)) for shipment in due))
+        return len(due)
+
+    async def _send(self, shipment: dict[str, Any]) -> None:
+        breaker = self.breakers[shipment["fulfiller"]]
+        wait = breaker.wait_seconds()
+        if wait:
+            await self._retry(shipment, f"circuit open for {shipment['fulfiller']}", wait, False)
+            return
+        try:
+            ref = await self._client.create_fulfilment_order(shipment)
+        except FulfillerRejected as exc:
+            breaker.succeeded()  # the 3PL answered: it is up
+            await self._refused(shipment, str(exc))
+        except FulfillerUnavailable as exc:
+            breaker.failed()
+            delay = exc.retry_after or backoff(shipment["attempts"], self._base_backoff)
+            await self._retry(shipment, str(exc), delay, True)
+        else:
+            breaker.succeeded()
+            await self._sent(shipment, ref)
+
+    async def _retry(
+        self, shipment: dict[str, Any], error: str, delay: float, counted: bool
+    ) -> None:
+        log.warning("shipment not delivered to 3PL; will retry", error=error, delay=round(delay, 2))
+        async with self._pool.acquire() as conn:
+            await repository.schedule_retry(conn, shipment["shipment_id"], error, delay, counted)
+
+    async def _sent(self, shipment: dict[str, Any], ref: str) -> None:
+        async with self._uow() as uow:
+            await repository.mark_sent(uow.connection, shipment["shipment_id"], ref)
+            event = ShipmentSentToFulfiller(
+                fulfiller=shipment["fulfiller"], fulfiller_ref=ref, **identity(shipment)
+            )
+            await uow.outbox.add(event, key=str(shipment["order_id"]))
+            await uow.commit()
+
+    async def _refused(self, shipment: dict[str, Any], reason: str) -> None:
+        async with self._uow() as uow:
+            await repository.mark_refused(uow.connection, shipment["shipment_id"], reason)
+            event = ShipmentRefused(
+                fulfiller=shipment["fulfiller"], reason=reason, **identity(shipment)
+            )
+            await uow.outbox.add(event, key=str(shipment["order_id"]))
+            await uow.commit()
+
+
+def identity(shipment: dict[str, Any]) -> dict[str, Any]:
+    """The fields every shipment event carries, from the stored shipment."""
+    return {
+        "correlation_id": shipment["correlation_id"],
+        "shipment_id": shipment["shipment_id"],
+        "order_id": shipment["order_id"],
+        "channel": shipment["channel"],
+        "channel_order_ref": shipment["channel_order_ref"],
+    }

@@ -1,0 +1,74 @@
+"""Events of the fulfilment context: shipments asked of 3PLs, and what the 3PLs did.
+
+The order-router decides shipments (one per location an order is reserved at); the
+shipping-bridge owns the conversation with each 3PL and reports it as facts.
+"""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.envelope import Event
+
+
+class ShipmentLine(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sku: str
+    quantity: int = Field(gt=0)
+
+
+class _ShipmentEvent(Event):
+    shipment_id: UUID = Field(description="Crossdock shipment id, stable per order and location.")
+    order_id: UUID
+    channel: str
+    channel_order_ref: str = Field(description="The platform's own order id.")
+
+
+class ShipmentRequested(_ShipmentEvent):
+    """The order-router asks for stock reserved at one location to be shipped."""
+
+    event_type: Literal["ShipmentRequested"] = "ShipmentRequested"
+    channel_order_name: str
+    location: str
+    fulfiller: str = Field(description="The 3PL (or system) that ships from this location.")
+    lines: tuple[ShipmentLine, ...]
+    ship_to_country: str | None = None
+
+
+class ShipmentSentToFulfiller(_ShipmentEvent):
+    event_type: Literal["ShipmentSentToFulfiller"] = "ShipmentSentToFulfiller"
+    fulfiller: str
+    fulfiller_ref: str = Field(description="The 3PL's own id for the fulfilment order.")
+
+
+class ShipmentRefused(_ShipmentEvent):
+    """The 3PL refused the shipment; the order needs re-routing or a person."""
+
+    event_type: Literal["ShipmentRefused"] = "ShipmentRefused"
+    fulfiller: str
+    reason: str
+
+
+class ShipmentDispatched(_ShipmentEvent):
+    """Some or all of a shipment left the building with a carrier."""
+
+    event_type: Literal["ShipmentDispatched"] = "ShipmentDispatched"
+    location: str
+    dispatch_id: str = Field(description="The 3PL's id of this parcel/dispatch.")
+    carrier: str
+    tracking_number: str
+    tracking_url: str | None = None
+    lines: tuple[ShipmentLine, ...]
+    complete: bool = Field(description="True when the whole shipment has now left.")
+
+
+class ShipmentDelivered(_ShipmentEvent):
+    event_type: Literal["ShipmentDelivered"] = "ShipmentDelivered"
+
+
+class ShipmentExceptionReported(_ShipmentEvent):
+    event_type: Literal["ShipmentExceptionReported"] = "ShipmentExceptionReported"
+    code: str
+    message: str
