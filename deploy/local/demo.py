@@ -118,16 +118,20 @@ def scenarios(secrets: dict[str, str]) -> list[tuple[str, SignedWebhook]]:
     ]
 
 
+FINAL = {"rejected", "delivered", "fulfilment_failed"}
+
+
 async def settle(client: httpx.AsyncClient, order_id: str, timeout: float = 20) -> dict[str, Any]:
+    """The order once it reached a final state (or where it stands after `timeout`)."""
     deadline = time.monotonic() + timeout
     order: dict[str, Any] = {}
     while time.monotonic() < deadline:
         response = await client.get(f"{ROUTER}/orders/{order_id}")
         if response.status_code == 200:
             order = response.json()
-            if order["status"] != "placed":
+            if order["status"] in FINAL:
                 return order
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.2)
     return order
 
 
@@ -140,10 +144,18 @@ async def play(client: httpx.AsyncClient, title: str, hook: SignedWebhook) -> No
     if response.status_code != 200 or body["status"] != "accepted":
         return
     order = await settle(client, body["order_id"])
+    journey = [t["detail"]["status"] for t in order["timeline"] if "status" in t["detail"]]
     print(f"  order {order['channel_order_name']} ({order['channel']}): {order['status'].upper()}")
+    print(f"  journey: placed -> {' -> '.join(journey)}")
     for allocation in order["allocations"]:
         print(
             f"  reserved {allocation['quantity']} x {allocation['sku']} at {allocation['location']}"
+        )
+    for shipment in order["shipments"]:
+        parcels = ", ".join(f"{t['carrier']} {t['tracking_number']}" for t in shipment["tracking"])
+        print(
+            f"  shipment from {shipment['location']} via {shipment['fulfiller']}: "
+            f"{shipment['status']} ({parcels or 'no parcel yet'})"
         )
     if order["reason"]:
         print(f"  reason: {order['reason']}")

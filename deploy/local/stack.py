@@ -37,7 +37,13 @@ SECRET_NAMES = (
     "CROSSDOCK_ADMIN_TOKEN",
     "CROSSDOCK_SECRET_SHOPIFY_DEMO",
     "CROSSDOCK_SECRET_WOO_DEMO",
+    "CROSSDOCK_TPL_EAST_API_KEY",
+    "CROSSDOCK_TPL_EAST_INBOUND_KEY",
+    "CROSSDOCK_TPL_WEST_API_KEY",
+    "CROSSDOCK_TPL_WEST_INBOUND_KEY",
 )
+# The local hub's 3PL simulators, on the ports config/fulfillers.yaml gives them.
+SIMULATED_3PLS = {"tpl-east": (9101, "TPL_EAST"), "tpl-west": (9102, "TPL_WEST")}
 
 
 class Stack:
@@ -58,12 +64,17 @@ class Stack:
     def secrets(self) -> dict[str, str]:
         """Local-only secrets, generated once per state folder (never committed)."""
         path = self.state / "secrets.env"
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("".join(f"{n}={secrets.token_urlsafe(24)}\n" for n in SECRET_NAMES))
-            path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
         pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
-        return {k: v for k, v in pairs}
+        known = {k: v for k, v in pairs}
+        missing = [n for n in SECRET_NAMES if n not in known]
+        if missing:  # new secrets arrive with new features; old ones are kept
+            with path.open("a") as file:
+                for name in missing:
+                    known[name] = secrets.token_urlsafe(24)
+                    file.write(f"{name}={known[name]}\n")
+        return known
 
     def up(self, infra_only: bool) -> None:
         self.kafka.start()
@@ -73,10 +84,36 @@ class Stack:
         created = asyncio.run(ensure_topics(self.kafka.bootstrap))
         print(f"topics ready ({len(created)} created)")
         if not infra_only:
+            for name in SIMULATED_3PLS:
+                self.start_simulated_3pl(name)
             for name in SERVICES:
                 self.start_service(name)
             for name in SERVICES:
                 self.wait_ready(name)
+
+    def start_simulated_3pl(self, name: str) -> None:
+        port, key = SIMULATED_3PLS[name]
+        if not self.procs.alive(name):
+            require_free(port, name)
+        secrets_ = self.secrets()
+        self.procs.spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "simulators.tpl",
+                "--port",
+                str(port),
+                "--api-key",
+                secrets_[f"CROSSDOCK_{key}_API_KEY"],
+                "--bridge-url",
+                f"http://127.0.0.1:{self.service_port('shipping-bridge')}",
+                "--bridge-key",
+                secrets_[f"CROSSDOCK_{key}_INBOUND_KEY"],
+            ],
+            env=os.environ,
+            cwd=ROOT,
+        )
 
     def service_port(self, name: str) -> int:
         return SERVICES[name][1] + self.port_offset
@@ -91,10 +128,10 @@ class Stack:
             **self.env(),
             "CROSSDOCK_HTTP_PORT": str(port),
             "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
-            "CROSSDOCK_LOCATION_PRIORITY": os.environ.get(
-                "CROSSDOCK_LOCATION_PRIORITY", '["wh-east","wh-west","store-soho"]'
-            ),
+            "CROSSDOCK_LOCATIONS_FILE": str(ROOT / "config" / "locations.yaml"),
+            "CROSSDOCK_FULFILLERS_FILE": str(ROOT / "config" / "fulfillers.yaml"),
         }
+
         self.procs.spawn(
             name,
             [
@@ -133,6 +170,9 @@ class Stack:
     def down(self) -> None:
         for name in reversed(SERVICES):
             self.procs.stop(name)
+        for name in SIMULATED_3PLS:
+            self.procs.stop(name)
+
         self.pg.stop()
         self.kafka.stop()
 
