@@ -12,21 +12,29 @@ from typing import Any
 
 from faststream.specification import AsyncAPI
 
+from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import DOMAIN_TOPICS, SERVICES, dead_letter_topic
 
 
 def _runtime(service: str) -> ServiceRuntime:
-    from services.inventory_ledger.app import InventoryLedgerSettings, create_runtime
-    from services.order_router import subscribers as router_subscribers
-    from shared.config import HubSettings
+    """The service's runtime with its real subscribers, built without connecting."""
+    from services.accounting_poster import subscribers as books
+    from services.accounting_poster.chart import load_chart
+    from services.inventory_ledger import subscribers as ledger
+    from services.order_router import subscribers as router
+    from services.shipping_bridge import subscribers as bridge
 
-    if service == "inventory-ledger":
-        return create_runtime(InventoryLedgerSettings(admin_token="unused"))
     package = service.replace("-", "_")
     runtime = ServiceRuntime(service, HubSettings(), f"services.{package}.migrations")
     if service == "order-router":
-        router_subscribers.register(runtime, ())
+        router.register(runtime, ())
+    elif service == "inventory-ledger":
+        ledger.register(runtime)
+    elif service == "shipping-bridge":
+        bridge.register(runtime)
+    elif service == "accounting-poster":
+        books.register(runtime, load_chart(Path("config/accounts.yaml")).rules)
     return runtime
 
 

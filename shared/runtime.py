@@ -6,7 +6,7 @@ the ASGI lifespan starts, so importing or constructing an app is free of I/O.
 """
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -60,6 +60,9 @@ class ServiceRuntime:
             settings.consumer_backoff_seconds,
         )
         self.pool: Any = None
+        # Run once with a connection after migrations and before consuming starts
+        # (configuration a service installs into its own tables, say).
+        self.setup_steps: list[Callable[[Any], Awaitable[None]]] = []
         self._relay: OutboxRelay | None = None
         self._producer: AIOKafkaProducer | None = None
 
@@ -96,6 +99,8 @@ class ServiceRuntime:
         )
         async with self.pool.acquire() as conn:
             applied = await migrate(conn, self.schema, self._migrations_package)
+            for step in self.setup_steps:
+                await step(conn)
         log.info("migrations applied", versions=applied)
         self._producer = AIOKafkaProducer(
             bootstrap_servers=s.kafka_bootstrap_servers,

@@ -1,6 +1,11 @@
-"""accounting-poster: the double-entry books and the export to accounting systems.
+"""accounting-poster: the books, double entry, in PostgreSQL.
 
-Today it runs the kit (schema with outbox and inbox, health, metrics) and consumes
-nothing yet; journal postings arrive with the order-lifecycle work (see
-docs/architecture.md, "Next").
+Consumes: `storefront-orders` (OrderPlaced: the amounts), `orders` (OrderStatusChanged:
+a sale is booked once the order is reserved), `shipments` (ShipmentDispatched: cost of
+goods leaves inventory).
+Produces: nothing on Kafka yet; `GET /journal`, `GET /trial-balance`.
+Owns the invariants: every entry balances (a deferred constraint checks it at commit);
+each source is posted at most once; amounts are integer minor units, never re-rounded;
+a posting that cannot be made (no cost for a SKU) is parked with its reason, never lost,
+and posted when the cause is fixed.
 """

@@ -59,7 +59,6 @@ def orders_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
                     "allocations",
                     "shipments",
                     "timeline",
-
                 )
             },
             currency=placed["currency"],

@@ -10,15 +10,12 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
-from services.shipping_bridge import handlers
+from services.shipping_bridge import subscribers
 from services.shipping_bridge.api import tpl_router
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.sender import ShipmentSender
-from shared import topics
 from shared.config import HubSettings
-from shared.events.codec import Decoder
-from shared.events.fulfilment import ShipmentRequested
 from shared.runtime import ServiceRuntime
 from shared.topics import SHIPPING_BRIDGE
 
@@ -34,12 +31,7 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
     fulfillers = Fulfillers.load(settings.fulfillers_file)
     runtime = ServiceRuntime(SHIPPING_BRIDGE, settings, "services.shipping_bridge.migrations")
 
-    async def on_request(request: ShipmentRequested) -> None:
-        await handlers.accept_request(request, runtime.uow())
-
-    runtime.consume(
-        topics.FULFILMENT_REQUESTS, handlers.ACCEPT_REQUEST, Decoder(ShipmentRequested), on_request
-    )
+    subscribers.register(runtime)
 
     @asynccontextmanager
     async def sending(_: FastAPI) -> AsyncIterator[None]:

@@ -19,8 +19,20 @@ async def hub(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIt
     try:
         await hub.start_all()
         yield hub
+        await assert_invariants(hub)
     finally:
         hub.stop_all()
+
+
+async def assert_invariants(hub: Hub) -> None:
+    """After every scenario of the session: stock is the sum of its movements, never
+    below zero, and the books balance."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        audit = (await client.get(hub.url("inventory-ledger", "/stock-audit"))).json()
+        balance = (await client.get(hub.url("accounting-poster", "/trial-balance"))).json()
+    assert audit == {"consistent": True, "mismatches": []}, audit
+    assert balance["balanced"], balance
+
 
 
 @pytest.fixture

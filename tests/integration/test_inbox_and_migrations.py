@@ -41,7 +41,6 @@ async def test_migrations_apply_once_even_when_replicas_start_together(ledger_po
     ]
 
 
-
 async def test_stock_can_never_be_reserved_beyond_what_is_on_hand(ledger_pool) -> None:
     sku = f"CHK-{uuid.uuid4().hex[:6]}"
     await ledger_pool.execute("INSERT INTO stock (sku, location, on_hand) VALUES ($1, 'l', 1)", sku)

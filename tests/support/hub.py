@@ -31,7 +31,9 @@ SERVICES = {
     "order-router": "services.order_router.app",
     "inventory-ledger": "services.inventory_ledger.app",
     "shipping-bridge": "services.shipping_bridge.app",
+    "accounting-poster": "services.accounting_poster.app",
 }
+
 FULFILLERS = ("tpl-a", "tpl-b")
 
 

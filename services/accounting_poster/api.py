@@ -1,0 +1,63 @@
+"""HTTP API of the accounting-poster: the journal, the trial balance, costs, parked postings."""
+
+import hmac
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Path
+from pydantic import BaseModel, Field
+
+from services.accounting_poster import handlers, repository
+from services.accounting_poster.chart import Rules
+from shared.db import UnitOfWork
+
+
+class UnitCost(BaseModel):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    cost_minor: int = Field(ge=0, description="Cost of one unit, in minor units.")
+
+
+def books_router(
+    uow_factory: Callable[[], UnitOfWork], rules: Rules, admin_token: str
+) -> APIRouter:
+    router = APIRouter(tags=["books"])
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        expected = f"Bearer {admin_token}".encode()
+        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
+            raise HTTPException(401, "admin bearer token required")
+
+    @router.get("/journal")
+    async def journal(order_id: UUID) -> dict[str, Any]:
+        async with uow_factory() as uow:
+            entries = await repository.journal(uow.connection, order_id)
+        return {"order_id": order_id, "entries": entries}
+
+    @router.get("/trial-balance")
+    async def trial_balance() -> dict[str, Any]:
+        async with uow_factory() as uow:
+            rows = await repository.trial_balance(uow.connection)
+        totals: dict[str, dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
+        for row in rows:
+            totals[row["currency"]]["debit"] += int(row["debit_minor"])
+            totals[row["currency"]]["credit"] += int(row["credit_minor"])
+        return {
+            "accounts": rows,
+            "totals": totals,
+            "balanced": all(t["debit"] == t["credit"] for t in totals.values()),
+        }
+
+    @router.put("/costs/{sku}", dependencies=[Depends(require_admin)])
+    async def put_cost(sku: Annotated[str, Path(max_length=64)], body: UnitCost) -> dict[str, Any]:
+        posted = await handlers.set_cost(sku, body.currency, body.cost_minor, uow_factory(), rules)
+        return {"sku": sku, **body.model_dump(), "parked_postings_now_posted": posted}
+
+    @router.get("/parked")
+    async def parked() -> dict[str, Any]:
+        async with uow_factory() as uow:
+            rows = await repository.parked(uow.connection)
+        return {"parked": [{k: v for k, v in r.items() if k != "payload"} for r in rows]}
+
+    return router

@@ -1,0 +1,147 @@
+"""SQL on the accounting-poster's own tables: the journal, sales, costs, parked postings."""
+
+import json
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+
+from services.accounting_poster.chart import Chart
+from services.accounting_poster.domain import Line
+from shared.events.orders import OrderPlaced
+
+
+async def install_chart(conn: asyncpg.Connection, chart: Chart) -> None:
+    await conn.executemany(
+        "INSERT INTO accounts (code, name, type) VALUES ($1, $2, $3)"
+        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type",
+        [(a.code, a.name, a.type.value) for a in chart.accounts],
+    )
+
+
+async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
+    """Stores the order's amounts; True when its acceptance is already known."""
+    reserved = await conn.fetchval(
+        "INSERT INTO sales (order_id, placed) VALUES ($1, $2)"
+        " ON CONFLICT (order_id) DO UPDATE SET placed = coalesce(sales.placed, EXCLUDED.placed)"
+        " RETURNING reserved",
+        order.order_id,
+        json.loads(order.model_dump_json()),
+    )
+    return bool(reserved)
+
+
+async def remember_reserved(conn: asyncpg.Connection, order_id: UUID) -> OrderPlaced | None:
+    """Marks the order accepted; returns its amounts when they are already known."""
+    placed = await conn.fetchval(
+        "INSERT INTO sales (order_id, reserved) VALUES ($1, true)"
+        " ON CONFLICT (order_id) DO UPDATE SET reserved = true RETURNING placed",
+        order_id,
+    )
+    return OrderPlaced.model_validate(placed) if placed else None
+
+
+async def post(
+    conn: asyncpg.Connection,
+    kind: str,
+    source_event_id: UUID,
+    order_id: UUID,
+    currency: str,
+    memo: str,
+    lines: list[Line],
+) -> bool:
+    """Posts one entry; False when this source (or this order's sale) is already posted."""
+    entry_id = uuid4()
+    inserted = await conn.fetchval(
+        "INSERT INTO journal_entries (entry_id, kind, source_event_id, order_id, currency, memo)"
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
+        entry_id,
+        kind,
+        source_event_id,
+        order_id,
+        currency,
+        memo,
+    )
+    if not inserted:
+        return False
+    await conn.executemany(
+        "INSERT INTO journal_lines (entry_id, line_no, account, debit_minor, credit_minor,"
+        " description) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+            (entry_id, n, line.account, line.debit_minor, line.credit_minor, line.description)
+            for n, line in enumerate(lines, start=1)
+        ],
+    )
+    return True
+
+
+async def unit_costs(conn: asyncpg.Connection, skus: list[str], currency: str) -> dict[str, int]:
+    records = await conn.fetch(
+        "SELECT sku, cost_minor FROM item_costs WHERE sku = ANY($1) AND currency = $2",
+        skus,
+        currency,
+    )
+    return {r["sku"]: int(r["cost_minor"]) for r in records}
+
+
+async def set_cost(conn: asyncpg.Connection, sku: str, currency: str, cost_minor: int) -> None:
+    await conn.execute(
+        "INSERT INTO item_costs (sku, currency, cost_minor) VALUES ($1, $2, $3)"
+        " ON CONFLICT (sku) DO UPDATE SET currency = $2, cost_minor = $3",
+        sku,
+        currency,
+        cost_minor,
+    )
+
+
+async def park(
+    conn: asyncpg.Connection, source_event_id: UUID, kind: str, payload: Any, reason: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO parked_postings (source_event_id, kind, payload, reason)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (source_event_id) DO UPDATE SET reason = $4",
+        source_event_id,
+        kind,
+        payload,
+        reason,
+    )
+
+
+async def parked(conn: asyncpg.Connection, lock: bool = False) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT source_event_id, kind, payload, reason, parked_at FROM parked_postings"
+        " ORDER BY parked_at" + (" FOR UPDATE SKIP LOCKED" if lock else "")
+    )
+    return [dict(r) for r in records]
+
+
+async def unpark(conn: asyncpg.Connection, source_event_id: UUID) -> None:
+    await conn.execute("DELETE FROM parked_postings WHERE source_event_id = $1", source_event_id)
+
+
+async def journal(conn: asyncpg.Connection, order_id: UUID) -> list[dict[str, Any]]:
+    entries = await conn.fetch(
+        "SELECT entry_id, kind, source_event_id, currency, memo, posted_at FROM journal_entries"
+        " WHERE order_id = $1 ORDER BY posted_at, entry_id",
+        order_id,
+    )
+    result = []
+    for entry in entries:
+        lines = await conn.fetch(
+            "SELECT line_no, account, debit_minor, credit_minor, description FROM journal_lines"
+            " WHERE entry_id = $1 ORDER BY line_no",
+            entry["entry_id"],
+        )
+        result.append({**dict(entry), "lines": [dict(line) for line in lines]})
+    return result
+
+
+async def trial_balance(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT e.currency, l.account, a.name, sum(l.debit_minor) AS debit_minor,"
+        " sum(l.credit_minor) AS credit_minor"
+        " FROM journal_lines l JOIN journal_entries e USING (entry_id)"
+        " JOIN accounts a ON a.code = l.account"
+        " GROUP BY e.currency, l.account, a.name ORDER BY e.currency, l.account"
+    )
+    return [dict(r) for r in records]

@@ -1,0 +1,33 @@
+"""The accounting-poster's Kafka edge."""
+
+from services.accounting_poster import handlers
+from services.accounting_poster.chart import Rules
+from shared import topics
+from shared.events.codec import Decoder
+from shared.events.fulfilment import ShipmentDispatched
+from shared.events.orders import OrderPlaced, OrderStatusChanged
+from shared.runtime import ServiceRuntime
+
+
+def register(runtime: ServiceRuntime, rules: Rules) -> None:
+    async def on_order_placed(order: OrderPlaced) -> None:
+        await handlers.remember_order(order, runtime.uow(), rules)
+
+    async def on_status_changed(change: OrderStatusChanged) -> None:
+        await handlers.note_acceptance(change, runtime.uow(), rules)
+
+    async def on_dispatched(dispatch: ShipmentDispatched) -> None:
+        await handlers.post_cogs(dispatch, runtime.uow(), rules)
+
+    runtime.consume(
+        topics.STOREFRONT_ORDERS, handlers.REMEMBER_ORDER, Decoder(OrderPlaced), on_order_placed
+    )
+    runtime.consume(
+        topics.ORDERS, handlers.NOTE_ACCEPTANCE, Decoder(OrderStatusChanged), on_status_changed
+    )
+    runtime.consume(
+        topics.SHIPMENTS,
+        handlers.POST_COGS,
+        Decoder(ShipmentDispatched, skipping=topics.SHIPMENTS.event_types),
+        on_dispatched,
+    )

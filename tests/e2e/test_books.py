@@ -1,0 +1,122 @@
+"""Every accepted order is booked once, balanced, to the cent; cost of goods at dispatch."""
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from simulators.storefronts import Line, shopify_order, signed_shopify
+from tests.support.hub import FULFILLERS, Hub
+
+
+@pytest.fixture
+async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
+    for fulfiller in FULFILLERS:
+        await hub.tpl(client, fulfiller, auto_ship=True, ship_delay=0.05)
+    yield
+    for fulfiller in FULFILLERS:
+        await hub.tpl(client, fulfiller, auto_ship=False)
+
+
+async def journal(hub: Hub, client: httpx.AsyncClient, order_id: str, kinds: set[str]) -> list:
+    for _ in range(150):
+        entries = (
+            await client.get(hub.url("accounting-poster", f"/journal?order_id={order_id}"))
+        ).json()["entries"]
+        if {e["kind"] for e in entries} >= kinds:
+            return entries
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"journal of {order_id} never had {kinds}: {entries}")
+
+
+async def set_cost(hub: Hub, client: httpx.AsyncClient, sku: str, cents: int) -> dict:
+    response = await client.put(
+        hub.url("accounting-poster", f"/costs/{sku}"),
+        json={"currency": "USD", "cost_minor": cents},
+        headers={"Authorization": f"Bearer {hub.admin_token}"},
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def by_account(entry: dict) -> dict[str, tuple[int, int]]:
+    return {line["account"]: (line["debit_minor"], line["credit_minor"]) for line in entry["lines"]}
+
+
+@pytest.mark.usefixtures("shipping")
+async def test_shipped_order_books_its_sale_and_its_cost_of_goods_to_the_cent(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"BOOK-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 5)
+    await set_cost(hub, client, item, 412)
+    payload = shopify_order(
+        random.randrange(10**11, 10**12),
+        [Line(item, 3, "19.99")],
+        shipping="4.95",
+        tax_rate="0.0875",
+    )
+    order_id = (
+        await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+
+    entries = await journal(hub, client, order_id, {"sale", "cogs"})
+
+    sale = next(e for e in entries if e["kind"] == "sale")
+    assert by_account(sale) == {
+        "1100": (5997 + 495 + 525, 0),
+        "4000": (0, 5997),
+        "4100": (0, 495),
+        "2200": (0, 525),
+    }
+    cogs = next(e for e in entries if e["kind"] == "cogs")
+    assert by_account(cogs) == {"5000": (1236, 0), "1300": (0, 1236)}
+    assert [e["kind"] for e in entries].count("sale") == 1
+    balance = (await client.get(hub.url("accounting-poster", "/trial-balance"))).json()
+    assert balance["balanced"] is True
+
+
+async def test_a_rejected_order_books_nothing(hub: Hub, client: httpx.AsyncClient) -> None:
+    item = f"NOBOOK-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 1)
+    hook = signed_shopify(
+        shopify_order(random.randrange(10**11, 10**12), [Line(item, 2, "1.00")]),
+        hub.shop,
+        hub.shopify_secret,
+    )
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+
+    order = await hub.order_in(client, order_id, {"rejected"})
+
+    assert order["status"] == "rejected"
+    entries = (
+        await client.get(hub.url("accounting-poster", f"/journal?order_id={order_id}"))
+    ).json()
+    assert entries["entries"] == []
+
+
+@pytest.mark.usefixtures("shipping")
+async def test_cost_of_goods_without_a_cost_is_parked_then_posted_once_the_cost_is_set(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"NOCOST-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 5)
+    hook = signed_shopify(
+        shopify_order(random.randrange(10**11, 10**12), [Line(item, 2, "10.00")]),
+        hub.shop,
+        hub.shopify_secret,
+    )
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+    await hub.order_in(client, order_id, {"delivered"})
+    parked = (await client.get(hub.url("accounting-poster", "/parked"))).json()["parked"]
+    assert any(item in p["reason"] for p in parked)
+
+    result = await set_cost(hub, client, item, 300)
+
+    assert result["parked_postings_now_posted"] >= 1
+    entries = await journal(hub, client, order_id, {"sale", "cogs"})
+    assert by_account(next(e for e in entries if e["kind"] == "cogs"))["5000"] == (600, 0)
+    parked = (await client.get(hub.url("accounting-poster", "/parked"))).json()["parked"]
+    assert not any(item in p["reason"] for p in parked)
