@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 
 from shared.events.envelope import Event
 from shared.events.fulfilment import (
+    ShipmentCancellationFailed,
+    ShipmentCancellationRequested,
+    ShipmentCancelled,
     ShipmentDelivered,
     ShipmentDispatched,
     ShipmentExceptionReported,
@@ -17,12 +20,19 @@ from shared.events.fulfilment import (
     ShipmentSentToFulfiller,
 )
 from shared.events.inventory import (
+    ReleaseStock,
     ReserveStock,
     StockLevelChanged,
+    StockReleased,
     StockReservationRejected,
     StockReserved,
 )
-from shared.events.orders import OrderPlaced, OrderStatusChanged
+from shared.events.orders import (
+    OrderCancellationRefused,
+    OrderCancellationRequested,
+    OrderPlaced,
+    OrderStatusChanged,
+)
 
 STOREFRONT_GATEWAY = "storefront-gateway"
 ORDER_ROUTER = "order-router"
@@ -46,17 +56,25 @@ class Topic:
 
 
 STOREFRONT_ORDERS = Topic(
-    "storefront-orders", key="order_id", writer=STOREFRONT_GATEWAY, event_types=(OrderPlaced,)
+    "storefront-orders",
+    key="order_id",
+    writer=STOREFRONT_GATEWAY,
+    event_types=(OrderPlaced, OrderCancellationRequested),
 )
-ORDERS = Topic("orders", key="order_id", writer=ORDER_ROUTER, event_types=(OrderStatusChanged,))
+ORDERS = Topic(
+    "orders",
+    key="order_id",
+    writer=ORDER_ROUTER,
+    event_types=(OrderStatusChanged, OrderCancellationRefused),
+)
 STOCK_COMMANDS = Topic(
-    "stock-commands", key="order_id", writer=ORDER_ROUTER, event_types=(ReserveStock,)
+    "stock-commands", key="order_id", writer=ORDER_ROUTER, event_types=(ReserveStock, ReleaseStock)
 )
 STOCK_RESERVATIONS = Topic(
     "stock-reservations",
     key="order_id",
     writer=INVENTORY_LEDGER,
-    event_types=(StockReserved, StockReservationRejected),
+    event_types=(StockReserved, StockReservationRejected, StockReleased),
 )
 STOCK_LEVELS = Topic(
     "stock-levels",
@@ -67,7 +85,10 @@ STOCK_LEVELS = Topic(
 )
 
 FULFILMENT_REQUESTS = Topic(
-    "fulfilment-requests", key="order_id", writer=ORDER_ROUTER, event_types=(ShipmentRequested,)
+    "fulfilment-requests",
+    key="order_id",
+    writer=ORDER_ROUTER,
+    event_types=(ShipmentRequested, ShipmentCancellationRequested),
 )
 SHIPMENTS = Topic(
     "shipments",
@@ -79,6 +100,8 @@ SHIPMENTS = Topic(
         ShipmentDispatched,
         ShipmentDelivered,
         ShipmentExceptionReported,
+        ShipmentCancelled,
+        ShipmentCancellationFailed,
     ),
 )
 

@@ -20,10 +20,16 @@ def register(runtime: ServiceRuntime, rules: Rules) -> None:
         await handlers.post_cogs(dispatch, runtime.uow(), rules)
 
     runtime.consume(
-        topics.STOREFRONT_ORDERS, handlers.REMEMBER_ORDER, Decoder(OrderPlaced), on_order_placed
+        topics.STOREFRONT_ORDERS,
+        handlers.REMEMBER_ORDER,
+        Decoder(OrderPlaced, skipping=topics.STOREFRONT_ORDERS.event_types),
+        on_order_placed,
     )
     runtime.consume(
-        topics.ORDERS, handlers.NOTE_ACCEPTANCE, Decoder(OrderStatusChanged), on_status_changed
+        topics.ORDERS,
+        handlers.NOTE_ACCEPTANCE,
+        Decoder(OrderStatusChanged, skipping=topics.ORDERS.event_types),
+        on_status_changed,
     )
     runtime.consume(
         topics.SHIPMENTS,

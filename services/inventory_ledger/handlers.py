@@ -17,7 +17,7 @@ from shared.events.inventory import (
     StockReserved,
 )
 
-CONSUMER = "inventory-ledger.reserve-stock"
+CONSUMER = "inventory-ledger.reserve-stock"  # also releases; the name is the group id, kept stable
 
 
 class _Short(Exception):

@@ -41,7 +41,39 @@ async def best_availability(conn: asyncpg.Connection, sku: str, locations: tuple
     return int(value)
 
 
+async def lock_reservation(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
+    record = await conn.fetchrow(
+        "SELECT status, allocations FROM reservations WHERE order_id = $1 FOR UPDATE", order_id
+    )
+    return dict(record) if record else None
+
+
+async def set_holding(
+    conn: asyncpg.Connection, order_id: UUID, allocations: list[Allocation]
+) -> None:
+    """What the order still holds reserved; nothing left makes it 'released'."""
+    await conn.execute(
+        "UPDATE reservations SET allocations = $2,"
+        " status = CASE WHEN $3 THEN 'released' ELSE status END WHERE order_id = $1",
+        order_id,
+        [json.loads(a.model_dump_json()) for a in allocations],
+        not allocations,
+    )
+
+
+async def release(conn: asyncpg.Connection, sku: str, location: str, quantity: int) -> StockRow:
+    record = await conn.fetchrow(
+        "UPDATE stock SET reserved = reserved - $3, version = version + 1, updated_at = now()"
+        f" WHERE sku = $1 AND location = $2 RETURNING {_COLUMNS}",
+        sku,
+        location,
+        quantity,
+    )
+    return _row(record)
+
+
 async def has_verdict(conn: asyncpg.Connection, order_id: UUID) -> bool:
+
     return bool(await conn.fetchval("SELECT true FROM reservations WHERE order_id = $1", order_id))
 
 

@@ -1,22 +1,30 @@
 """The inventory-ledger's Kafka edge."""
 
-from services.inventory_ledger import dispatches, handlers
+from services.inventory_ledger import dispatches, handlers, releases
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
-from shared.events.inventory import ReserveStock
+from shared.events.inventory import ReleaseStock, ReserveStock
 from shared.runtime import ServiceRuntime
 
 
 def register(runtime: ServiceRuntime) -> None:
-    async def on_reserve_stock(command: ReserveStock) -> None:
-        await handlers.reserve_stock(command, runtime.uow())
+    # Reserve and release for one order arrive in order on one partition, so one
+    # consumer takes both: a release can never overtake its reservation.
+    async def on_stock_command(command: ReserveStock | ReleaseStock) -> None:
+        if isinstance(command, ReserveStock):
+            await handlers.reserve_stock(command, runtime.uow())
+        else:
+            await releases.release_stock(command, runtime.uow(), handlers.CONSUMER)
 
     async def on_shipment_dispatched(dispatch: ShipmentDispatched) -> None:
         await dispatches.commit_dispatch(dispatch, runtime.uow())
 
     runtime.consume(
-        topics.STOCK_COMMANDS, handlers.CONSUMER, Decoder(ReserveStock), on_reserve_stock
+        topics.STOCK_COMMANDS,
+        handlers.CONSUMER,
+        Decoder(ReserveStock, ReleaseStock),
+        on_stock_command,
     )
     runtime.consume(
         topics.SHIPMENTS,

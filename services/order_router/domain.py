@@ -10,15 +10,25 @@ from shared.events.orders import OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
-    S.PLACED: frozenset({S.RESERVED, S.REJECTED}),
-    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT}),
-    S.SENT_TO_FULFILMENT: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED}),
-    S.FULFILMENT_FAILED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED}),
+    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.CANCELLED}),
+    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED}),
+    S.SENT_TO_FULFILMENT: frozenset(
+        {S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED, S.CANCELLING, S.CANCELLED}
+    ),
+    S.FULFILMENT_FAILED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLING, S.CANCELLED}),
+    # A parcel can leave before the 3PL hears of the cancellation: the order ships.
+    S.CANCELLING: frozenset({S.CANCELLED, S.PARTIALLY_SHIPPED, S.SHIPPED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.FULFILMENT_FAILED}),
     S.SHIPPED: frozenset({S.DELIVERED}),
     S.REJECTED: frozenset(),
     S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
 }
+
+# Before anything left: cancelling is still possible (at the 3PL if it has the order).
+CANCELLABLE = frozenset({S.PLACED, S.RESERVED, S.SENT_TO_FULFILMENT, S.FULFILMENT_FAILED})
+# Shipments that will never ship.
+OFF = frozenset({"refused", "cancelled"})
 
 
 def can_move(current: S, target: S) -> bool:

@@ -2,10 +2,12 @@
 
 from typing import Any
 
-from services.order_router import repository, transitions
+from services.order_router import cancellations, repository, transitions
 from services.order_router.domain import ShipmentProgress, order_progress
 from shared.db import UnitOfWork
 from shared.events.fulfilment import (
+    ShipmentCancellationFailed,
+    ShipmentCancelled,
     ShipmentDelivered,
     ShipmentDispatched,
     ShipmentExceptionReported,
@@ -17,7 +19,9 @@ from shared.events.orders import OrderStatus
 CONSUMER = "order-router.follow-shipments"
 
 ShipmentEvent = (
-    ShipmentSentToFulfiller
+    ShipmentCancelled
+    | ShipmentCancellationFailed
+    | ShipmentSentToFulfiller
     | ShipmentRefused
     | ShipmentDispatched
     | ShipmentDelivered
@@ -41,13 +45,23 @@ async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
             raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
         if isinstance(event, ShipmentRefused):
             await repository.update_shipment(uow.connection, event.shipment_id, "refused")
-            await transitions.move(
-                uow,
-                order,
-                OrderStatus.FULFILMENT_FAILED,
-                event,
-                f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}",
-            )
+            shipment["status"] = "refused"
+            if order.status is OrderStatus.CANCELLING:
+                await cancellations.shipment_called_off(uow, order, shipment, event)
+            else:
+                await transitions.move(
+                    uow,
+                    order,
+                    OrderStatus.FULFILMENT_FAILED,
+                    event,
+                    f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}",
+                )
+        elif isinstance(event, ShipmentCancelled):
+            await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
+            await cancellations.shipment_called_off(uow, order, shipment, event)
+        elif isinstance(event, ShipmentCancellationFailed):
+            await repository.update_shipment(uow.connection, event.shipment_id, "sent")
+            await cancellations.refuse_after_failed_shipment_cancel(uow, order, event, event.reason)
         elif isinstance(event, (ShipmentDispatched, ShipmentDelivered)):
             _apply(shipment, event)
             await repository.update_shipment(
@@ -62,7 +76,8 @@ async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
             if target is not None:
                 await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
         else:
-            status = "sent" if isinstance(event, ShipmentSentToFulfiller) else shipment["status"]
+            sent = isinstance(event, ShipmentSentToFulfiller) and shipment["status"] == "requested"
+            status = "sent" if sent else shipment["status"]
             await repository.update_shipment(uow.connection, event.shipment_id, status)
             await transitions.record(uow, order, event, shipment=str(event.shipment_id))
         await uow.commit()

@@ -2,14 +2,19 @@
 
 import structlog
 
-from services.order_router import repository, transitions
+from services.order_router import cancellations, repository, transitions
 from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentLine, ShipmentRequested
-from shared.events.inventory import StockReservationRejected, StockReserved
-from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
+from shared.events.inventory import StockReleased, StockReservationRejected, StockReserved
+from shared.events.orders import (
+    OrderCancellationRequested,
+    OrderPlaced,
+    OrderStatus,
+    OrderStatusChanged,
+)
 
 PLACE_ORDER = "order-router.place-order"
 RECORD_RESERVATION = "order-router.record-reservation"
@@ -41,8 +46,15 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Loca
         await uow.commit()
 
 
+async def take_cancellation(request: OrderCancellationRequested, uow: UnitOfWork) -> None:
+    async with uow:
+        if await uow.inbox.claim(PLACE_ORDER, request.event_id):
+            await cancellations.cancel_order(request, uow)
+            await uow.commit()
+
+
 async def record_reservation(
-    verdict: StockReserved | StockReservationRejected,
+    verdict: StockReserved | StockReservationRejected | StockReleased,
     uow: UnitOfWork,
     locations: tuple[Location, ...],
 ) -> None:
@@ -52,8 +64,13 @@ async def record_reservation(
         order = await repository.lock_order(uow.connection, verdict.order_id)
         if order is None:
             raise LookupError(f"verdict for unknown order {verdict.order_id}")
-        if isinstance(verdict, StockReservationRejected):
+        if isinstance(verdict, StockReleased):
+            await transitions.record(uow, order, verdict, released=len(verdict.released))
+        elif isinstance(verdict, StockReservationRejected):
             await transitions.move(uow, order, OrderStatus.REJECTED, verdict, verdict.reason)
+        elif order.status is not OrderStatus.PLACED:
+            # Cancelled while the ledger was reserving: the release is already queued.
+            await transitions.record(uow, order, verdict, ignored=f"order is {order.status}")
         else:
             await _reserved(uow, order, verdict, locations)
         await uow.commit()

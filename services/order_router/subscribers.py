@@ -4,29 +4,39 @@ from services.order_router import fulfilment, handlers
 from services.order_router.locations import Location
 from shared import topics
 from shared.events.codec import Decoder
-from shared.events.inventory import StockReservationRejected, StockReserved
-from shared.events.orders import OrderPlaced
+from shared.events.inventory import StockReleased, StockReservationRejected, StockReserved
+from shared.events.orders import OrderCancellationRequested, OrderPlaced
 from shared.runtime import ServiceRuntime
+
+Verdict = StockReserved | StockReservationRejected | StockReleased
 
 
 def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
-    async def on_order_placed(order: OrderPlaced) -> None:
-        await handlers.place_order(order, runtime.uow(), locations)
+    # Placement and cancellation of one order share a partition and one consumer, so a
+    # cancellation is never handled before its order.
+    async def on_storefront_order(event: OrderPlaced | OrderCancellationRequested) -> None:
+        if isinstance(event, OrderPlaced):
+            await handlers.place_order(event, runtime.uow(), locations)
+        else:
+            await handlers.take_cancellation(event, runtime.uow())
 
-    async def on_reservation_verdict(verdict: StockReserved | StockReservationRejected) -> None:
+    async def on_stock_verdict(verdict: Verdict) -> None:
         await handlers.record_reservation(verdict, runtime.uow(), locations)
 
     async def on_shipment_event(event: fulfilment.ShipmentEvent) -> None:
         await fulfilment.follow_shipment(event, runtime.uow())
 
     runtime.consume(
-        topics.STOREFRONT_ORDERS, handlers.PLACE_ORDER, Decoder(OrderPlaced), on_order_placed
+        topics.STOREFRONT_ORDERS,
+        handlers.PLACE_ORDER,
+        Decoder(*topics.STOREFRONT_ORDERS.event_types),
+        on_storefront_order,
     )
     runtime.consume(
         topics.STOCK_RESERVATIONS,
         handlers.RECORD_RESERVATION,
-        Decoder(StockReserved, StockReservationRejected),
-        on_reservation_verdict,
+        Decoder(*topics.STOCK_RESERVATIONS.event_types),
+        on_stock_verdict,
     )
     runtime.consume(
         topics.SHIPMENTS,

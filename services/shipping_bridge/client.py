@@ -61,8 +61,23 @@ class FulfillerClient:
             raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
         return _fulfiller_ref(config.id, response)
 
+    async def cancel_fulfilment_order(self, shipment: dict[str, Any]) -> None:
+        """Raises FulfillerRejected when the 3PL will not cancel (409: already shipped)."""
+        config = self._fulfillers.get(shipment["fulfiller"])
+        if config is None:
+            raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
+        try:
+            response = await self._http.post(
+                f"{config.base_url}/v1/fulfillment-orders/{shipment['fulfiller_ref']}/cancel",
+                headers={"Authorization": f"Bearer {self._fulfillers.api_key(config.id)}"},
+                timeout=config.timeout_seconds,
+            )
+        except httpx.HTTPError as exc:
+            raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
+        _raise_for_status(config.id, response)
 
-def _fulfiller_ref(fulfiller: str, response: httpx.Response) -> str:
+
+def _raise_for_status(fulfiller: str, response: httpx.Response) -> None:
     if response.status_code == 429 or response.status_code >= 500:
         retry_after = response.headers.get("retry-after")
         raise FulfillerUnavailable(
@@ -71,6 +86,10 @@ def _fulfiller_ref(fulfiller: str, response: httpx.Response) -> str:
         )
     if response.status_code >= 400:
         raise FulfillerRejected(f"{fulfiller}: HTTP {response.status_code}: {response.text[:500]}")
+
+
+def _fulfiller_ref(fulfiller: str, response: httpx.Response) -> str:
+    _raise_for_status(fulfiller, response)
     try:
         return str(response.json()["id"])
     except (ValueError, KeyError, TypeError) as exc:

@@ -14,24 +14,34 @@ class ShipmentStatus(StrEnum):
     PARTIALLY_DISPATCHED = "partially_dispatched"
     DISPATCHED = "dispatched"
     DELIVERED = "delivered"
+    CANCELLING = "cancelling"
     REFUSED = "refused"
+    CANCELLED = "cancelled"
 
 
 _RANK = {
     ShipmentStatus.PENDING: 0,
     ShipmentStatus.SENT: 1,
     ShipmentStatus.ACKNOWLEDGED: 2,
+    ShipmentStatus.CANCELLING: 2,
     ShipmentStatus.PARTIALLY_DISPATCHED: 3,
     ShipmentStatus.DISPATCHED: 4,
     ShipmentStatus.DELIVERED: 5,
 }
+FINAL = frozenset({ShipmentStatus.REFUSED, ShipmentStatus.CANCELLED})
+DISPATCHED = frozenset(
+    {ShipmentStatus.PARTIALLY_DISPATCHED, ShipmentStatus.DISPATCHED, ShipmentStatus.DELIVERED}
+)
 
 
 def later(current: ShipmentStatus, target: ShipmentStatus) -> ShipmentStatus:
     """The furthest of the two: a late or repeated report never moves a shipment back.
-    A refused shipment stays refused."""
-    if current is ShipmentStatus.REFUSED or target is ShipmentStatus.REFUSED:
-        return ShipmentStatus.REFUSED
+    Refused and cancelled are final. A dispatch overtakes a pending cancellation (the
+    parcel left before the 3PL got the cancel), an acknowledgement does not."""
+    if current in FINAL:
+        return current
+    if target in FINAL:
+        return target
     return target if _RANK[target] > _RANK[current] else current
 
 

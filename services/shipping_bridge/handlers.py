@@ -5,10 +5,21 @@ from typing import Any
 from uuid import UUID
 
 from services.shipping_bridge import repository
-from services.shipping_bridge.domain import ShipmentStatus, check_dispatch, later, totals
+from services.shipping_bridge.domain import (
+    DISPATCHED,
+    FINAL,
+    DispatchError,
+    ShipmentStatus,
+    check_dispatch,
+    later,
+    totals,
+)
 from services.shipping_bridge.sender import identity
 from shared.db import UnitOfWork
 from shared.events.fulfilment import (
+    ShipmentCancellationFailed,
+    ShipmentCancellationRequested,
+    ShipmentCancelled,
     ShipmentDelivered,
     ShipmentDispatched,
     ShipmentExceptionReported,
@@ -68,6 +79,8 @@ async def record_dispatch(
     """(recorded, status); recorded is False for a repeated report of the same parcel."""
     async with uow:
         shipment = await _locked(uow, fulfiller, shipment_id)
+        if ShipmentStatus(shipment["status"]) in FINAL:
+            raise DispatchError(f"shipment {shipment_id} is {shipment['status']}: do not ship it")
         shipped: dict[str, int] = {}
         for earlier in await repository.dispatches_of(uow.connection, shipment_id):
             for sku, quantity in earlier["lines"].items():
@@ -120,4 +133,29 @@ async def report_exception(
         shipment = await _locked(uow, fulfiller, shipment_id)
         event = ShipmentExceptionReported(code=code, message=message, **identity(shipment))
         await uow.outbox.add(event, key=str(shipment["order_id"]))
+        await uow.commit()
+
+
+REQUEST_CANCELLATION = ACCEPT_REQUEST  # one consumer for the topic, so requests stay in order
+
+
+async def request_cancellation(command: ShipmentCancellationRequested, uow: UnitOfWork) -> None:
+    """Called off locally or at the 3PL (by the sender), or refused if already dispatched."""
+    async with uow:
+        if not await uow.inbox.claim(REQUEST_CANCELLATION, command.event_id):
+            return
+        shipment = await repository.lock(uow.connection, command.shipment_id)
+        if shipment is None:
+            raise LookupError(f"cancellation of unknown shipment {command.shipment_id}")
+        status = ShipmentStatus(shipment["status"])
+        key = str(shipment["order_id"])
+        if status in DISPATCHED:
+            failed = ShipmentCancellationFailed(
+                reason=f"already {status.value}", **identity(shipment)
+            )
+            await uow.outbox.add(failed, key=key)
+        elif status in FINAL:
+            await uow.outbox.add(ShipmentCancelled(**identity(shipment)), key=key)
+        else:
+            await repository.request_cancel(uow.connection, command.shipment_id)
         await uow.commit()

@@ -35,7 +35,7 @@ async def claim_due(conn: asyncpg.Connection, limit: int, lease_seconds: float) 
         await conn.fetch(
             "UPDATE shipments SET next_attempt_at = now() + make_interval(secs => $2)"
             " WHERE shipment_id IN (SELECT shipment_id FROM shipments"
-            "   WHERE status = 'pending' AND next_attempt_at <= now()"
+            "   WHERE status IN ('pending', 'cancelling') AND next_attempt_at <= now()"
             "   ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " RETURNING *",
             limit,
@@ -50,9 +50,25 @@ async def mark_sent(conn: asyncpg.Connection, shipment_id: UUID, fulfiller_ref: 
     await conn.execute(
         "UPDATE shipments SET fulfiller_ref = $2, attempts = attempts + 1, last_error = NULL,"
         " status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,"
-        " updated_at = now() WHERE shipment_id = $1",
+        " next_attempt_at = now(), updated_at = now() WHERE shipment_id = $1",
         shipment_id,
         fulfiller_ref,
+    )
+
+
+async def lock(conn: asyncpg.Connection, shipment_id: UUID) -> dict[str, Any] | None:
+    record = await conn.fetchrow(
+        "SELECT * FROM shipments WHERE shipment_id = $1 FOR UPDATE", shipment_id
+    )
+    return dict(record) if record else None
+
+
+async def request_cancel(conn: asyncpg.Connection, shipment_id: UUID) -> None:
+    """Queue a cancellation for the sender (which waits for an in-flight send to finish)."""
+    await conn.execute(
+        "UPDATE shipments SET status = 'cancelling', next_attempt_at = greatest("
+        " next_attempt_at, now()), updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
     )
 
 
@@ -89,6 +105,19 @@ async def lock_for(
         fulfiller,
     )
     return dict(record) if record else None
+
+
+async def set_status_if(
+    conn: asyncpg.Connection, shipment_id: UUID, expected: str, status: str
+) -> None:
+    """Moves the status only if it is still `expected` (a dispatch may have overtaken it)."""
+    await conn.execute(
+        "UPDATE shipments SET status = $3, updated_at = now()"
+        " WHERE shipment_id = $1 AND status = $2",
+        shipment_id,
+        expected,
+        status,
+    )
 
 
 async def set_status(conn: asyncpg.Connection, shipment_id: UUID, status: ShipmentStatus) -> None:

@@ -20,7 +20,13 @@ from services.shipping_bridge import repository
 from services.shipping_bridge.breaker import CircuitBreaker
 from services.shipping_bridge.client import FulfillerClient, FulfillerRejected, FulfillerUnavailable
 from shared.db import UnitOfWork
-from shared.events.fulfilment import ShipmentRefused, ShipmentSentToFulfiller
+from shared.events.envelope import Event
+from shared.events.fulfilment import (
+    ShipmentCancellationFailed,
+    ShipmentCancelled,
+    ShipmentRefused,
+    ShipmentSentToFulfiller,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -89,6 +95,9 @@ class ShipmentSender:
         if wait:
             await self._retry(shipment, f"circuit open for {shipment['fulfiller']}", wait, False)
             return
+        if shipment["status"] == "cancelling":
+            await self._cancel(shipment, breaker)
+            return
         try:
             ref = await self._client.create_fulfilment_order(shipment)
         except FulfillerRejected as exc:
@@ -101,6 +110,35 @@ class ShipmentSender:
         else:
             breaker.succeeded()
             await self._sent(shipment, ref)
+
+    async def _cancel(self, shipment: dict[str, Any], breaker: CircuitBreaker) -> None:
+        """Call a shipment off: locally if the 3PL never got it, else at the 3PL."""
+        if shipment["fulfiller_ref"] is not None:
+            try:
+                await self._client.cancel_fulfilment_order(shipment)
+            except FulfillerRejected as exc:
+                breaker.succeeded()
+                await self._record(
+                    shipment,
+                    "acknowledged",
+                    ShipmentCancellationFailed(reason=str(exc), **identity(shipment)),
+                )
+                return
+            except FulfillerUnavailable as exc:
+                breaker.failed()
+                delay = exc.retry_after or backoff(shipment["attempts"], self._base_backoff)
+                await self._retry(shipment, str(exc), delay, True)
+                return
+            breaker.succeeded()
+        await self._record(shipment, "cancelled", ShipmentCancelled(**identity(shipment)))
+
+    async def _record(self, shipment: dict[str, Any], status: str, event: Event) -> None:
+        async with self._uow() as uow:
+            await repository.set_status_if(
+                uow.connection, shipment["shipment_id"], "cancelling", status
+            )
+            await uow.outbox.add(event, key=str(shipment["order_id"]))
+            await uow.commit()
 
     async def _retry(
         self, shipment: dict[str, Any], error: str, delay: float, counted: bool

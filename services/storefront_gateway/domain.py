@@ -8,7 +8,13 @@ from pydantic import ValidationError
 
 from services.storefront_gateway.channels import ChannelConfig
 from shared.events.money import MoneyError, to_minor_units
-from shared.events.orders import OrderLine, OrderPlaced, OrderTotals, UnmappedLine
+from shared.events.orders import (
+    OrderCancellationRequested,
+    OrderLine,
+    OrderPlaced,
+    OrderTotals,
+    UnmappedLine,
+)
 
 # Stable order ids: the same channel order always maps to the same Crossdock order.
 _ORDER_NAMESPACE = uuid.UUID("6f1c7a52-3b8e-4f0e-9d0a-2c4b8e5f7a10")
@@ -24,7 +30,19 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class MappedOrder:
-    event: OrderPlaced
+    event: OrderPlaced | OrderCancellationRequested
+
+
+def cancellation(channel: ChannelConfig, ref: str, reason: str | None) -> MappedOrder:
+    return MappedOrder(
+        OrderCancellationRequested(
+            correlation_id=uuid.uuid4(),
+            order_id=order_id_for(channel.id, ref),
+            channel=channel.id,
+            channel_order_ref=ref,
+            reason=reason,
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from uuid import UUID
 from services.storefront_gateway import repository
 from services.storefront_gateway.domain import MappedOrder, MappingError
 from shared.db import UnitOfWork
+from shared.events.orders import OrderPlaced
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,17 @@ async def accept_delivery(
             await repository.mark_quarantined(conn, delivery_id, str(exc))
             await uow.commit()
             return Receipt("quarantined", delivery_id, reason=str(exc))
-        order = mapped.event
-        await repository.mark_accepted(conn, delivery_id, order.order_id)
+        event = mapped.event
+        await repository.mark_accepted(conn, delivery_id, event.order_id)
+        unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
         await repository.quarantine_lines(
-            conn, delivery_id, order.channel, order.order_id, order.unmapped_lines
+            conn, delivery_id, event.channel, event.order_id, unmapped
         )
-        await uow.outbox.add(order, key=str(order.order_id))
+        await uow.outbox.add(event, key=str(event.order_id))
         await uow.commit()
         return Receipt(
             "accepted",
             delivery_id,
-            order.order_id,
-            unmapped_lines=[u.model_dump() for u in order.unmapped_lines],
+            event.order_id,
+            unmapped_lines=[u.model_dump() for u in unmapped],
         )

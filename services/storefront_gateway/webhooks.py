@@ -23,8 +23,8 @@ from services.storefront_gateway.platforms import shopify, woocommerce
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
 
-SHOPIFY_TOPICS = {"orders/create"}
-WOO_TOPICS = {"order.created"}
+SHOPIFY_TOPICS = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
+WOO_TOPICS = {"order.created", "order.updated"}
 
 
 class WebhookReceipt(BaseModel):
@@ -134,7 +134,8 @@ def webhooks_router(
         delivery = handlers.Delivery(
             channel.id, "shopify", f"event:{event_id}", topic, _kept(h, "x-shopify-"), body
         )
-        return await accept(delivery, lambda: shopify.map_order(order, channel))
+        mapper = SHOPIFY_TOPICS[topic]
+        return await accept(delivery, lambda: mapper(order, channel))
 
     async def _woocommerce(request: Request) -> WebhookReceipt:
         body = await read_limited(request, max_body_bytes)
@@ -152,6 +153,11 @@ def webhooks_router(
         if topic not in WOO_TOPICS:
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
         order = _parse(body, woocommerce.WooOrder)
+        cancelled = topic == "order.updated" and order.status == "cancelled"
+        if topic == "order.updated" and not cancelled:
+            return WebhookReceipt(
+                status="ignored", reason=f"status {order.status!r} needs no action"
+            )
         delivery = handlers.Delivery(
             channel.id,
             "woocommerce",
@@ -160,7 +166,8 @@ def webhooks_router(
             _kept(h, "x-wc-"),
             body,
         )
-        return await accept(delivery, lambda: woocommerce.map_order(order, channel))
+        mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
+        return await accept(delivery, lambda: mapper(order, channel))
 
     return router
 

@@ -37,6 +37,24 @@ class ShipmentRequested(_ShipmentEvent):
     ship_to_country: str | None = None
 
 
+class ShipmentCancellationRequested(_ShipmentEvent):
+    """The order-router asks for a shipment not yet dispatched to be called off."""
+
+    event_type: Literal["ShipmentCancellationRequested"] = "ShipmentCancellationRequested"
+    reason: str
+
+
+class ShipmentCancelled(_ShipmentEvent):
+    event_type: Literal["ShipmentCancelled"] = "ShipmentCancelled"
+
+
+class ShipmentCancellationFailed(_ShipmentEvent):
+    """The 3PL could not call it off (already shipped): a return will be needed."""
+
+    event_type: Literal["ShipmentCancellationFailed"] = "ShipmentCancellationFailed"
+    reason: str
+
+
 class ShipmentSentToFulfiller(_ShipmentEvent):
     event_type: Literal["ShipmentSentToFulfiller"] = "ShipmentSentToFulfiller"
     fulfiller: str

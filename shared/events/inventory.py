@@ -32,6 +32,17 @@ class Allocation(_Value):
     quantity: int = Field(gt=0)
 
 
+class ReleaseStock(Event):
+    """Command from the order-router: give back stock an order holds reserved."""
+
+    event_type: Literal["ReleaseStock"] = "ReleaseStock"
+    order_id: UUID
+    allocations: tuple[Allocation, ...] | None = Field(
+        None, description="What to release (a cancelled shipment); None: all the order holds."
+    )
+    reason: str
+
+
 class ShortLine(_Value):
     sku: str
     requested: int
@@ -49,6 +60,12 @@ class StockReservationRejected(Event):
     order_id: UUID
     short_lines: tuple[ShortLine, ...]
     reason: str
+
+
+class StockReleased(Event):
+    event_type: Literal["StockReleased"] = "StockReleased"
+    order_id: UUID
+    released: tuple[Allocation, ...]
 
 
 class StockLevelChanged(Event):

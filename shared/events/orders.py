@@ -96,6 +96,27 @@ class OrderStatus(StrEnum):
     PARTIALLY_SHIPPED = "partially_shipped"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
+    CANCELLING = "cancelling"
+    CANCELLED = "cancelled"
+
+
+class OrderCancellationRequested(Event):
+    """The channel cancelled the order (Shopify orders/cancelled, WooCommerce status)."""
+
+    event_type: Literal["OrderCancellationRequested"] = "OrderCancellationRequested"
+    order_id: UUID
+    channel: str
+    channel_order_ref: str
+    reason: str | None = Field(None, description="The platform's cancel reason, if given.")
+
+
+class OrderCancellationRefused(Event):
+    """Too late to cancel: something already left; the way back is a return."""
+
+    event_type: Literal["OrderCancellationRefused"] = "OrderCancellationRefused"
+    order_id: UUID
+    channel: str
+    reason: str
 
 
 class OrderStatusChanged(Event):

@@ -34,7 +34,6 @@ async def assert_invariants(hub: Hub) -> None:
     assert balance["balanced"], balance
 
 
-
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     limits = httpx.Limits(max_connections=50)

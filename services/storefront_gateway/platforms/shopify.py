@@ -12,6 +12,7 @@ from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
     build_order,
+    cancellation,
     minor,
     unmapped_reason,
 )
@@ -56,6 +57,7 @@ class Address(_Payload):
 class ShopifyOrder(_Payload):
     id: int
     name: str
+    cancel_reason: str | None = None
     currency: str
     total_price: Amount
     total_tax: Amount = "0"
@@ -117,6 +119,11 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
         ),
     )
+
+
+def map_cancellation(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
+    """`orders/cancelled` carries the whole order, with `cancel_reason`."""
+    return cancellation(channel, str(order.id), order.cancel_reason)
 
 
 def _line_discount(item: LineItem, currency: str) -> int:

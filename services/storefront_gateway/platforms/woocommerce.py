@@ -13,6 +13,7 @@ from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
     build_order,
+    cancellation,
     minor,
     unmapped_reason,
 )
@@ -51,6 +52,7 @@ class Address(_Payload):
 class WooOrder(_Payload):
     id: int
     number: str | None = None
+    status: str | None = None
     currency: str
     total: Amount
     total_tax: Amount = "0"
@@ -59,6 +61,11 @@ class WooOrder(_Payload):
     fee_lines: list[FeeLine] = []
     shipping: Address | None = None
     date_modified_gmt: str | None = None
+
+
+def map_cancellation(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
+    """WooCommerce has no cancel topic: an `order.updated` whose status is cancelled."""
+    return cancellation(channel, str(order.id), "cancelled in WooCommerce")
 
 
 def _variant_of(item: LineItem) -> str | None:

@@ -1,0 +1,96 @@
+"""Use case: the channel cancelled an order.
+
+Before anything left, the order is called off: shipments at 3PLs are cancelled there
+first, and stock is released only once each 3PL confirmed (a parcel may still leave in
+between). After a dispatch, cancellation is refused with the reason: the way back is a
+return.
+"""
+
+from typing import Any
+
+from services.order_router import repository, transitions
+from services.order_router.domain import CANCELLABLE, OFF
+from services.order_router.repository import LockedOrder
+from shared.db import UnitOfWork
+from shared.events.envelope import Event
+from shared.events.fulfilment import ShipmentCancellationRequested
+from shared.events.inventory import Allocation, ReleaseStock
+from shared.events.orders import OrderCancellationRefused, OrderCancellationRequested, OrderStatus
+
+
+async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> None:
+    """Runs inside the storefront-orders consumer's transaction (see subscribers)."""
+    order = await repository.lock_order(uow.connection, request.order_id)
+    if order is None:
+        raise LookupError(f"cancellation of unknown order {request.order_id}")
+    if order.status in (OrderStatus.CANCELLING, OrderStatus.CANCELLED):
+        await transitions.record(uow, order, request, repeated="already being cancelled")
+        return
+    if order.status not in CANCELLABLE:
+        await _refuse(uow, order, request, f"order is {order.status.value}: a return is needed")
+        return
+    shipments = await repository.shipments_of(uow.connection, order.order_id)
+    live = [s for s in shipments if s["status"] not in OFF]
+    if not live:
+        await _release(uow, order, request, None)
+        await transitions.move(uow, order, OrderStatus.CANCELLED, request, request.reason)
+        return
+    for refused in (s for s in shipments if s["status"] in OFF):
+        await _release(uow, order, request, _lines(refused))
+    for shipment in live:
+        await repository.update_shipment(uow.connection, shipment["shipment_id"], "cancelling")
+        await uow.outbox.add(
+            ShipmentCancellationRequested.caused_by(
+                request,
+                shipment_id=shipment["shipment_id"],
+                order_id=order.order_id,
+                channel=order.placed.channel,
+                channel_order_ref=order.placed.channel_order_ref,
+                reason=request.reason or "cancelled by the channel",
+            ),
+            key=str(order.order_id),
+        )
+    await transitions.move(uow, order, OrderStatus.CANCELLING, request, request.reason)
+
+
+async def shipment_called_off(
+    uow: UnitOfWork, order: LockedOrder, shipment: dict[str, Any], cause: Event
+) -> None:
+    """One shipment will not ship: give its stock back; the last one ends the order."""
+    await _release(uow, order, cause, _lines(shipment))
+    others = await repository.shipments_of(uow.connection, order.order_id)
+    if order.status is OrderStatus.CANCELLING and all(s["status"] in OFF for s in others):
+        await transitions.move(uow, order, OrderStatus.CANCELLED, cause)
+
+
+def _lines(shipment: dict[str, Any]) -> list[Allocation]:
+    return [
+        Allocation(sku=sku, location=shipment["location"], quantity=quantity)
+        for sku, quantity in sorted(shipment["lines"].items())
+    ]
+
+
+async def _release(
+    uow: UnitOfWork, order: LockedOrder, cause: Event, lines: list[Allocation] | None
+) -> None:
+    release = ReleaseStock.caused_by(
+        cause,
+        order_id=order.order_id,
+        allocations=None if lines is None else tuple(lines),
+        reason="order cancelled" if lines is None else "shipment cancelled",
+    )
+    await uow.outbox.add(release, key=str(order.order_id))
+
+
+async def _refuse(uow: UnitOfWork, order: LockedOrder, cause: Event, reason: str) -> None:
+    await transitions.record(uow, order, cause, refused=reason)
+    refused = OrderCancellationRefused.caused_by(
+        cause, order_id=order.order_id, channel=order.placed.channel, reason=reason
+    )
+    await uow.outbox.add(refused, key=str(order.order_id))
+
+
+async def refuse_after_failed_shipment_cancel(
+    uow: UnitOfWork, order: LockedOrder, cause: Event, reason: str
+) -> None:
+    await _refuse(uow, order, cause, f"the 3PL could not cancel ({reason}): a return is needed")
