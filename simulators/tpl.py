@@ -8,12 +8,15 @@ Callbacks it makes (the shipping-bridge's 3PL API, with its own `X-Api-Key`):
 Test controls: POST /_control (fail_next, reject_next, hang_next, split, auto_ship,
 ship_delay), GET /_orders (what it received, for assertions).
 
-    python -m simulators.tpl --port 9101 --api-key K --bridge-url URL --bridge-key K2
+    TPL_API_KEY=K TPL_BRIDGE_KEY=K2 python -m simulators.tpl --port 9101 --bridge-url URL
+
+Keys come from the environment, never the command line (which any user can read).
 """
 
 import argparse
 import asyncio
 import itertools
+import os
 import uuid
 from typing import Any
 
@@ -169,12 +172,11 @@ def parcels(lines: list[dict[str, Any]], split: bool) -> list[list[dict[str, Any
 def main() -> None:
     parser = argparse.ArgumentParser(description="Crossdock's 3PL simulator")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--api-key", required=True)
     parser.add_argument("--bridge-url", required=True)
-    parser.add_argument("--bridge-key", required=True)
     parser.add_argument("--carrier", default="UPS")
     args = parser.parse_args()
-    app = create_app(args.api_key, args.bridge_url, args.bridge_key, args.carrier)
+    api_key, bridge_key = os.environ["TPL_API_KEY"], os.environ["TPL_BRIDGE_KEY"]
+    app = create_app(api_key, args.bridge_url, bridge_key, args.carrier)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 

@@ -104,14 +104,14 @@ class Stack:
                 "simulators.tpl",
                 "--port",
                 str(port),
-                "--api-key",
-                secrets_[f"CROSSDOCK_{key}_API_KEY"],
                 "--bridge-url",
                 f"http://127.0.0.1:{self.service_port('shipping-bridge')}",
-                "--bridge-key",
-                secrets_[f"CROSSDOCK_{key}_INBOUND_KEY"],
             ],
-            env=os.environ,
+            env={
+                **os.environ,
+                "TPL_API_KEY": secrets_[f"CROSSDOCK_{key}_API_KEY"],
+                "TPL_BRIDGE_KEY": secrets_[f"CROSSDOCK_{key}_INBOUND_KEY"],
+            },
             cwd=ROOT,
         )
 
