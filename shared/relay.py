@@ -11,14 +11,13 @@ Guarantees:
 """
 
 import asyncio
-import contextlib
 import time
 from typing import Any
 
-import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 
+from shared.drain import DrainLoop
 from shared.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
@@ -29,7 +28,7 @@ ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 
 
-class OutboxRelay:
+class OutboxRelay(DrainLoop):
     def __init__(
         self,
         pool: Any,
@@ -40,46 +39,19 @@ class OutboxRelay:
         batch_size: int,
         poll_seconds: float,
     ) -> None:
+        super().__init__(dsn, f"{schema}_outbox", poll_seconds)
         self._pool = pool
-        self._dsn = dsn
         self._schema = schema
         self._producer = producer
         self._metrics = metrics
         self._batch_size = batch_size
-        self._poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._listener: asyncpg.Connection | None = None
         self._backlog_observed_at = 0.0
 
-    async def start(self) -> None:
-        self._listener = await asyncpg.connect(self._dsn)
-        await self._listener.add_listener(f"{self._schema}_outbox", self._on_notify)
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay-{self._schema}")
+    async def drain(self) -> int:
+        return await self.publish_batch()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._listener is not None:
-            await self._listener.close()
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                published = await self.publish_batch()
-            except Exception:
-                log.exception("outbox relay batch failed; retrying")
-                published = 0
-                await asyncio.sleep(self._poll_seconds)
-            if published < self._batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+    def batch_was_full(self, handled: int) -> bool:
+        return handled >= self._batch_size
 
     async def publish_batch(self) -> int:
         """Publish up to one batch; returns how many rows went out."""

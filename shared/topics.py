@@ -27,6 +27,7 @@ from shared.events.inventory import (
     StockReservationRejected,
     StockReserved,
 )
+from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import (
     OrderCancellationRefused,
     OrderCancellationRequested,
@@ -90,6 +91,12 @@ FULFILMENT_REQUESTS = Topic(
     writer=ORDER_ROUTER,
     event_types=(ShipmentRequested, ShipmentCancellationRequested),
 )
+CUSTOMER_NOTIFICATIONS = Topic(
+    "customer-notifications",
+    key="order_id",
+    writer=STOREFRONT_GATEWAY,
+    event_types=(CustomerNotificationRequested,),
+)
 SHIPMENTS = Topic(
     "shipments",
     key="order_id",
@@ -113,6 +120,7 @@ DOMAIN_TOPICS = (
     STOCK_LEVELS,
     FULFILMENT_REQUESTS,
     SHIPMENTS,
+    CUSTOMER_NOTIFICATIONS,
 )
 
 

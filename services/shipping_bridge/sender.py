@@ -7,19 +7,18 @@ events in one transaction each. It wakes on the shipments table's NOTIFY, and po
 """
 
 import asyncio
-import contextlib
 import random
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
-import asyncpg
 import structlog
 
 from services.shipping_bridge import repository
 from services.shipping_bridge.breaker import CircuitBreaker
 from services.shipping_bridge.client import FulfillerClient, FulfillerRejected, FulfillerUnavailable
 from shared.db import UnitOfWork
+from shared.drain import DrainLoop
 from shared.events.envelope import Event
 from shared.events.fulfilment import (
     ShipmentCancellationFailed,
@@ -31,13 +30,14 @@ from shared.events.fulfilment import (
 log = structlog.get_logger(__name__)
 
 MAX_BACKOFF_SECONDS = 60.0
+BATCH = 20
 
 
 def backoff(attempts: int, base: float) -> float:
     return float(min(MAX_BACKOFF_SECONDS, base * 2**attempts) * random.uniform(0.8, 1.2))
 
 
-class ShipmentSender:
+class ShipmentSender(DrainLoop):
     def __init__(
         self,
         pool: Any,
@@ -47,43 +47,21 @@ class ShipmentSender:
         base_backoff: float = 0.5,
         poll_seconds: float = 1.0,
     ) -> None:
+        super().__init__(dsn, "shipping_bridge_shipments", poll_seconds)
         self._pool = pool
-        self._dsn = dsn
         self._uow = uow_factory
         self._client = client
         self._base_backoff = base_backoff
-        self._poll_seconds = poll_seconds
         self.breakers: dict[str, CircuitBreaker] = defaultdict(CircuitBreaker)
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._listener: asyncpg.Connection | None = None
 
-    async def start(self) -> None:
-        self._listener = await asyncpg.connect(self._dsn)
-        await self._listener.add_listener("shipping_bridge_shipments", lambda *_: self._wake.set())
-        self._task = asyncio.create_task(self._run(), name="shipment-sender")
+    async def drain(self) -> int:
+        return await self.send_due(BATCH)
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-        if self._listener is not None:
-            await self._listener.close()
+    def batch_was_full(self, handled: int) -> bool:
+        return handled >= BATCH
 
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                sent = await self.send_due()
-            except Exception:
-                log.exception("shipment sender pass failed; retrying")
-                sent = 0
-            if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+    async def send_due(self, limit: int = BATCH) -> int:
 
-    async def send_due(self, limit: int = 20) -> int:
         async with self._pool.acquire() as conn:
             due = await repository.claim_due(conn, limit, lease_seconds=60)
         await asyncio.gather(*(self._send(dict(shipment)) for shipment in due))

@@ -38,6 +38,16 @@ class ChannelConfig(BaseModel):
     sku_aliases: dict[str, str] = Field(
         default_factory=dict, description="The channel's SKU -> Crossdock SKU, where they differ."
     )
+    api_url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="Platform API base for status and tracking (none: no feedback).",
+    )
+    api_token_env: str | None = Field(
+        None,
+        description="Variable with the API credential: a Shopify Admin API access token, or "
+        "WooCommerce 'consumer_key:consumer_secret'.",
+    )
 
     def sku_for(self, sku: str | None, variant_id: str | None) -> str | None:
         if sku and sku.strip():
@@ -52,9 +62,22 @@ class ChannelError(ValueError):
 
 
 class Channels:
-    def __init__(self, channels: list[ChannelConfig], secrets: dict[str, bytes]) -> None:
+    def __init__(
+        self,
+        channels: list[ChannelConfig],
+        secrets: dict[str, bytes],
+        api_tokens: dict[str, str] | None = None,
+    ) -> None:
         self._by_shop = {(c.platform, c.shop.rstrip("/").lower()): c for c in channels}
+        self._by_id = {c.id: c for c in channels}
         self._secrets = secrets
+        self._api_tokens = api_tokens or {}
+
+    def by_id(self, channel_id: str) -> ChannelConfig | None:
+        return self._by_id.get(channel_id)
+
+    def api_token(self, channel: ChannelConfig) -> str:
+        return self._api_tokens[channel.id]
 
     def find(self, platform: Platform, shop: str | None) -> ChannelConfig | None:
         if not shop:
@@ -72,10 +95,17 @@ class Channels:
             parsed = _ChannelFile.model_validate(raw)
         except (OSError, yaml.YAMLError, ValidationError) as exc:
             raise ChannelError(f"{path}: {exc}") from exc
-        missing = [c.secret_env for c in parsed.channels if not env.get(c.secret_env)]
+        needed = [c.secret_env for c in parsed.channels] + [
+            c.api_token_env for c in parsed.channels if c.api_url and c.api_token_env
+        ]
+        missing = [name for name in needed if not env.get(name)]
         if missing:
             raise ChannelError(f"{path}: secrets not set in the environment: {', '.join(missing)}")
-        return cls(parsed.channels, {c.id: env[c.secret_env].encode() for c in parsed.channels})
+        return cls(
+            parsed.channels,
+            {c.id: env[c.secret_env].encode() for c in parsed.channels},
+            {c.id: env[c.api_token_env] for c in parsed.channels if c.api_url and c.api_token_env},
+        )
 
 
 class _ChannelFile(BaseModel):

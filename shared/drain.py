@@ -1,0 +1,58 @@
+"""A background loop that drains a queue table: woken by PostgreSQL NOTIFY, polling as a
+fallback (a notification can be missed across a reconnect), never busy-waiting.
+
+Subclasses say how to drain one batch; `drain()` returns how many items it handled, and
+a full batch is followed at once by the next.
+"""
+
+import asyncio
+import contextlib
+from abc import ABC, abstractmethod
+
+import asyncpg
+import structlog
+
+log = structlog.get_logger(__name__)
+
+
+class DrainLoop(ABC):
+    def __init__(self, dsn: str, channel: str, poll_seconds: float) -> None:
+        self._dsn = dsn
+        self._channel = channel
+        self._poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._listener: asyncpg.Connection | None = None
+
+    @abstractmethod
+    async def drain(self) -> int:
+        """Handle one batch; returns how many items were handled."""
+
+    def batch_was_full(self, handled: int) -> bool:
+        return False
+
+    async def start(self) -> None:
+        self._listener = await asyncpg.connect(self._dsn)
+        await self._listener.add_listener(self._channel, lambda *_: self._wake.set())
+        self._task = asyncio.create_task(self._run(), name=f"drain-{self._channel}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._listener is not None:
+            await self._listener.close()
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                handled = await self.drain()
+            except Exception:
+                log.exception("drain pass failed; retrying", channel=self._channel)
+                handled = 0
+                await asyncio.sleep(self._poll_seconds)
+            if not self.batch_was_full(handled):
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
