@@ -33,6 +33,11 @@ def _runtime(service: str) -> ServiceRuntime:
         ledger.register(runtime)
     elif service == "shipping-bridge":
         bridge.register(runtime)
+    elif service == "storefront-gateway":
+        from services.storefront_gateway import subscribers as gateway
+        from services.storefront_gateway.channels import Channels
+
+        gateway.register(runtime, Channels([], {}))
     elif service == "accounting-poster":
         books.register(runtime, load_chart(Path("config/accounts.yaml")).rules)
     return runtime

@@ -29,6 +29,7 @@ from simulators.storefronts import (  # noqa: E402
 )
 
 GATEWAY, ROUTER, LEDGER = "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8002"
+STORE, BOOKS = "http://127.0.0.1:9201", "http://127.0.0.1:8004"
 SHOP, WOO = "crossdock-demo.myshopify.com", "https://woo.crossdock.test"
 RECEIVING = [
     ("TEE-BLK-M", "wh-east", 10),
@@ -136,6 +137,12 @@ async def settle(client: httpx.AsyncClient, order_id: str, timeout: float = 20) 
 
 
 async def play(client: httpx.AsyncClient, title: str, hook: SignedWebhook) -> None:
+    platform = "shopify" if hook.path.endswith("shopify") else "woocommerce"
+    await client.post(
+        f"{STORE}/_orders/{platform}",
+        content=hook.body,
+        headers={"Content-Type": "application/json"},
+    )  # the store has the order
     response = await client.post(f"{GATEWAY}{hook.path}", headers=hook.headers, content=hook.body)
     body = response.json()
     print(f"\n> {title}\n  HTTP {response.status_code} {body.get('status') or body.get('detail')}")
@@ -159,6 +166,19 @@ async def play(client: httpx.AsyncClient, title: str, hook: SignedWebhook) -> No
         )
     if order["reason"]:
         print(f"  reason: {order['reason']}")
+    await asyncio.sleep(0.5)  # the channel update follows the dispatch
+    print(f"  back on {platform}: {await told_the_channel(client, order)}")
+
+
+async def told_the_channel(client: httpx.AsyncClient, order: dict[str, Any]) -> str:
+    received = (await client.get(f"{STORE}/_received")).json()
+    numbers = {t["tracking_number"] for s in order["shipments"] for t in s["tracking"]}
+    fulfilments = [f for f in received["fulfillments"] if f["tracking_info"]["number"] in numbers]
+    notes = [n for n in received["notes"] if n["order_id"] == order["channel_order_ref"]]
+    status = received["statuses"].get(order["channel_order_ref"])
+    told = [f"fulfilment with tracking {f['tracking_info']['number']}" for f in fulfilments]
+    told += [f'note "{n["note"]}"' for n in notes] + ([f"status {status}"] if status else [])
+    return ", ".join(told) or "nothing to tell yet"
 
 
 async def main() -> None:
@@ -175,6 +195,14 @@ async def main() -> None:
                 f"  {sku:<10} on hand {stock['on_hand']:>3}  reserved {stock['reserved']:>3}  "
                 f"available {stock['available']:>3}"
             )
+        balance = (await client.get(f"{BOOKS}/trial-balance")).json()
+        print("\nBooks (trial balance)")
+        for row in balance["accounts"]:
+            print(
+                f"  {row['currency']} {row['account']} {row['name']:<30} "
+                f"Dr {row['debit_minor'] / 100:>10.2f}  Cr {row['credit_minor'] / 100:>10.2f}"
+            )
+        print(f"  balanced: {balance['balanced']}")
     print(
         "\nThe hub keeps running: orders at :8001/orders/<id>, stock at :8002/stock/<sku>,"
         " quarantine at :8000/quarantine, metrics at :800x/metrics. `make down` stops it."

@@ -41,7 +41,11 @@ SECRET_NAMES = (
     "CROSSDOCK_TPL_EAST_INBOUND_KEY",
     "CROSSDOCK_TPL_WEST_API_KEY",
     "CROSSDOCK_TPL_WEST_INBOUND_KEY",
+    "CROSSDOCK_SHOPIFY_DEMO_TOKEN",
+    "CROSSDOCK_WOO_DEMO_KEY",
+    "CROSSDOCK_WOO_DEMO_SECRET",
 )
+STORE_PORT = 9201  # the storefront API simulator, as config/channels.yaml expects it
 # The local hub's 3PL simulators, on the ports config/fulfillers.yaml gives them.
 SIMULATED_3PLS = {"tpl-east": (9101, "TPL_EAST"), "tpl-west": (9102, "TPL_WEST")}
 
@@ -74,6 +78,10 @@ class Stack:
                 for name in missing:
                     known[name] = secrets.token_urlsafe(24)
                     file.write(f"{name}={known[name]}\n")
+        # WooCommerce's REST credential is the key and secret together.
+        known["CROSSDOCK_WOO_DEMO_API"] = (
+            f"{known['CROSSDOCK_WOO_DEMO_KEY']}:{known['CROSSDOCK_WOO_DEMO_SECRET']}"
+        )
         return known
 
     def up(self, infra_only: bool) -> None:
@@ -84,12 +92,29 @@ class Stack:
         created = asyncio.run(ensure_topics(self.kafka.bootstrap))
         print(f"topics ready ({len(created)} created)")
         if not infra_only:
+            self.start_store()
             for name in SIMULATED_3PLS:
                 self.start_simulated_3pl(name)
             for name in SERVICES:
                 self.start_service(name)
             for name in SERVICES:
                 self.wait_ready(name)
+
+    def start_store(self) -> None:
+        if not self.procs.alive("storefront-api"):
+            require_free(STORE_PORT, "storefront-api")
+        known = self.secrets()
+        self.procs.spawn(
+            "storefront-api",
+            [sys.executable, "-m", "simulators.storefront_api", "--port", str(STORE_PORT)],
+            env={
+                **os.environ,
+                "SHOPIFY_TOKEN": known["CROSSDOCK_SHOPIFY_DEMO_TOKEN"],
+                "WOO_KEY": known["CROSSDOCK_WOO_DEMO_KEY"],
+                "WOO_SECRET": known["CROSSDOCK_WOO_DEMO_SECRET"],
+            },
+            cwd=ROOT,
+        )
 
     def start_simulated_3pl(self, name: str) -> None:
         port, key = SIMULATED_3PLS[name]
@@ -170,7 +195,7 @@ class Stack:
     def down(self) -> None:
         for name in reversed(SERVICES):
             self.procs.stop(name)
-        for name in SIMULATED_3PLS:
+        for name in (*SIMULATED_3PLS, "storefront-api"):
             self.procs.stop(name)
 
         self.pg.stop()

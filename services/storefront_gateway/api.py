@@ -25,4 +25,13 @@ def quarantine_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
             "by_reason": [{"reason": r, "count": n} for r, n in reasons.most_common()],
         }
 
+    @router.get("/channel-updates")
+    async def channel_updates(
+        status: Annotated[str, Query(pattern="^(pending|done|failed)$")] = "failed",
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        """Status and tracking owed to channels; `failed` ones say why the channel refused."""
+        async with uow_factory() as uow:
+            return {"updates": await repository.updates(uow.connection, status, limit)}
+
     return router

@@ -60,6 +60,7 @@ class ChannelOrder:
     total_minor: int
     taxes_included: bool
     ship_to_country: str | None
+    customer_email: str | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -93,6 +94,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             hold_until_mapped=channel.hold_until_mapped,
             totals=totals,
             ship_to_country=order.ship_to_country,
+            customer_email=order.customer_email,
         )
     except ValidationError as exc:
         raise MappingError(_first_error(exc)) from exc

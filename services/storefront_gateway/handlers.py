@@ -57,6 +57,8 @@ async def accept_delivery(
         event = mapped.event
         await repository.mark_accepted(conn, delivery_id, event.order_id)
         unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
+        if isinstance(event, OrderPlaced):
+            await repository.remember_order(conn, event)
         await repository.quarantine_lines(
             conn, delivery_id, event.channel, event.order_id, unmapped
         )

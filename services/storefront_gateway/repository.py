@@ -5,7 +5,7 @@ from uuid import UUID
 
 import asyncpg
 
-from shared.events.orders import UnmappedLine
+from shared.events.orders import OrderPlaced, UnmappedLine
 
 
 async def insert_delivery(
@@ -77,6 +77,91 @@ async def quarantine_lines(
             for line in lines
         ],
     )
+
+
+async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
+    """What talking back to the channel about this order will need."""
+    line_refs: dict[str, list[str]] = {}
+    for line in order.stock_lines:
+        line_refs.setdefault(str(line.sku), []).append(line.line_ref)
+    await conn.execute(
+        "INSERT INTO channel_orders (order_id, channel, channel_order_ref, customer_email,"
+        " line_refs) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        order.order_id,
+        order.channel,
+        order.channel_order_ref,
+        order.customer_email,
+        line_refs,
+    )
+
+
+async def channel_order(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
+    record = await conn.fetchrow("SELECT * FROM channel_orders WHERE order_id = $1", order_id)
+    return dict(record) if record else None
+
+
+async def queue_update(
+    conn: asyncpg.Connection,
+    source_event_id: UUID,
+    kind: str,
+    channel: str,
+    order_id: UUID,
+    payload: dict[str, Any],
+) -> None:
+    await conn.execute(
+        "INSERT INTO channel_updates (source_event_id, kind, channel, order_id, payload)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        source_event_id,
+        kind,
+        channel,
+        order_id,
+        payload,
+    )
+
+
+async def claim_updates(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "UPDATE channel_updates SET next_attempt_at = now() + make_interval(secs => $2)"
+            " WHERE id IN (SELECT id FROM channel_updates WHERE status = 'pending'"
+            "   AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            " RETURNING *",
+            limit,
+            lease_seconds,
+        )
+    )
+
+
+async def finish_update(
+    conn: asyncpg.Connection, update_id: int, status: str, error: str | None = None
+) -> None:
+    await conn.execute(
+        "UPDATE channel_updates SET status = $2, last_error = $3, attempts = attempts + 1"
+        " WHERE id = $1",
+        update_id,
+        status,
+        error,
+    )
+
+
+async def retry_update(conn: asyncpg.Connection, update_id: int, error: str, delay: float) -> None:
+    await conn.execute(
+        "UPDATE channel_updates SET last_error = $2, attempts = attempts + 1,"
+        " next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1",
+        update_id,
+        error,
+        delay,
+    )
+
+
+async def updates(conn: asyncpg.Connection, status: str, limit: int) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT id, kind, channel, order_id, status, attempts, last_error, created_at"
+        " FROM channel_updates WHERE status = $1 ORDER BY id DESC LIMIT $2",
+        status,
+        limit,
+    )
+    return [dict(r) for r in records]
 
 
 async def quarantine(conn: asyncpg.Connection, limit: int) -> dict[str, list[dict[str, Any]]]:

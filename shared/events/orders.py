@@ -81,6 +81,7 @@ class OrderPlaced(Event):
     )
     totals: OrderTotals
     ship_to_country: str | None = None
+    customer_email: str | None = Field(None, description="As the channel gave it.")
 
     @property
     def stock_lines(self) -> tuple[OrderLine, ...]:

@@ -71,6 +71,11 @@ class Hub:
     shopify_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     woo_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    store_keys: dict[str, str] = field(
+        default_factory=lambda: {
+            k: secrets.token_urlsafe(16) for k in ("shopify", "woo_key", "woo_secret")
+        }
+    )
     tpl_keys: dict[str, tuple[str, str]] = field(
         default_factory=lambda: {
             f: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for f in FULFILLERS
@@ -81,12 +86,16 @@ class Hub:
         self.database_url = await create_database(self.infra.database_url)
         await ensure_topics(self.infra.kafka, self.prefix)
         self.workdir.mkdir(parents=True, exist_ok=True)
+        self.ports["storefront-api"] = free_port()
+        store = self.url("storefront-api", "")
         (self.workdir / "channels.yaml").write_text(
             "channels:\n"
             f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
-            " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT}}\n"
+            " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT},"
+            f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN}}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
-            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true}\n"
+            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true,"
+            f" api_url: '{store}', api_token_env: TEST_WOO_API}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
@@ -121,6 +130,8 @@ class Hub:
             "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
+            "TEST_SHOPIFY_TOKEN": self.store_keys["shopify"],
+            "TEST_WOO_API": f"{self.store_keys['woo_key']}:{self.store_keys['woo_secret']}",
             "TEST_WOO_SECRET": self.woo_secret,
             **(extra or {}),
         }
@@ -181,13 +192,47 @@ class Hub:
             stderr=subprocess.STDOUT,
         )
 
+    def start_store(self) -> None:
+        """The storefront API simulator, where the gateway sends status and tracking."""
+        log = open(self.workdir / "storefront-api.log", "ab")
+        self.procs["storefront-api"] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulators.storefront_api",
+                "--port",
+                str(self.ports["storefront-api"]),
+            ],
+            env={
+                **os.environ,
+                "SHOPIFY_TOKEN": self.store_keys["shopify"],
+                "WOO_KEY": self.store_keys["woo_key"],
+                "WOO_SECRET": self.store_keys["woo_secret"],
+            },
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+    async def on_store(
+        self, client: httpx.AsyncClient, platform: str, order: dict[str, Any]
+    ) -> None:
+        """Tell the storefront simulator the store has this order (as its webhook shows it)."""
+        response = await client.post(self.url("storefront-api", f"/_orders/{platform}"), json=order)
+        response.raise_for_status()
+
+    async def store_received(self, client: httpx.AsyncClient) -> dict[str, Any]:
+        return dict((await client.get(self.url("storefront-api", "/_received"))).json())
+
     async def start_all(self) -> None:
+        self.start_store()
         for fulfiller in FULFILLERS:
             self.start_tpl(fulfiller)
         for service in SERVICES:
             self.start(service)
         for service in SERVICES:
             await self.wait_ready(service)
+        await self.wait_tpl("storefront-api")
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:
                 await self.wait_tpl(fulfiller)
@@ -199,7 +244,7 @@ class Hub:
         async with httpx.AsyncClient() as client:
             while time.monotonic() < deadline:
                 try:
-                    await client.get(self.url(fulfiller, "/_orders"))
+                    await client.get(self.url(fulfiller, "/openapi.json"))
                     return
                 except httpx.HTTPError:
                     await asyncio.sleep(0.1)

@@ -58,6 +58,7 @@ class ShopifyOrder(_Payload):
     id: int
     name: str
     cancel_reason: str | None = None
+    email: str | None = None
     currency: str
     total_price: Amount
     total_tax: Amount = "0"
@@ -117,6 +118,7 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             total_minor=minor(order.total_price, cur, "total_price"),
             taxes_included=order.taxes_included,
             ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
+            customer_email=order.email,
         ),
     )
 

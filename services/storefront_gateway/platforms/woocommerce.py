@@ -47,6 +47,7 @@ class FeeLine(_Payload):
 
 class Address(_Payload):
     country: str | None = None
+    email: str | None = None
 
 
 class WooOrder(_Payload):
@@ -60,6 +61,7 @@ class WooOrder(_Payload):
     line_items: list[LineItem] = Field(min_length=1)
     fee_lines: list[FeeLine] = []
     shipping: Address | None = None
+    billing: Address | None = None
     date_modified_gmt: str | None = None
 
 
@@ -135,5 +137,6 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
             total_minor=minor(order.total, cur, "total"),
             taxes_included=False,
             ship_to_country=order.shipping.country if order.shipping else None,
+            customer_email=order.billing.email if order.billing else None,
         ),
     )

@@ -1,0 +1,138 @@
+"""Outbound HTTP to sales channels, in each platform's documented API shape.
+
+Shopify: fulfilments are made against fulfilment orders (`GET .../orders/{id}/
+fulfillment_orders.json`, then `POST .../fulfillments.json` with `tracking_info`),
+authenticated by `X-Shopify-Access-Token`. WooCommerce: REST v3 with basic auth — a
+customer-visible order note carries the tracking, and the order is set `completed`.
+
+Exceptions::
+
+    ChannelError
+    ├── ChannelRejected      4xx other than 429: will not work by retrying
+    └── ChannelUnavailable   timeout, connection failure, 429 or 5xx: retry later
+"""
+
+from typing import Any
+
+import httpx
+
+from services.storefront_gateway.channels import ChannelConfig, Platform
+
+SHOPIFY_API = "/admin/api/2025-10"
+WOO_API = "/wp-json/wc/v3"
+
+
+class ChannelError(Exception):
+    pass
+
+
+class ChannelRejected(ChannelError):
+    pass
+
+
+class ChannelUnavailable(ChannelError):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ChannelApi:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def send(
+        self, channel: ChannelConfig, token: str, kind: str, payload: dict[str, Any]
+    ) -> None:
+        if channel.platform is Platform.SHOPIFY and kind == "fulfilment":
+            await self._shopify_fulfilment(channel, token, payload)
+        elif channel.platform is Platform.WOOCOMMERCE and kind == "fulfilment":
+            note = f"Shipped with {payload['carrier']}, tracking {payload['tracking_number']}" + (
+                f" ({payload['tracking_url']})" if payload.get("tracking_url") else ""
+            )
+            await self._call(
+                channel,
+                token,
+                "POST",
+                f"{WOO_API}/orders/{payload['channel_order_ref']}/notes",
+                {"note": note, "customer_note": True},
+            )
+        elif channel.platform is Platform.WOOCOMMERCE and kind == "completed":
+            await self._call(
+                channel,
+                token,
+                "PUT",
+                f"{WOO_API}/orders/{payload['channel_order_ref']}",
+                {"status": "completed"},
+            )
+        else:
+            raise ChannelRejected(f"{channel.platform} takes no {kind!r} update")
+
+    async def _shopify_fulfilment(
+        self, channel: ChannelConfig, token: str, payload: dict[str, Any]
+    ) -> None:
+        ref = payload["channel_order_ref"]
+        found = await self._call(
+            channel, token, "GET", f"{SHOPIFY_API}/orders/{ref}/fulfillment_orders.json", None
+        )
+        wanted = {str(item["line_ref"]): item["quantity"] for item in payload["line_items"]}
+        by_order = []
+        for fulfillment_order in found.get("fulfillment_orders", []):
+            if fulfillment_order.get("status") not in ("open", "in_progress"):
+                continue
+            items = [
+                {"id": li["id"], "quantity": wanted[str(li["line_item_id"])]}
+                for li in fulfillment_order.get("line_items", [])
+                if str(li["line_item_id"]) in wanted
+            ]
+            if items:
+                by_order.append(
+                    {
+                        "fulfillment_order_id": fulfillment_order["id"],
+                        "fulfillment_order_line_items": items,
+                    }
+                )
+        if not by_order:
+            raise ChannelRejected(f"order {ref}: no open fulfilment order holds these lines")
+        await self._call(
+            channel,
+            token,
+            "POST",
+            f"{SHOPIFY_API}/fulfillments.json",
+            {
+                "fulfillment": {
+                    "line_items_by_fulfillment_order": by_order,
+                    "tracking_info": {
+                        "company": payload["carrier"],
+                        "number": payload["tracking_number"],
+                        "url": payload.get("tracking_url"),
+                    },
+                    "notify_customer": False,
+                }
+            },
+        )
+
+    async def _call(
+        self, channel: ChannelConfig, token: str, method: str, path: str, body: Any
+    ) -> Any:
+        if channel.platform is Platform.SHOPIFY:
+            auth: dict[str, Any] = {"headers": {"X-Shopify-Access-Token": token}}
+        else:
+            key, _, secret = token.partition(":")
+            auth = {"auth": (key, secret)}
+        try:
+            response = await self._http.request(
+                method, f"{channel.api_url}{path}", json=body, timeout=10, **auth
+            )
+        except httpx.HTTPError as exc:
+            raise ChannelUnavailable(f"{channel.id}: {type(exc).__name__}: {exc}") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            retry_after = response.headers.get("retry-after", "")
+            raise ChannelUnavailable(
+                f"{channel.id}: HTTP {response.status_code}",
+                float(retry_after) if retry_after.replace(".", "", 1).isdigit() else None,
+            )
+        if response.status_code >= 400:
+            raise ChannelRejected(
+                f"{channel.id}: HTTP {response.status_code}: {response.text[:300]}"
+            )
+        return response.json() if response.content else {}

@@ -1,0 +1,114 @@
+"""Use case: tell the channel and the customer what became of an order.
+
+For each fact (confirmed, dispatched with tracking, delivered, cancelled) a
+CustomerNotificationRequested goes out through the outbox, and where the channel takes
+updates (its `api_url`), an update is queued for the feedback sender — in the same
+transaction, so neither is lost nor sent twice.
+"""
+
+from typing import Any
+
+import structlog
+
+from services.storefront_gateway import repository
+from services.storefront_gateway.channels import Channels, Platform
+from shared.db import UnitOfWork
+from shared.events.envelope import Event
+from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.notifications import CustomerNotificationRequested, NotificationKind
+from shared.events.orders import OrderStatus, OrderStatusChanged
+
+SHIPMENTS_CONSUMER = "storefront-gateway.feedback-shipments"
+ORDERS_CONSUMER = "storefront-gateway.feedback-orders"
+
+log = structlog.get_logger(__name__)
+
+_STATUS_NOTICES: dict[OrderStatus, NotificationKind] = {
+    OrderStatus.RESERVED: "order_confirmed",
+    OrderStatus.CANCELLED: "cancelled",
+}
+
+
+async def on_shipment(
+    event: ShipmentDispatched | ShipmentDelivered, uow: UnitOfWork, channels: Channels
+) -> None:
+    async with uow:
+        if not await uow.inbox.claim(SHIPMENTS_CONSUMER, event.event_id):
+            return
+        order = await repository.channel_order(uow.connection, event.order_id)
+        if order is None:
+            log.info("no channel order to talk back to", order_id=str(event.order_id))
+            await uow.commit()
+            return
+        if isinstance(event, ShipmentDispatched):
+            tracking = {
+                "carrier": event.carrier,
+                "tracking_number": event.tracking_number,
+                "tracking_url": event.tracking_url,
+            }
+            await _notify(uow, event, order, "shipped", **tracking)
+            line_items = [
+                {"line_ref": ref, "sku": line.sku, "quantity": line.quantity}
+                for line in event.lines
+                for ref in order["line_refs"].get(line.sku, [])[:1]
+            ]
+            await _queue(
+                uow, channels, event, order, "fulfilment", {**tracking, "line_items": line_items}
+            )
+        else:
+            await _notify(uow, event, order, "delivered")
+        await uow.commit()
+
+
+async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Channels) -> None:
+    kind = _STATUS_NOTICES.get(change.to_status)
+    woo_done = change.to_status is OrderStatus.SHIPPED
+    if kind is None and not woo_done:
+        return
+    async with uow:
+        if not await uow.inbox.claim(ORDERS_CONSUMER, change.event_id):
+            return
+        order = await repository.channel_order(uow.connection, change.order_id)
+        if order is not None:
+            if kind is not None:
+                await _notify(uow, change, order, kind)
+            channel = channels.by_id(order["channel"])
+            if woo_done and channel is not None and channel.platform is Platform.WOOCOMMERCE:
+                await _queue(uow, channels, change, order, "completed", {})
+        await uow.commit()
+
+
+async def _notify(
+    uow: UnitOfWork, cause: Event, order: dict[str, Any], kind: NotificationKind, **extra: Any
+) -> None:
+    notice = CustomerNotificationRequested.caused_by(
+        cause,
+        order_id=order["order_id"],
+        channel=order["channel"],
+        channel_order_ref=order["channel_order_ref"],
+        kind=kind,
+        customer_email=order["customer_email"],
+        **extra,
+    )
+    await uow.outbox.add(notice, key=str(order["order_id"]))
+
+
+async def _queue(
+    uow: UnitOfWork,
+    channels: Channels,
+    cause: Event,
+    order: dict[str, Any],
+    kind: str,
+    payload: dict[str, Any],
+) -> None:
+    channel = channels.by_id(order["channel"])
+    if channel is None or channel.api_url is None:
+        return
+    await repository.queue_update(
+        uow.connection,
+        cause.event_id,
+        kind,
+        channel.id,
+        order["order_id"],
+        {**payload, "channel_order_ref": order["channel_order_ref"]},
+    )

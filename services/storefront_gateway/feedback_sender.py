@@ -1,0 +1,57 @@
+"""Drains queued channel updates to the channels' APIs: at least once, with backoff on
+failure; an update a channel refuses is kept as failed with the reason, never dropped."""
+
+import random
+from typing import Any
+
+import structlog
+
+from services.storefront_gateway import repository
+from services.storefront_gateway.channel_api import ChannelApi, ChannelRejected, ChannelUnavailable
+from services.storefront_gateway.channels import Channels
+from shared.drain import DrainLoop
+
+log = structlog.get_logger(__name__)
+BATCH = 20
+
+
+class FeedbackSender(DrainLoop):
+    def __init__(
+        self, pool: Any, dsn: str, channels: Channels, api: ChannelApi, base_backoff: float = 0.5
+    ) -> None:
+        super().__init__(dsn, "storefront_gateway_channel_updates", poll_seconds=1.0)
+        self._pool = pool
+        self._channels = channels
+        self._api = api
+        self._base_backoff = base_backoff
+
+    def batch_was_full(self, handled: int) -> bool:
+        return handled >= BATCH
+
+    async def drain(self) -> int:
+        async with self._pool.acquire() as conn:
+            due = await repository.claim_updates(conn, BATCH, lease_seconds=60)
+        for update in due:
+            await self._send(dict(update))
+        return len(due)
+
+    async def _send(self, update: dict[str, Any]) -> None:
+        channel = self._channels.by_id(update["channel"])
+        async with self._pool.acquire() as conn:
+            if channel is None:
+                await repository.finish_update(conn, update["id"], "failed", "channel gone")
+                return
+            try:
+                await self._api.send(
+                    channel, self._channels.api_token(channel), update["kind"], update["payload"]
+                )
+            except ChannelRejected as exc:
+                log.error("channel refused an update", error=str(exc), update=update["id"])
+                await repository.finish_update(conn, update["id"], "failed", str(exc))
+            except ChannelUnavailable as exc:
+                delay = exc.retry_after or min(
+                    60.0, self._base_backoff * 2 ** update["attempts"] * random.uniform(0.8, 1.2)
+                )
+                await repository.retry_update(conn, update["id"], str(exc), delay)
+            else:
+                await repository.finish_update(conn, update["id"], "done")

@@ -1,0 +1,30 @@
+"""The storefront-gateway's Kafka edge: what goes back to channels and customers."""
+
+from services.storefront_gateway import feedback
+from services.storefront_gateway.channels import Channels
+from shared import topics
+from shared.events.codec import Decoder
+from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.orders import OrderStatusChanged
+from shared.runtime import ServiceRuntime
+
+
+def register(runtime: ServiceRuntime, channels: Channels) -> None:
+    async def on_shipment(event: ShipmentDispatched | ShipmentDelivered) -> None:
+        await feedback.on_shipment(event, runtime.uow(), channels)
+
+    async def on_status(change: OrderStatusChanged) -> None:
+        await feedback.on_status(change, runtime.uow(), channels)
+
+    runtime.consume(
+        topics.SHIPMENTS,
+        feedback.SHIPMENTS_CONSUMER,
+        Decoder(ShipmentDispatched, ShipmentDelivered, skipping=topics.SHIPMENTS.event_types),
+        on_shipment,
+    )
+    runtime.consume(
+        topics.ORDERS,
+        feedback.ORDERS_CONSUMER,
+        Decoder(OrderStatusChanged, skipping=topics.ORDERS.event_types),
+        on_status,
+    )

@@ -1,0 +1,161 @@
+"""A Shopify-style and a WooCommerce-style store API, as a real HTTP server: where the
+storefront-gateway sends fulfilment status and tracking back.
+
+Shopify (header `X-Shopify-Access-Token`):
+    GET  /admin/api/{version}/orders/{id}/fulfillment_orders.json
+    POST /admin/api/{version}/fulfillments.json   (line_items_by_fulfillment_order, tracking_info)
+WooCommerce (basic auth, consumer key and secret):
+    POST /wp-json/wc/v3/orders/{id}/notes
+    PUT  /wp-json/wc/v3/orders/{id}
+Test side: POST /_orders/{platform} registers an order the store "has" (its webhook JSON);
+GET /_received lists what the hub sent.
+
+    SHOPIFY_TOKEN=.. WOO_KEY=.. WOO_SECRET=.. python -m simulators.storefront_api --port 9201
+"""
+
+import argparse
+import base64
+import itertools
+import os
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Header, HTTPException
+
+
+def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
+    app = FastAPI(title="storefront API simulator")
+    shopify_orders: dict[str, dict[str, Any]] = {}
+    fulfillment_orders: dict[int, dict[str, Any]] = {}
+    woo_orders: dict[str, dict[str, Any]] = {}
+    received: dict[str, Any] = {"fulfillments": [], "notes": [], "statuses": {}}
+    ids = itertools.count(1)
+
+    def shopify_auth(token: str | None) -> None:
+        if token != shopify_token:
+            raise HTTPException(401, {"errors": "[API] Invalid API key or access token"})
+
+    def woo_auth(authorization: str | None) -> None:
+        expected = "Basic " + base64.b64encode(f"{woo_key}:{woo_secret}".encode()).decode()
+        if authorization != expected:
+            raise HTTPException(401, {"code": "woocommerce_rest_cannot_view"})
+
+    @app.post("/_orders/{platform}")
+    async def register(platform: str, order: dict[str, Any]) -> dict[str, str]:
+        if platform == "shopify":
+            shopify_orders[str(order["id"])] = order
+            fo_id = int(order["id"]) * 10 + 1
+            fulfillment_orders[fo_id] = {
+                "id": fo_id,
+                "order_id": order["id"],
+                "status": "open",
+                "line_items": [
+                    {
+                        "id": li["id"] * 10,
+                        "line_item_id": li["id"],
+                        "variant_id": li.get("variant_id"),
+                        "quantity": li["quantity"],
+                        "fulfillable_quantity": li["quantity"],
+                    }
+                    for li in order["line_items"]
+                    if li.get("requires_shipping", True)
+                ],
+            }
+        else:
+            woo_orders[str(order["id"])] = {**order}
+        return {"registered": str(order["id"])}
+
+    @app.get("/_received")
+    async def what_was_received() -> dict[str, Any]:
+        return received
+
+    @app.get("/admin/api/{version}/orders/{order_id}/fulfillment_orders.json")
+    async def list_fulfillment_orders(
+        version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
+    ) -> dict[str, Any]:
+        shopify_auth(x_shopify_access_token)
+        if order_id not in shopify_orders:
+            raise HTTPException(404, {"errors": "Not Found"})
+        return {
+            "fulfillment_orders": [
+                fo for fo in fulfillment_orders.values() if str(fo["order_id"]) == order_id
+            ]
+        }
+
+    @app.post("/admin/api/{version}/fulfillments.json", status_code=201)
+    async def create_fulfillment(
+        version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
+    ) -> dict[str, Any]:
+        shopify_auth(x_shopify_access_token)
+        spec = body.get("fulfillment") or {}
+        groups = spec.get("line_items_by_fulfillment_order") or []
+        if not groups:
+            raise HTTPException(
+                422, {"errors": {"line_items_by_fulfillment_order": ["can't be blank"]}}
+            )
+        for group in groups:
+            fo = fulfillment_orders.get(int(group["fulfillment_order_id"]))
+            if fo is None or fo["status"] == "closed":
+                raise HTTPException(422, {"errors": "fulfillment order is not open"})
+            for item in group.get("fulfillment_order_line_items", []):
+                line = next((li for li in fo["line_items"] if li["id"] == item["id"]), None)
+                if line is None or item["quantity"] > line["fulfillable_quantity"]:
+                    raise HTTPException(
+                        422, {"errors": f"invalid quantity for line item {item['id']}"}
+                    )
+        for group in groups:
+            fo = fulfillment_orders[int(group["fulfillment_order_id"])]
+            for item in group.get("fulfillment_order_line_items", []):
+                line = next(li for li in fo["line_items"] if li["id"] == item["id"])
+                line["fulfillable_quantity"] -= item["quantity"]
+            if all(li["fulfillable_quantity"] == 0 for li in fo["line_items"]):
+                fo["status"] = "closed"
+        fulfillment = {
+            "id": next(ids),
+            "status": "success",
+            "tracking_info": spec.get("tracking_info"),
+            "line_items_by_fulfillment_order": groups,
+        }
+        received["fulfillments"].append(fulfillment)
+        return {"fulfillment": fulfillment}
+
+    @app.post("/wp-json/wc/v3/orders/{order_id}/notes", status_code=201)
+    async def add_note(
+        order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
+    ) -> dict[str, Any]:
+        woo_auth(authorization)
+        if order_id not in woo_orders:
+            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+        note = {
+            "id": next(ids),
+            "order_id": order_id,
+            "note": body.get("note", ""),
+            "customer_note": bool(body.get("customer_note")),
+        }
+        received["notes"].append(note)
+        return note
+
+    @app.put("/wp-json/wc/v3/orders/{order_id}")
+    async def update_order(
+        order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
+    ) -> dict[str, Any]:
+        woo_auth(authorization)
+        if order_id not in woo_orders:
+            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+        woo_orders[order_id].update(body)
+        received["statuses"][order_id] = woo_orders[order_id].get("status")
+        return woo_orders[order_id]
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Crossdock's storefront API simulator")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = create_app(os.environ["SHOPIFY_TOKEN"], os.environ["WOO_KEY"], os.environ["WOO_SECRET"])
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
