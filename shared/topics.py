@@ -34,6 +34,7 @@ from shared.events.orders import (
     OrderPlaced,
     OrderStatusChanged,
 )
+from shared.events.returns import RefundIssued, ReturnExpected, ReturnReceived
 
 STOREFRONT_GATEWAY = "storefront-gateway"
 ORDER_ROUTER = "order-router"
@@ -60,7 +61,7 @@ STOREFRONT_ORDERS = Topic(
     "storefront-orders",
     key="order_id",
     writer=STOREFRONT_GATEWAY,
-    event_types=(OrderPlaced, OrderCancellationRequested),
+    event_types=(OrderPlaced, OrderCancellationRequested, RefundIssued),
 )
 ORDERS = Topic(
     "orders",
@@ -89,7 +90,7 @@ FULFILMENT_REQUESTS = Topic(
     "fulfilment-requests",
     key="order_id",
     writer=ORDER_ROUTER,
-    event_types=(ShipmentRequested, ShipmentCancellationRequested),
+    event_types=(ShipmentRequested, ShipmentCancellationRequested, ReturnExpected),
 )
 CUSTOMER_NOTIFICATIONS = Topic(
     "customer-notifications",
@@ -109,6 +110,7 @@ SHIPMENTS = Topic(
         ShipmentExceptionReported,
         ShipmentCancelled,
         ShipmentCancellationFailed,
+        ReturnReceived,
     ),
 )
 

@@ -191,3 +191,75 @@ def signed_woocommerce(
         },
         body,
     )
+
+
+def shopify_refund(
+    order: dict[str, Any],
+    refund_id: int,
+    lines: list[tuple[int, int, str]],
+    shipping: str = "0.00",
+) -> dict[str, Any]:
+    """A `refunds/create` payload for `order`: (line index, quantity, restock_type) per line.
+
+    Tax is refunded in proportion to the units, rounded to the cent, as Shopify does.
+    """
+    items, total = [], Decimal(shipping)
+    for index, quantity, restock_type in lines:
+        item = order["line_items"][index]
+        subtotal = Decimal(item["price"]) * quantity
+        line_tax = sum((Decimal(t["price"]) for t in item["tax_lines"]), Decimal(0))
+        tax = (line_tax * quantity / item["quantity"]).quantize(Decimal("0.01"))
+        total += subtotal + tax
+        items.append(
+            {
+                "id": refund_id * 10 + index,
+                "line_item_id": item["id"],
+                "quantity": quantity,
+                "restock_type": restock_type,
+                "location_id": 1,
+                "subtotal": float(subtotal),
+                "total_tax": float(tax),
+                "subtotal_set": {
+                    "shop_money": {"amount": _money(subtotal), "currency_code": order["currency"]}
+                },
+                "line_item": {
+                    "id": item["id"],
+                    "sku": item["sku"],
+                    "variant_id": item["variant_id"],
+                    "title": item["title"],
+                },
+            }
+        )
+    adjustments = (
+        [
+            {
+                "id": refund_id,
+                "amount": f"-{shipping}",
+                "tax_amount": "0.00",
+                "kind": "shipping_refund",
+                "reason": "Shipping refund",
+            }
+        ]
+        if Decimal(shipping)
+        else []
+    )
+    return {
+        "id": refund_id,
+        "order_id": order["id"],
+        "created_at": "2026-11-28T16:00:00-05:00",
+        "note": "refund",
+        "restock": any(r == "return" for _, _, r in lines),
+        "refund_line_items": items,
+        "order_adjustments": adjustments,
+        "transactions": [
+            {
+                "id": refund_id,
+                "order_id": order["id"],
+                "kind": "refund",
+                "status": "success",
+                "amount": _money(total),
+                "currency": order["currency"],
+                "gateway": "bogus",
+            }
+        ],
+    }

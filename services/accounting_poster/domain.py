@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from services.accounting_poster.chart import Rules
 from shared.events.orders import OrderPlaced
+from shared.events.returns import RefundIssued
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,19 @@ def sale_lines(order: OrderPlaced, rules: Rules) -> list[Line]:
         credit(rules.revenue, revenue, "goods and services sold"),
         credit(rules.shipping_income, t.shipping_minor, "shipping charged"),
         credit(rules.sales_tax_payable, t.tax_minor, "sales tax collected"),
+    ]
+    return [line for line in lines if line.debit_minor or line.credit_minor]
+
+
+def refund_lines(refund: RefundIssued, rules: Rules) -> list[Line]:
+    """The sale in reverse, for exactly what was refunded: goods, tax, shipping."""
+    goods = sum(line.amount_minor for line in refund.lines)
+    tax = sum(line.tax_minor for line in refund.lines) + refund.shipping_tax_minor
+    lines = [
+        debit(rules.revenue, goods, f"goods refunded ({refund.refund_ref})"),
+        debit(rules.shipping_income, refund.shipping_minor, "shipping refunded"),
+        debit(rules.sales_tax_payable, tax, "sales tax refunded"),
+        credit(rules.receivable, refund.total_minor, f"paid back on {refund.channel_order_ref}"),
     ]
     return [line for line in lines if line.debit_minor or line.credit_minor]
 

@@ -9,10 +9,11 @@ from typing import Any
 
 from services.accounting_poster import repository
 from services.accounting_poster.chart import Rules
-from services.accounting_poster.domain import MissingCost, cogs_lines, sale_lines
+from services.accounting_poster.domain import MissingCost, cogs_lines, refund_lines, sale_lines
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
+from shared.events.returns import RefundIssued
 
 REMEMBER_ORDER = "accounting-poster.remember-order"
 NOTE_ACCEPTANCE = "accounting-poster.note-acceptance"
@@ -37,6 +38,22 @@ async def remember_order(order: OrderPlaced, uow: UnitOfWork, rules: Rules) -> N
             return
         if await repository.remember_placed(uow.connection, order):
             await _post_sale(uow, order, rules)
+        await uow.commit()
+
+
+async def post_refund(refund: RefundIssued, uow: UnitOfWork, rules: Rules) -> None:
+    async with uow:
+        if not await uow.inbox.claim(REMEMBER_ORDER, refund.event_id):
+            return
+        await repository.post(
+            uow.connection,
+            "refund",
+            refund.event_id,
+            refund.order_id,
+            refund.currency,
+            f"refund {refund.refund_ref} on {refund.channel} {refund.channel_order_ref}",
+            refund_lines(refund, rules),
+        )
         await uow.commit()
 
 

@@ -140,7 +140,6 @@ async def trial_balance(conn: asyncpg.Connection) -> list[dict[str, Any]]:
     records = await conn.fetch(
         "SELECT e.currency, l.account, a.name, sum(l.debit_minor)::bigint AS debit_minor,"
         " sum(l.credit_minor)::bigint AS credit_minor"
-
         " FROM journal_lines l JOIN journal_entries e USING (entry_id)"
         " JOIN accounts a ON a.code = l.account"
         " GROUP BY e.currency, l.account, a.name ORDER BY e.currency, l.account"

@@ -6,12 +6,16 @@ from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.orders import OrderPlaced, OrderStatusChanged
+from shared.events.returns import RefundIssued
 from shared.runtime import ServiceRuntime
 
 
 def register(runtime: ServiceRuntime, rules: Rules) -> None:
-    async def on_order_placed(order: OrderPlaced) -> None:
-        await handlers.remember_order(order, runtime.uow(), rules)
+    async def on_storefront_order(event: OrderPlaced | RefundIssued) -> None:
+        if isinstance(event, OrderPlaced):
+            await handlers.remember_order(event, runtime.uow(), rules)
+        else:
+            await handlers.post_refund(event, runtime.uow(), rules)
 
     async def on_status_changed(change: OrderStatusChanged) -> None:
         await handlers.note_acceptance(change, runtime.uow(), rules)
@@ -22,8 +26,8 @@ def register(runtime: ServiceRuntime, rules: Rules) -> None:
     runtime.consume(
         topics.STOREFRONT_ORDERS,
         handlers.REMEMBER_ORDER,
-        Decoder(OrderPlaced, skipping=topics.STOREFRONT_ORDERS.event_types),
-        on_order_placed,
+        Decoder(OrderPlaced, RefundIssued, skipping=topics.STOREFRONT_ORDERS.event_types),
+        on_storefront_order,
     )
     runtime.consume(
         topics.ORDERS,

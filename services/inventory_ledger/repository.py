@@ -132,6 +132,22 @@ async def commit_dispatched(
     return _row(record) if record else None
 
 
+async def receive_back(
+    conn: asyncpg.Connection, sku: str, location: str, quantity: int
+) -> StockRow:
+    """Units back on the shelf (zero for a write-off, which only needs the row)."""
+    record = await conn.fetchrow(
+        "INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, $3)"
+        " ON CONFLICT (sku, location) DO UPDATE SET on_hand = stock.on_hand + $3,"
+        " version = stock.version + 1, updated_at = now()"
+        f" RETURNING {_COLUMNS}",
+        sku,
+        location,
+        quantity,
+    )
+    return _row(record)
+
+
 async def record_movement(
     conn: asyncpg.Connection,
     row: StockRow,

@@ -1,10 +1,11 @@
 """The inventory-ledger's Kafka edge."""
 
-from services.inventory_ledger import dispatches, handlers, releases
+from services.inventory_ledger import dispatches, handlers, releases, restocking
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.inventory import ReleaseStock, ReserveStock
+from shared.events.returns import ReturnReceived
 from shared.runtime import ServiceRuntime
 
 
@@ -17,8 +18,11 @@ def register(runtime: ServiceRuntime) -> None:
         else:
             await releases.release_stock(command, runtime.uow(), handlers.CONSUMER)
 
-    async def on_shipment_dispatched(dispatch: ShipmentDispatched) -> None:
-        await dispatches.commit_dispatch(dispatch, runtime.uow())
+    async def on_goods_moved(event: ShipmentDispatched | ReturnReceived) -> None:
+        if isinstance(event, ShipmentDispatched):
+            await dispatches.commit_dispatch(event, runtime.uow())
+        else:
+            await restocking.restock_return(event, runtime.uow(), dispatches.CONSUMER)
 
     runtime.consume(
         topics.STOCK_COMMANDS,
@@ -29,6 +33,6 @@ def register(runtime: ServiceRuntime) -> None:
     runtime.consume(
         topics.SHIPMENTS,
         dispatches.CONSUMER,
-        Decoder(ShipmentDispatched, skipping=topics.SHIPMENTS.event_types),
-        on_shipment_dispatched,
+        Decoder(ShipmentDispatched, ReturnReceived, skipping=topics.SHIPMENTS.event_types),
+        on_goods_moved,
     )

@@ -18,11 +18,12 @@ _ALLOWED: dict[S, frozenset[S]] = {
     S.FULFILMENT_FAILED: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLING, S.CANCELLED}),
     # A parcel can leave before the 3PL hears of the cancellation: the order ships.
     S.CANCELLING: frozenset({S.CANCELLED, S.PARTIALLY_SHIPPED, S.SHIPPED}),
-    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.FULFILMENT_FAILED}),
-    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.FULFILMENT_FAILED, S.RETURNED}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.RETURNED}),
     S.REJECTED: frozenset(),
-    S.DELIVERED: frozenset(),
+    S.DELIVERED: frozenset({S.RETURNED}),
     S.CANCELLED: frozenset(),
+    S.RETURNED: frozenset(),
 }
 
 # Before anything left: cancelling is still possible (at the 3PL if it has the order).

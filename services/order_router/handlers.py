@@ -2,7 +2,7 @@
 
 import structlog
 
-from services.order_router import cancellations, repository, transitions
+from services.order_router import cancellations, repository, returns, transitions
 from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
@@ -15,6 +15,7 @@ from shared.events.orders import (
     OrderStatus,
     OrderStatusChanged,
 )
+from shared.events.returns import RefundIssued
 
 PLACE_ORDER = "order-router.place-order"
 RECORD_RESERVATION = "order-router.record-reservation"
@@ -50,6 +51,13 @@ async def take_cancellation(request: OrderCancellationRequested, uow: UnitOfWork
     async with uow:
         if await uow.inbox.claim(PLACE_ORDER, request.event_id):
             await cancellations.cancel_order(request, uow)
+            await uow.commit()
+
+
+async def take_refund(refund: RefundIssued, uow: UnitOfWork) -> None:
+    async with uow:
+        if await uow.inbox.claim(PLACE_ORDER, refund.event_id):
+            await returns.take_refund(refund, uow)
             await uow.commit()
 
 

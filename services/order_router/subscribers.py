@@ -1,11 +1,12 @@
 """The order-router's Kafka edge."""
 
-from services.order_router import fulfilment, handlers
+from services.order_router import fulfilment, handlers, returns
 from services.order_router.locations import Location
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.inventory import StockReleased, StockReservationRejected, StockReserved
 from shared.events.orders import OrderCancellationRequested, OrderPlaced
+from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
 Verdict = StockReserved | StockReservationRejected | StockReleased
@@ -14,17 +15,24 @@ Verdict = StockReserved | StockReservationRejected | StockReleased
 def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
     # Placement and cancellation of one order share a partition and one consumer, so a
     # cancellation is never handled before its order.
-    async def on_storefront_order(event: OrderPlaced | OrderCancellationRequested) -> None:
+    async def on_storefront_order(
+        event: OrderPlaced | OrderCancellationRequested | RefundIssued,
+    ) -> None:
         if isinstance(event, OrderPlaced):
             await handlers.place_order(event, runtime.uow(), locations)
-        else:
+        elif isinstance(event, OrderCancellationRequested):
             await handlers.take_cancellation(event, runtime.uow())
+        else:
+            await handlers.take_refund(event, runtime.uow())
 
     async def on_stock_verdict(verdict: Verdict) -> None:
         await handlers.record_reservation(verdict, runtime.uow(), locations)
 
-    async def on_shipment_event(event: fulfilment.ShipmentEvent) -> None:
-        await fulfilment.follow_shipment(event, runtime.uow())
+    async def on_shipment_event(event: fulfilment.ShipmentEvent | ReturnReceived) -> None:
+        if isinstance(event, ReturnReceived):
+            await returns.return_received(event, runtime.uow(), fulfilment.CONSUMER)
+        else:
+            await fulfilment.follow_shipment(event, runtime.uow())
 
     runtime.consume(
         topics.STOREFRONT_ORDERS,

@@ -12,11 +12,12 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, Field, HttpUrl
 
-from services.shipping_bridge import handlers, repository
+from services.shipping_bridge import handlers, repository, returns
 from services.shipping_bridge.domain import DispatchError
 from services.shipping_bridge.fulfillers import Fulfillers
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentLine
+from shared.events.returns import ReceivedLine
 
 T = TypeVar("T")
 Text = Annotated[str, Field(min_length=1, max_length=64)]
@@ -33,6 +34,12 @@ class DispatchBody(BaseModel):
 class ExceptionBody(BaseModel):
     code: Text
     message: str = Field(min_length=1, max_length=500)
+
+
+class ReturnReceipt(BaseModel):
+    lines: list[ReceivedLine] = Field(
+        min_length=1, description="What came back, and whether it can be sold again."
+    )
 
 
 class ShipmentState(BaseModel):
@@ -111,6 +118,23 @@ def tpl_router(fulfillers: Fulfillers, uow_factory: Callable[[], UnitOfWork]) ->
             handlers.report_exception(caller, shipment_id, body.code, body.message, uow_factory())
         )
         return ShipmentState(shipment_id=shipment_id, status="exception recorded")
+
+    @router.get("/returns")
+    async def expected_returns(caller: Caller) -> dict[str, object]:
+        """Returns to expect: goods a customer is sending back to one of your locations."""
+        return {"returns": await returns.expected_for(caller, uow_factory())}
+
+    @router.post("/returns/{return_id}/receipt", status_code=201)
+    async def receive_return(
+        return_id: UUID, body: ReturnReceipt, caller: Caller, response: Response
+    ) -> dict[str, object]:
+        try:
+            recorded = await _call(returns.receive(caller, return_id, body.lines, uow_factory()))
+        except returns.ReturnNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        if not recorded:
+            response.status_code = 200
+        return {"return_id": return_id, "recorded": recorded}
 
     return router
 

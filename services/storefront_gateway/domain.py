@@ -15,6 +15,7 @@ from shared.events.orders import (
     OrderTotals,
     UnmappedLine,
 )
+from shared.events.returns import RefundIssued, RefundLine
 
 # Stable order ids: the same channel order always maps to the same Crossdock order.
 _ORDER_NAMESPACE = uuid.UUID("6f1c7a52-3b8e-4f0e-9d0a-2c4b8e5f7a10")
@@ -30,7 +31,38 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class MappedOrder:
-    event: OrderPlaced | OrderCancellationRequested
+    event: OrderPlaced | OrderCancellationRequested | RefundIssued
+
+
+@dataclass(frozen=True)
+class RefundData:
+    ref: str
+    order_ref: str
+    currency: str
+    lines: list[RefundLine]
+    shipping_minor: int
+    shipping_tax_minor: int
+    total_minor: int
+
+
+def build_refund(channel: ChannelConfig, refund: RefundData) -> MappedOrder:
+    """The canonical refund, validated: it must add up to what was paid back."""
+    try:
+        event = RefundIssued(
+            correlation_id=uuid.uuid4(),
+            order_id=order_id_for(channel.id, refund.order_ref),
+            channel=channel.id,
+            channel_order_ref=refund.order_ref,
+            refund_ref=refund.ref,
+            currency=refund.currency,
+            lines=tuple(refund.lines),
+            shipping_minor=refund.shipping_minor,
+            shipping_tax_minor=refund.shipping_tax_minor,
+            total_minor=refund.total_minor,
+        )
+    except ValidationError as exc:
+        raise MappingError(_first_error(exc)) from exc
+    return MappedOrder(event=event)
 
 
 def cancellation(channel: ChannelConfig, ref: str, reason: str | None) -> MappedOrder:

@@ -8,7 +8,9 @@ from uuid import UUID
 from services.storefront_gateway import repository
 from services.storefront_gateway.domain import MappedOrder, MappingError
 from shared.db import UnitOfWork
+from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import OrderPlaced
+from shared.events.returns import RefundIssued
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ async def accept_delivery(
             conn, delivery_id, event.channel, event.order_id, unmapped
         )
         await uow.outbox.add(event, key=str(event.order_id))
+        if isinstance(event, RefundIssued):
+            await _notify_refund(uow, event)
         await uow.commit()
         return Receipt(
             "accepted",
@@ -70,3 +74,16 @@ async def accept_delivery(
             event.order_id,
             unmapped_lines=[u.model_dump() for u in unmapped],
         )
+
+
+async def _notify_refund(uow: UnitOfWork, refund: RefundIssued) -> None:
+    order = await repository.channel_order(uow.connection, refund.order_id)
+    notice = CustomerNotificationRequested.caused_by(
+        refund,
+        order_id=refund.order_id,
+        channel=refund.channel,
+        channel_order_ref=refund.channel_order_ref,
+        kind="refunded",
+        customer_email=order["customer_email"] if order else None,
+    )
+    await uow.outbox.add(notice, key=str(refund.order_id))

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs
+from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
-from services.storefront_gateway import handlers, signatures
+from services.storefront_gateway import handlers, repository, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappedOrder
+from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.platforms import shopify, woocommerce
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
@@ -95,6 +96,11 @@ def webhooks_router(
             unmapped_lines=receipt.unmapped_lines,
         )
 
+    async def known_currency(order_id: UUID) -> str | None:
+        async with uow_factory() as uow:
+            order = await repository.channel_order(uow.connection, order_id)
+        return str(order["currency"]) if order and order["currency"] else None
+
     @contextmanager
     def counted_refusals(platform: str) -> Iterator[None]:
         try:
@@ -124,16 +130,20 @@ def webhooks_router(
             h.get("x-shopify-hmac-sha256"),
         )
         topic = h.get("x-shopify-topic", "")
-        if topic not in SHOPIFY_TOPICS:
+        if topic not in SHOPIFY_TOPICS and topic != "refunds/create":
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
         # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
         event_id = h.get("x-shopify-event-id") or h.get("x-shopify-webhook-id")
         if not event_id:
             raise HTTPException(400, "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id header")
-        order = _parse(body, shopify.ShopifyOrder)
         delivery = handlers.Delivery(
             channel.id, "shopify", f"event:{event_id}", topic, _kept(h, "x-shopify-"), body
         )
+        if topic == "refunds/create":
+            refund = _parse(body, shopify.ShopifyRefund)
+            currency = await known_currency(order_id_for(channel.id, str(refund.order_id)))
+            return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
+        order = _parse(body, shopify.ShopifyOrder)
         mapper = SHOPIFY_TOPICS[topic]
         return await accept(delivery, lambda: mapper(order, channel))
 

@@ -99,6 +99,7 @@ class OrderStatus(StrEnum):
     DELIVERED = "delivered"
     CANCELLING = "cancelling"
     CANCELLED = "cancelled"
+    RETURNED = "returned"
 
 
 class OrderCancellationRequested(Event):

@@ -11,12 +11,16 @@ from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
+    MappingError,
+    RefundData,
     build_order,
+    build_refund,
     cancellation,
     minor,
     unmapped_reason,
 )
 from shared.events.orders import LineKind, OrderLine, UnmappedLine
+from shared.events.returns import RefundLine
 
 Amount = str | int | float
 
@@ -134,3 +138,79 @@ def _line_discount(item: LineItem, currency: str) -> int:
             minor(d.amount, currency, "discount_allocations") for d in item.discount_allocations
         )
     return minor(item.total_discount, currency, "total_discount")
+
+
+class RefundedItem(_Payload):
+    sku: str | None = None
+    variant_id: int | None = None
+    title: str = ""
+
+
+class RefundLineItem(_Payload):
+    line_item_id: int
+    quantity: int = Field(ge=0)
+    restock_type: str = "no_restock"
+    subtotal: Amount
+    total_tax: Amount = "0"
+    line_item: RefundedItem = RefundedItem()
+
+
+class RefundTransaction(_Payload):
+    amount: Amount
+    kind: str
+    status: str = "success"
+    currency: str | None = None
+
+
+class OrderAdjustment(_Payload):
+    amount: Amount
+    tax_amount: Amount = "0"
+    kind: str
+
+
+class ShopifyRefund(_Payload):
+    """`refunds/create`: what was refunded, line by line, and what went back to the customer."""
+
+    id: int
+    order_id: int
+    refund_line_items: list[RefundLineItem] = []
+    transactions: list[RefundTransaction] = []
+    order_adjustments: list[OrderAdjustment] = []
+
+
+def map_refund(refund: ShopifyRefund, channel: ChannelConfig, currency: str | None) -> MappedOrder:
+    paid_back = [t for t in refund.transactions if t.kind == "refund" and t.status == "success"]
+    cur = next((t.currency for t in paid_back if t.currency), None) or currency
+    if cur is None:
+        raise MappingError(f"refund {refund.id}: no currency and the order is unknown here")
+    shipping = [a for a in refund.order_adjustments if a.kind == "shipping_refund"]
+    return build_refund(
+        channel,
+        RefundData(
+            ref=str(refund.id),
+            order_ref=str(refund.order_id),
+            currency=cur,
+            lines=[
+                RefundLine(
+                    line_ref=str(item.line_item_id),
+                    sku=channel.sku_for(item.line_item.sku, _variant(item.line_item.variant_id)),
+                    quantity=item.quantity,
+                    amount_minor=minor(item.subtotal, cur, "refund_line_items.subtotal"),
+                    tax_minor=minor(item.total_tax, cur, "refund_line_items.total_tax"),
+                    restock=item.restock_type == "return",
+                )
+                for item in refund.refund_line_items
+            ],
+            shipping_minor=sum(
+                abs(minor(a.amount, cur, "order_adjustments.amount")) for a in shipping
+            ),
+            shipping_tax_minor=sum(
+                abs(minor(a.tax_amount, cur, "order_adjustments.tax_amount")) for a in shipping
+            ),
+            total_minor=sum(minor(t.amount, cur, "transactions.amount") for t in paid_back),
+        ),
+    )
+
+
+def _variant(variant_id: int | None) -> str | None:
+    return str(variant_id) if variant_id is not None else None

@@ -1,0 +1,1 @@
+ALTER TABLE channel_orders ADD COLUMN currency text;
