@@ -203,6 +203,13 @@ async def main() -> None:
                 f"Dr {row['debit_minor'] / 100:>10.2f}  Cr {row['credit_minor'] / 100:>10.2f}"
             )
         print(f"  balanced: {balance['balanced']}")
+        await asyncio.sleep(1)  # exports follow the postings
+        exported = (await client.get(f"{BOOKS}/exports?status=exported&limit=1000")).json()
+        rejected = (await client.get(f"{BOOKS}/exports?status=rejected")).json()
+        print(
+            f"  exported to QuickBooks/Xero simulators: {len(exported['exports'])} entries, "
+            f"rejected: {len(rejected['exports'])}"
+        )
     print(
         "\nThe hub keeps running: orders at :8001/orders/<id>, stock at :8002/stock/<sku>,"
         " quarantine at :8000/quarantine, metrics at :800x/metrics. `make down` stops it."

@@ -44,7 +44,10 @@ SECRET_NAMES = (
     "CROSSDOCK_SHOPIFY_DEMO_TOKEN",
     "CROSSDOCK_WOO_DEMO_KEY",
     "CROSSDOCK_WOO_DEMO_SECRET",
+    "CROSSDOCK_QBO_TOKEN",
+    "CROSSDOCK_XERO_TOKEN",
 )
+BOOKS_PORT = 9301  # the accounting simulator, as config/accounts.yaml's exports expect it
 STORE_PORT = 9201  # the storefront API simulator, as config/channels.yaml expects it
 # The local hub's 3PL simulators, on the ports config/fulfillers.yaml gives them.
 SIMULATED_3PLS = {"tpl-east": (9101, "TPL_EAST"), "tpl-west": (9102, "TPL_WEST")}
@@ -93,6 +96,7 @@ class Stack:
         print(f"topics ready ({len(created)} created)")
         if not infra_only:
             self.start_store()
+            self.start_books()
             for name in SIMULATED_3PLS:
                 self.start_simulated_3pl(name)
             for name in SERVICES:
@@ -112,6 +116,28 @@ class Stack:
                 "SHOPIFY_TOKEN": known["CROSSDOCK_SHOPIFY_DEMO_TOKEN"],
                 "WOO_KEY": known["CROSSDOCK_WOO_DEMO_KEY"],
                 "WOO_SECRET": known["CROSSDOCK_WOO_DEMO_SECRET"],
+            },
+            cwd=ROOT,
+        )
+
+    def start_books(self) -> None:
+        import yaml
+
+        if not self.procs.alive("accounting-api"):
+            require_free(BOOKS_PORT, "accounting-api")
+        chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
+        company = {e["kind"]: e["company"] for e in chart["exports"]}
+        known = self.secrets()
+        self.procs.spawn(
+            "accounting-api",
+            [sys.executable, "-m", "simulators.accounting", "--port", str(BOOKS_PORT)],
+            env={
+                **os.environ,
+                "QBO_TOKEN": known["CROSSDOCK_QBO_TOKEN"],
+                "QBO_REALM": company["quickbooks"],
+                "XERO_TOKEN": known["CROSSDOCK_XERO_TOKEN"],
+                "XERO_TENANT": company["xero"],
+                "ACCOUNTS": ",".join(a["code"] for a in chart["accounts"]),
             },
             cwd=ROOT,
         )
@@ -195,7 +221,7 @@ class Stack:
     def down(self) -> None:
         for name in reversed(SERVICES):
             self.procs.stop(name)
-        for name in (*SIMULATED_3PLS, "storefront-api"):
+        for name in (*SIMULATED_3PLS, "storefront-api", "accounting-api"):
             self.procs.stop(name)
 
         self.pg.stop()

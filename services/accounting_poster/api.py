@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from services.accounting_poster import handlers, repository
@@ -59,5 +59,22 @@ def books_router(
         async with uow_factory() as uow:
             rows = await repository.parked(uow.connection)
         return {"parked": [{k: v for k, v in r.items() if k != "payload"} for r in rows]}
+
+    @router.get("/exports")
+    async def list_exports(
+        status: Annotated[str, Query(pattern="^(pending|exported|rejected)$")] = "rejected",
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> dict[str, Any]:
+        """Exports to accounting systems; rejected ones carry the system's reason."""
+        async with uow_factory() as uow:
+            return {"exports": await repository.exports(uow.connection, status, limit)}
+
+    @router.post("/exports/retry", dependencies=[Depends(require_admin)])
+    async def retry_rejected(target: str | None = None) -> dict[str, Any]:
+        """After fixing the cause in the accounting system: send the rejected ones again."""
+        async with uow_factory() as uow:
+            reopened = await repository.reopen_rejected(uow.connection, target)
+            await uow.commit()
+        return {"reopened": reopened}
 
     return router

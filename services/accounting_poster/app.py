@@ -3,14 +3,20 @@
 Run: `uvicorn services.accounting_poster.app:create_app --factory`.
 """
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from services.accounting_poster import repository, subscribers
 from services.accounting_poster.api import books_router
-from services.accounting_poster.chart import load_chart
+from services.accounting_poster.chart import Chart, ChartError, load_chart
+from services.accounting_poster.export_client import AccountingClient
+from services.accounting_poster.export_sender import ExportSender
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import ACCOUNTING_POSTER
@@ -26,10 +32,33 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
     settings = settings or AccountingPosterSettings()
     chart = load_chart(settings.chart_file)
     runtime = ServiceRuntime(ACCOUNTING_POSTER, settings, "services.accounting_poster.migrations")
+    tokens = export_tokens(chart)
     subscribers.register(runtime, chart.rules)
     runtime.setup_steps.append(lambda conn: repository.install_chart(conn, chart))
+
+    @asynccontextmanager
+    async def exporting(_: FastAPI) -> AsyncIterator[None]:
+        async with httpx.AsyncClient() as http:
+            sender = ExportSender(
+                runtime.pool, settings.database_url, chart.exports, AccountingClient(http, tokens)
+            )
+            await sender.start()
+            try:
+                yield
+            finally:
+                await sender.stop()
+
     return runtime.http_app(
         "Crossdock accounting-poster",
         __doc__ or "",
         [books_router(runtime.uow, chart.rules, settings.admin_token.get_secret_value())],
+        extra_lifespan=exporting,
     )
+
+
+def export_tokens(chart: Chart) -> dict[str, str]:
+    """Every export target's token, from the environment; missing ones fail start-up."""
+    missing = [t.token_env for t in chart.exports if not os.environ.get(t.token_env)]
+    if missing:
+        raise ChartError(f"export tokens not set in the environment: {', '.join(missing)}")
+    return {t.id: os.environ[t.token_env] for t in chart.exports}

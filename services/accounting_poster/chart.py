@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class AccountType(StrEnum):
@@ -36,11 +36,28 @@ class Rules(BaseModel):
     inventory: str
 
 
+class ExportKind(StrEnum):
+    QUICKBOOKS = "quickbooks"
+    XERO = "xero"
+
+
+class ExportTarget(BaseModel):
+    """An accounting system the journal is exported to."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,30}$")
+    kind: ExportKind
+    base_url: str = Field(pattern=r"^https?://")
+    company: str = Field(description="QuickBooks realm id, or Xero tenant id.")
+    token_env: str = Field(description="Variable holding the API access token.")
+
+
 class Chart(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     currency_policy: str
     accounts: tuple[Account, ...]
     rules: Rules
+    exports: tuple[ExportTarget, ...] = ()
 
     @model_validator(mode="after")
     def _rules_name_known_accounts(self) -> Self:

@@ -12,11 +12,16 @@ from shared.events.orders import OrderPlaced
 
 
 async def install_chart(conn: asyncpg.Connection, chart: Chart) -> None:
-    await conn.executemany(
-        "INSERT INTO accounts (code, name, type) VALUES ($1, $2, $3)"
-        " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type",
-        [(a.code, a.name, a.type.value) for a in chart.accounts],
-    )
+    async with conn.transaction():
+        await conn.executemany(
+            "INSERT INTO accounts (code, name, type) VALUES ($1, $2, $3)"
+            " ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, type = EXCLUDED.type",
+            [(a.code, a.name, a.type.value) for a in chart.accounts],
+        )
+        await conn.execute("DELETE FROM export_targets")
+        await conn.executemany(
+            "INSERT INTO export_targets (id) VALUES ($1)", [(t.id,) for t in chart.exports]
+        )
 
 
 async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
@@ -71,6 +76,10 @@ async def post(
             (entry_id, n, line.account, line.debit_minor, line.credit_minor, line.description)
             for n, line in enumerate(lines, start=1)
         ],
+    )
+    # Owed to every accounting system configured, in the same transaction as the entry.
+    await conn.execute(
+        "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets", entry_id
     )
     return True
 
@@ -134,6 +143,86 @@ async def journal(conn: asyncpg.Connection, order_id: UUID) -> list[dict[str, An
         )
         result.append({**dict(entry), "lines": [dict(line) for line in lines]})
     return result
+
+
+async def claim_exports(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[Any]:
+    return list(
+        await conn.fetch(
+            "UPDATE exports SET next_attempt_at = now() + make_interval(secs => $2)"
+            " WHERE (entry_id, target) IN (SELECT entry_id, target FROM exports"
+            "   WHERE status = 'pending' AND next_attempt_at <= now()"
+            "   ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            " RETURNING entry_id, target, attempts",
+            limit,
+            lease_seconds,
+        )
+    )
+
+
+async def entry(conn: asyncpg.Connection, entry_id: UUID) -> dict[str, Any]:
+    record = await conn.fetchrow(
+        "SELECT entry_id, kind, currency, memo, posted_at FROM journal_entries WHERE entry_id = $1",
+        entry_id,
+    )
+    lines = await conn.fetch(
+        "SELECT line_no, account, debit_minor, credit_minor, description FROM journal_lines"
+        " WHERE entry_id = $1 ORDER BY line_no",
+        entry_id,
+    )
+    return {**dict(record), "lines": [dict(line) for line in lines]}
+
+
+async def finish_export(
+    conn: asyncpg.Connection,
+    entry_id: UUID,
+    target: str,
+    status: str,
+    external_id: str | None = None,
+    error: str | None = None,
+) -> None:
+    await conn.execute(
+        "UPDATE exports SET status = $3, external_id = $4, last_error = $5,"
+        " attempts = attempts + 1, updated_at = now() WHERE entry_id = $1 AND target = $2",
+        entry_id,
+        target,
+        status,
+        external_id,
+        error,
+    )
+
+
+async def retry_export_later(
+    conn: asyncpg.Connection, entry_id: UUID, target: str, error: str, delay: float
+) -> None:
+    await conn.execute(
+        "UPDATE exports SET last_error = $3, attempts = attempts + 1, updated_at = now(),"
+        " next_attempt_at = now() + make_interval(secs => $4) WHERE entry_id = $1 AND target = $2",
+        entry_id,
+        target,
+        error,
+        delay,
+    )
+
+
+async def reopen_rejected(conn: asyncpg.Connection, target: str | None) -> int:
+    """After a fix in the accounting system: rejected exports go out again."""
+    result = await conn.execute(
+        "UPDATE exports SET status = 'pending', next_attempt_at = now(), updated_at = now()"
+        " WHERE status = 'rejected' AND ($1::text IS NULL OR target = $1)",
+        target,
+    )
+    return int(result.split()[-1])
+
+
+async def exports(conn: asyncpg.Connection, status: str, limit: int) -> list[dict[str, Any]]:
+    records = await conn.fetch(
+        "SELECT x.entry_id, x.target, x.status, x.external_id, x.attempts, x.last_error,"
+        " e.order_id, e.kind FROM exports x JOIN journal_entries e USING (entry_id)"
+        " WHERE x.status = $1 ORDER BY x.updated_at DESC LIMIT $2",
+        status,
+        limit,
+    )
+    return [dict(r) for r in records]
 
 
 async def trial_balance(conn: asyncpg.Connection) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.provisioning import ensure_topics
@@ -73,7 +74,8 @@ class Hub:
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     store_keys: dict[str, str] = field(
         default_factory=lambda: {
-            k: secrets.token_urlsafe(16) for k in ("shopify", "woo_key", "woo_secret")
+            k: secrets.token_urlsafe(16)
+            for k in ("shopify", "woo_key", "woo_secret", "qbo", "xero")
         }
     )
     tpl_keys: dict[str, tuple[str, str]] = field(
@@ -87,7 +89,27 @@ class Hub:
         await ensure_topics(self.infra.kafka, self.prefix)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.ports["storefront-api"] = free_port()
+        self.ports["accounting-api"] = free_port()
         store = self.url("storefront-api", "")
+        chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
+        books = self.url("accounting-api", "")
+        chart["exports"] = [
+            {
+                "id": "quickbooks",
+                "kind": "quickbooks",
+                "base_url": books,
+                "company": "4620816365",
+                "token_env": "TEST_QBO_TOKEN",
+            },
+            {
+                "id": "xero",
+                "kind": "xero",
+                "base_url": books,
+                "company": "tenant-test",
+                "token_env": "TEST_XERO_TOKEN",
+            },
+        ]
+        (self.workdir / "accounts.yaml").write_text(yaml.safe_dump(chart))
         (self.workdir / "channels.yaml").write_text(
             "channels:\n"
             f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
@@ -131,6 +153,9 @@ class Hub:
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
             "TEST_SHOPIFY_TOKEN": self.store_keys["shopify"],
+            "TEST_QBO_TOKEN": self.store_keys["qbo"],
+            "TEST_XERO_TOKEN": self.store_keys["xero"],
+            "CROSSDOCK_CHART_FILE": str(self.workdir / "accounts.yaml"),
             "TEST_WOO_API": f"{self.store_keys['woo_key']}:{self.store_keys['woo_secret']}",
             "TEST_WOO_SECRET": self.woo_secret,
             **(extra or {}),
@@ -214,6 +239,31 @@ class Hub:
             stderr=subprocess.STDOUT,
         )
 
+    def start_books(self) -> None:
+        """The accounting simulator (QuickBooks- and Xero-style) the journal is exported to."""
+        chart = yaml.safe_load((self.workdir / "accounts.yaml").read_text())
+        log = open(self.workdir / "accounting-api.log", "ab")
+        self.procs["accounting-api"] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulators.accounting",
+                "--port",
+                str(self.ports["accounting-api"]),
+            ],
+            env={
+                **os.environ,
+                "QBO_TOKEN": self.store_keys["qbo"],
+                "QBO_REALM": "4620816365",
+                "XERO_TOKEN": self.store_keys["xero"],
+                "XERO_TENANT": "tenant-test",
+                "ACCOUNTS": ",".join(a["code"] for a in chart["accounts"]),
+            },
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
     async def on_store(
         self, client: httpx.AsyncClient, platform: str, order: dict[str, Any]
     ) -> None:
@@ -226,6 +276,7 @@ class Hub:
 
     async def start_all(self) -> None:
         self.start_store()
+        self.start_books()
         for fulfiller in FULFILLERS:
             self.start_tpl(fulfiller)
         for service in SERVICES:
@@ -233,6 +284,7 @@ class Hub:
         for service in SERVICES:
             await self.wait_ready(service)
         await self.wait_tpl("storefront-api")
+        await self.wait_tpl("accounting-api")
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:
                 await self.wait_tpl(fulfiller)

@@ -1,0 +1,158 @@
+"""QuickBooks-Online-style and Xero-style accounting APIs, as a real HTTP server, that
+validate journals the way those systems do.
+
+QuickBooks: POST /v3/company/{realm}/journalentry — at least two lines, each a positive
+Amount flagged Debit or Credit against a known AccountRef; debits equal credits;
+DocNumber at most 21 characters, texts at most 4000.
+Xero: POST or PUT /api.xro/2.0/ManualJournals (header xero-tenant-id) — a Narration,
+at least two lines of non-zero signed LineAmount against known AccountCodes, summing to 0.
+Test side: POST /_control (accounts, fail_next), GET /_received.
+
+    QBO_TOKEN=.. QBO_REALM=.. XERO_TOKEN=.. XERO_TENANT=.. ACCOUNTS=1100,4000 \\
+        python -m simulators.accounting --port 9301
+"""
+
+import argparse
+import itertools
+import os
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+
+def _cents(value: Any) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def create_app(qbo: tuple[str, str], xero: tuple[str, str], accounts: set[str]) -> FastAPI:
+    app = FastAPI(title="accounting simulator")
+    state: dict[str, Any] = {"accounts": set(accounts), "fail_next": 0}
+    received: dict[str, list[Any]] = {"quickbooks": [], "xero": []}
+    ids = itertools.count(100)
+
+    @app.post("/_control")
+    async def control(update: dict[str, Any]) -> dict[str, Any]:
+        if "accounts" in update:
+            state["accounts"] = set(update["accounts"])
+        state["fail_next"] = int(update.get("fail_next", state["fail_next"]))
+        return {"accounts": sorted(state["accounts"]), "fail_next": state["fail_next"]}
+
+    @app.get("/_received")
+    async def what_was_received() -> dict[str, list[Any]]:
+        return received
+
+    def maybe_fail() -> None:
+        if state["fail_next"]:
+            state["fail_next"] -= 1
+            raise HTTPException(503, "service unavailable")
+
+    @app.post("/v3/company/{realm}/journalentry")
+    async def journal_entry(
+        realm: str, request: Request, authorization: str | None = Header(None)
+    ) -> JSONResponse:
+        if authorization != f"Bearer {qbo[0]}" or realm != qbo[1]:
+            return JSONResponse({"fault": {"error": [{"message": "AuthenticationFailed"}]}}, 401)
+        maybe_fail()
+        body = await request.json()
+        problems = _qbo_problems(body, state["accounts"])
+        if problems:
+            fault = {
+                "Error": [{"Message": p, "code": "6000"} for p in problems],
+                "type": "ValidationFault",
+            }
+            return JSONResponse({"Fault": fault}, 400)
+        saved = {**body, "Id": str(next(ids)), "SyncToken": "0"}
+        received["quickbooks"].append(saved)
+        return JSONResponse({"JournalEntry": saved})
+
+    @app.api_route("/api.xro/2.0/ManualJournals", methods=["POST", "PUT"])
+    async def manual_journals(
+        request: Request,
+        authorization: str | None = Header(None),
+        xero_tenant_id: str | None = Header(None),
+    ) -> JSONResponse:
+        if authorization != f"Bearer {xero[0]}" or xero_tenant_id != xero[1]:
+            return JSONResponse({"Title": "Unauthorized", "Status": 401}, 401)
+        maybe_fail()
+        journals = (await request.json()).get("ManualJournals") or []
+        problems = [p for journal in journals for p in _xero_problems(journal, state["accounts"])]
+        if not journals or problems:
+            errors = [{"Message": p} for p in problems or ["ManualJournals is required"]]
+            return JSONResponse(
+                {
+                    "Type": "ValidationException",
+                    "Message": "A validation exception occurred",
+                    "Elements": [{"ValidationErrors": errors}],
+                },
+                400,
+            )
+        saved = [{**j, "ManualJournalID": str(uuid.uuid4())} for j in journals]
+        received["xero"].extend(saved)
+        return JSONResponse({"ManualJournals": saved})
+
+    return app
+
+
+def _qbo_problems(body: dict[str, Any], accounts: set[str]) -> list[str]:
+    lines = body.get("Line") or []
+    problems = ["a journal entry needs at least two lines"] if len(lines) < 2 else []
+    if len(str(body.get("DocNumber", ""))) > 21:
+        problems.append("DocNumber is longer than 21 characters")
+    if len(str(body.get("PrivateNote", ""))) > 4000:
+        problems.append("PrivateNote is longer than 4000 characters")
+    totals = {"Debit": Decimal(0), "Credit": Decimal(0)}
+    for line in lines:
+        detail = line.get("JournalEntryLineDetail") or {}
+        posting, amount = detail.get("PostingType"), _cents(line.get("Amount", 0))
+        account = (detail.get("AccountRef") or {}).get("value")
+        if posting not in totals:
+            problems.append(f"line {line.get('Id')}: PostingType must be Debit or Credit")
+            continue
+        if amount <= 0:
+            problems.append(f"line {line.get('Id')}: Amount must be positive")
+        if account not in accounts:
+            problems.append(f"Invalid Reference Id: account {account} does not exist")
+        if len(str(line.get("Description", ""))) > 4000:
+            problems.append(f"line {line.get('Id')}: Description is longer than 4000 characters")
+        totals[posting] += amount
+    if totals["Debit"] != totals["Credit"]:
+        problems.append(
+            f"Transaction not balanced: debits {totals['Debit']} credits {totals['Credit']}"
+        )
+    return problems
+
+
+def _xero_problems(journal: dict[str, Any], accounts: set[str]) -> list[str]:
+    lines = journal.get("JournalLines") or []
+    problems = [] if journal.get("Narration") else ["Narration is required"]
+    if len(lines) < 2:
+        problems.append("A manual journal must have at least two lines")
+    for line in lines:
+        if _cents(line.get("LineAmount", 0)) == 0:
+            problems.append("Journal lines must have a non-zero LineAmount")
+        if line.get("AccountCode") not in accounts:
+            problems.append(f"Account code '{line.get('AccountCode')}' is not a valid code")
+    if sum((_cents(line.get("LineAmount", 0)) for line in lines), Decimal(0)) != 0:
+        problems.append("The total debits must equal the total credits")
+    return problems
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Crossdock's accounting simulator")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    env = os.environ
+    app = create_app(
+        (env["QBO_TOKEN"], env["QBO_REALM"]),
+        (env["XERO_TOKEN"], env["XERO_TENANT"]),
+        set(env["ACCOUNTS"].split(",")),
+    )
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
