@@ -23,6 +23,7 @@ from simulators.storefronts import (  # noqa: E402
     Line,
     SignedWebhook,
     shopify_order,
+    shopify_refund,
     signed_shopify,
     signed_woocommerce,
     woocommerce_order,
@@ -30,6 +31,8 @@ from simulators.storefronts import (  # noqa: E402
 
 GATEWAY, ROUTER, LEDGER = "http://127.0.0.1:8000", "http://127.0.0.1:8001", "http://127.0.0.1:8002"
 STORE, BOOKS = "http://127.0.0.1:9201", "http://127.0.0.1:8004"
+BRIDGE = "http://127.0.0.1:8003"
+UNIT_COSTS = {"TEE-BLK-M": ("USD", 900), "TEE-BLK-L": ("USD", 900), "MUG-WHT": ("EUR", 350)}
 SHOP, WOO = "crossdock-demo.myshopify.com", "https://woo.crossdock.test"
 RECEIVING = [
     ("TEE-BLK-M", "wh-east", 10),
@@ -56,6 +59,72 @@ async def receive_stock(client: httpx.AsyncClient, token: str) -> None:
         )
         response.raise_for_status()
         print(f"  received {units} x {sku} at {location}")
+    for sku, (currency, cents) in UNIT_COSTS.items():
+        await client.put(
+            f"{BOOKS}/costs/{sku}",
+            json={"currency": currency, "cost_minor": cents},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+
+async def refund_and_return(client: httpx.AsyncClient, secrets: dict[str, str]) -> None:
+    """A delivered order, refunded in part with the goods coming back to the 3PL."""
+    payload = shopify_order(random.randrange(10**9, 10**10), [Line("TEE-BLK-M", 2, "24.00")])
+    hook = signed_shopify(payload, SHOP, secrets["CROSSDOCK_SECRET_SHOPIFY_DEMO"])
+    await client.post(f"{STORE}/_orders/shopify", json=payload)
+    order_id = (
+        await client.post(f"{GATEWAY}{hook.path}", headers=hook.headers, content=hook.body)
+    ).json()["order_id"]
+    await settle(client, order_id)
+    refund = shopify_refund(payload, random.randrange(10**9), [(0, 1, "return")])
+    refund_hook = signed_shopify(
+        refund, SHOP, secrets["CROSSDOCK_SECRET_SHOPIFY_DEMO"], topic="refunds/create"
+    )
+    await client.post(
+        f"{GATEWAY}{refund_hook.path}", headers=refund_hook.headers, content=refund_hook.body
+    )
+    print(f"\n> Shopify refunds 1 of 2 tees of {payload['name']}, the tee comes back")
+    tpl_key = {"X-Api-Key": secrets["CROSSDOCK_TPL_EAST_INBOUND_KEY"]}
+    for _ in range(50):
+        expected = (await client.get(f"{BRIDGE}/3pl/v1/returns", headers=tpl_key)).json()["returns"]
+        mine = [r for r in expected if r["lines"] == {"TEE-BLK-M": 1}]
+        if mine:
+            break
+        await asyncio.sleep(0.2)
+    await client.post(
+        f"{BRIDGE}/3pl/v1/returns/{mine[-1]['return_id']}/receipt",
+        headers=tpl_key,
+        json={"lines": [{"sku": "TEE-BLK-M", "quantity": 1, "condition": "sellable"}]},
+    )
+    await asyncio.sleep(1)
+    order = (await client.get(f"{ROUTER}/orders/{order_id}")).json()
+    entries = (await client.get(f"{BOOKS}/journal?order_id={order_id}")).json()["entries"]
+    print(
+        f"  order {order['channel_order_name']}: {order['status'].upper()}; books: "
+        + ", ".join(
+            f"{e['kind']} {sum(line['debit_minor'] for line in e['lines']) / 100:.2f}"
+            for e in entries
+        )
+    )
+
+
+async def cancel_before_dispatch(client: httpx.AsyncClient, secrets: dict[str, str]) -> None:
+    payload = shopify_order(random.randrange(10**9, 10**10), [Line("TEE-BLK-M", 1, "24.00")])
+    secret = secrets["CROSSDOCK_SECRET_SHOPIFY_DEMO"]
+    hook = signed_shopify(payload, SHOP, secret)
+    order_id = (
+        await client.post(f"{GATEWAY}{hook.path}", headers=hook.headers, content=hook.body)
+    ).json()["order_id"]
+    cancel = signed_shopify(
+        {**payload, "cancel_reason": "customer"}, SHOP, secret, topic="orders/cancelled"
+    )
+    await client.post(f"{GATEWAY}{cancel.path}", headers=cancel.headers, content=cancel.body)
+    order = await settle(client, order_id)
+    journey = [t["detail"]["status"] for t in order["timeline"] if "status" in t["detail"]]
+    print(
+        f"\n> Shopify cancels {payload['name']} right away\n"
+        f"  order: {order['status'].upper()} (placed -> {' -> '.join(journey)})"
+    )
 
 
 def scenarios(secrets: dict[str, str]) -> list[tuple[str, SignedWebhook]]:
@@ -119,7 +188,7 @@ def scenarios(secrets: dict[str, str]) -> list[tuple[str, SignedWebhook]]:
     ]
 
 
-FINAL = {"rejected", "delivered", "fulfilment_failed"}
+FINAL = {"rejected", "delivered", "fulfilment_failed", "cancelled"}
 
 
 async def settle(client: httpx.AsyncClient, order_id: str, timeout: float = 20) -> dict[str, Any]:
@@ -188,6 +257,8 @@ async def main() -> None:
         await receive_stock(client, secrets["CROSSDOCK_ADMIN_TOKEN"])
         for title, hook in scenarios(secrets):
             await play(client, title, hook)
+        await cancel_before_dispatch(client, secrets)
+        await refund_and_return(client, secrets)
         print("\nStock now")
         for sku, _, _ in RECEIVING:
             stock = (await client.get(f"{LEDGER}/stock/{sku}")).json()

@@ -55,8 +55,11 @@ class MissingCost(LookupError):
     """No unit cost is known for a SKU: cost of goods cannot be booked without guessing."""
 
 
-def cogs_lines(shipped: dict[str, int], unit_costs: dict[str, int], rules: Rules) -> list[Line]:
-    """Dr cost of goods sold, Cr inventory: unit cost x units shipped, per SKU."""
+def cogs_lines(
+    shipped: dict[str, int], unit_costs: dict[str, int], rules: Rules, back: bool = False
+) -> list[Line]:
+    """Dr cost of goods sold, Cr inventory: unit cost x units shipped, per SKU — or, for
+    sellable goods that came back (`back`), the same in reverse."""
     missing = sorted(sku for sku in shipped if sku not in unit_costs)
     if missing:
         raise MissingCost(f"no unit cost for {', '.join(missing)}")
@@ -64,8 +67,9 @@ def cogs_lines(shipped: dict[str, int], unit_costs: dict[str, int], rules: Rules
     for sku, quantity in sorted(shipped.items()):
         amount = unit_costs[sku] * quantity
         if amount:
-            lines.append(debit(rules.cost_of_goods_sold, amount, f"{quantity} x {sku}"))
-            lines.append(credit(rules.inventory, amount, f"{quantity} x {sku}"))
+            expense, stock = (credit, debit) if back else (debit, credit)
+            lines.append(expense(rules.cost_of_goods_sold, amount, f"{quantity} x {sku}"))
+            lines.append(stock(rules.inventory, amount, f"{quantity} x {sku}"))
     return lines
 
 

@@ -5,7 +5,6 @@ the acceptance (OrderStatusChanged to reserved) — so whichever arrives second 
 """
 
 import json
-from typing import Any
 
 from services.accounting_poster import repository
 from services.accounting_poster.chart import Rules
@@ -13,7 +12,7 @@ from services.accounting_poster.domain import MissingCost, cogs_lines, refund_li
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
-from shared.events.returns import RefundIssued
+from shared.events.returns import RefundIssued, ReturnReceived
 
 REMEMBER_ORDER = "accounting-poster.remember-order"
 NOTE_ACCEPTANCE = "accounting-poster.note-acceptance"
@@ -78,36 +77,48 @@ async def post_cogs(dispatch: ShipmentDispatched, uow: UnitOfWork, rules: Rules)
         await uow.commit()
 
 
-async def _try_cogs(uow: UnitOfWork, dispatch: ShipmentDispatched, rules: Rules) -> bool:
-    shipped = {line.sku: line.quantity for line in dispatch.lines}
-    currency = await _order_currency(uow, dispatch)
-    costs = await repository.unit_costs(uow.connection, sorted(shipped), currency)
+async def post_cogs_back(received: ReturnReceived, uow: UnitOfWork, rules: Rules) -> None:
+    """Sellable goods back in stock take their cost out of cost of goods sold again."""
+    async with uow:
+        if not await uow.inbox.claim(POST_COGS, received.event_id):
+            return
+        await _try_cogs(uow, received, rules)
+        await uow.commit()
+
+
+async def _try_cogs(
+    uow: UnitOfWork, moved: ShipmentDispatched | ReturnReceived, rules: Rules
+) -> bool:
+    back = isinstance(moved, ReturnReceived)
+    quantities: dict[str, int] = {}
+    for line in moved.lines:
+        if not back or getattr(line, "condition", "") == "sellable":
+            quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
+    currency = await _order_currency(uow, moved)
+    costs = await repository.unit_costs(uow.connection, sorted(quantities), currency)
     try:
-        lines = cogs_lines(shipped, costs, rules)
+        lines = cogs_lines(quantities, costs, rules, back=back)
     except MissingCost as exc:
-        payload = json.loads(dispatch.model_dump_json())
-        await repository.park(uow.connection, dispatch.event_id, "cogs", payload, str(exc))
+        payload = json.loads(moved.model_dump_json())
+        await repository.park(uow.connection, moved.event_id, moved.event_type, payload, str(exc))
         return False
     if lines:
+        memo = (
+            f"goods returned to stock ({moved.return_id})"
+            if isinstance(moved, ReturnReceived)
+            else f"cost of goods, dispatch {moved.dispatch_id}"
+        )
         await repository.post(
-            uow.connection,
-            "cogs",
-            dispatch.event_id,
-            dispatch.order_id,
-            currency,
-            f"cost of goods, dispatch {dispatch.dispatch_id}",
-            lines,
+            uow.connection, "cogs", moved.event_id, moved.order_id, currency, memo, lines
         )
     return True
 
 
-async def _order_currency(uow: UnitOfWork, dispatch: ShipmentDispatched) -> str:
-    placed: Any = await uow.connection.fetchval(
-        "SELECT placed FROM sales WHERE order_id = $1", dispatch.order_id
-    )
-    if not placed:
-        raise LookupError(f"dispatch of order {dispatch.order_id} before its amounts are known")
-    return str(placed["currency"])
+async def _order_currency(uow: UnitOfWork, moved: ShipmentDispatched | ReturnReceived) -> str:
+    currency = await repository.order_currency(uow.connection, moved.order_id)
+    if currency is None:
+        raise LookupError(f"goods of order {moved.order_id} moved before its amounts are known")
+    return currency
 
 
 async def retry_parked(uow: UnitOfWork, rules: Rules) -> int:
@@ -115,9 +126,10 @@ async def retry_parked(uow: UnitOfWork, rules: Rules) -> int:
     posted = 0
     async with uow:
         for parked in await repository.parked(uow.connection, lock=True):
-            dispatch = ShipmentDispatched.model_validate(parked["payload"])
-            if await _try_cogs(uow, dispatch, rules):
-                await repository.unpark(uow.connection, dispatch.event_id)
+            model = ReturnReceived if parked["kind"] == "ReturnReceived" else ShipmentDispatched
+            moved = model.model_validate(parked["payload"])
+            if await _try_cogs(uow, moved, rules):
+                await repository.unpark(uow.connection, moved.event_id)
                 posted += 1
         await uow.commit()
     return posted

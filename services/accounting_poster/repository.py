@@ -84,6 +84,11 @@ async def post(
     return True
 
 
+async def order_currency(conn: asyncpg.Connection, order_id: UUID) -> str | None:
+    placed: Any = await conn.fetchval("SELECT placed FROM sales WHERE order_id = $1", order_id)
+    return str(placed["currency"]) if placed else None
+
+
 async def unit_costs(conn: asyncpg.Connection, skus: list[str], currency: str) -> dict[str, int]:
     records = await conn.fetch(
         "SELECT sku, cost_minor FROM item_costs WHERE sku = ANY($1) AND currency = $2",

@@ -6,7 +6,7 @@ from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.orders import OrderPlaced, OrderStatusChanged
-from shared.events.returns import RefundIssued
+from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
 
@@ -20,8 +20,11 @@ def register(runtime: ServiceRuntime, rules: Rules) -> None:
     async def on_status_changed(change: OrderStatusChanged) -> None:
         await handlers.note_acceptance(change, runtime.uow(), rules)
 
-    async def on_dispatched(dispatch: ShipmentDispatched) -> None:
-        await handlers.post_cogs(dispatch, runtime.uow(), rules)
+    async def on_goods_moved(event: ShipmentDispatched | ReturnReceived) -> None:
+        if isinstance(event, ShipmentDispatched):
+            await handlers.post_cogs(event, runtime.uow(), rules)
+        else:
+            await handlers.post_cogs_back(event, runtime.uow(), rules)
 
     runtime.consume(
         topics.STOREFRONT_ORDERS,
@@ -38,6 +41,6 @@ def register(runtime: ServiceRuntime, rules: Rules) -> None:
     runtime.consume(
         topics.SHIPMENTS,
         handlers.POST_COGS,
-        Decoder(ShipmentDispatched, skipping=topics.SHIPMENTS.event_types),
-        on_dispatched,
+        Decoder(ShipmentDispatched, ReturnReceived, skipping=topics.SHIPMENTS.event_types),
+        on_goods_moved,
     )

@@ -33,6 +33,11 @@ async def eventually(check, timeout: float = 20):
 
 async def delivered_order(hub: Hub, client: httpx.AsyncClient, item: str) -> tuple[dict, str]:
     await hub.set_stock(client, item, "wh-1", 10)
+    await client.put(
+        hub.url("accounting-poster", f"/costs/{item}"),
+        json={"currency": "USD", "cost_minor": 500},
+        headers={"Authorization": f"Bearer {hub.admin_token}"},
+    )
     payload = shopify_order(
         random.randrange(10**11, 10**12), [Line(item, 3, "19.99")], shipping="5.00", tax_rate="0.10"
     )
@@ -104,6 +109,22 @@ async def test_partial_refund_with_return_reverses_to_the_cent_and_restocks(
         return stock if stock["on_hand"] == 8 else None
 
     assert (await eventually(restocked))["reserved"] == 0
+
+    async def cost_back():
+        entries = (
+            await client.get(hub.url("accounting-poster", f"/journal?order_id={order_id}"))
+        ).json()
+        cogs = [
+            {line["account"]: (line["debit_minor"], line["credit_minor"]) for line in e["lines"]}
+            for e in entries["entries"]
+            if e["kind"] == "cogs"
+        ]
+        return cogs if len(cogs) == 2 else None
+
+    assert await eventually(cost_back) == [
+        {"5000": (1500, 0), "1300": (0, 1500)},  # 3 shipped at 5.00
+        {"5000": (0, 500), "1300": (500, 0)},  # 1 back on the shelf
+    ]
 
 
 @pytest.mark.usefixtures("shipping")
