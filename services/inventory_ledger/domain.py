@@ -33,4 +33,4 @@ def requested_by_sku(lines: tuple[RequestedQuantity, ...]) -> list[tuple[str, in
 
 def rejection_reason(short: list[ShortLine]) -> str:
     parts = [f"{s.sku}: requested {s.requested}, available {s.available}" for s in short]
-    return "insufficient stock at any single location — " + "; ".join(parts)
+    return "insufficient stock — " + "; ".join(parts)

@@ -4,7 +4,7 @@ from uuid import uuid4
 
 import asyncpg
 
-from services.inventory_ledger import repository
+from services.inventory_ledger import repository, reserving
 from services.inventory_ledger.domain import StockRow, rejection_reason, requested_by_sku
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
@@ -18,11 +18,6 @@ from shared.events.inventory import (
 )
 
 CONSUMER = "inventory-ledger.reserve-stock"  # also releases; the name is the group id, kept stable
-
-
-class _Short(Exception):
-    def __init__(self, sku: str, requested: int) -> None:
-        self.sku, self.requested = sku, requested
 
 
 def level_changed(row: StockRow, cause: Event | None) -> StockLevelChanged:
@@ -49,35 +44,12 @@ async def reserve_stock(command: ReserveStock, uow: UnitOfWork) -> None:
             await uow.commit()
             return
         try:
-            reserved = await _reserve_all(conn, command)
-        except _Short as short:
+            reserved = await reserving.reserve_order(conn, command)
+        except reserving.Short as short:
             await _reject(uow, command, short)
         else:
             await _accept(uow, command, reserved)
         await uow.commit()
-
-
-async def _reserve_all(
-    conn: asyncpg.Connection, command: ReserveStock
-) -> list[tuple[StockRow, int]]:
-    reserved: list[tuple[StockRow, int]] = []
-    async with conn.transaction():  # a savepoint: undone as a whole when a line is short
-        for sku, quantity in requested_by_sku(command.lines):
-            row = await _reserve_line(conn, sku, quantity, command.locations)
-            if row is None:
-                raise _Short(sku, quantity)
-            reserved.append((row, quantity))
-    return reserved
-
-
-async def _reserve_line(
-    conn: asyncpg.Connection, sku: str, quantity: int, locations: tuple[str, ...]
-) -> StockRow | None:
-    for location in locations:
-        row = await repository.try_reserve_at(conn, sku, location, quantity)
-        if row is not None:
-            return row
-    return None
 
 
 async def _accept(
@@ -96,7 +68,7 @@ async def _accept(
         await uow.outbox.add(level_changed(row, command), key=row.sku)
 
 
-async def _reject(uow: UnitOfWork, command: ReserveStock, short: _Short) -> None:
+async def _reject(uow: UnitOfWork, command: ReserveStock, short: reserving.Short) -> None:
     """Name every line the order is short of, not only the first one that failed."""
     short_lines = []
     for sku, quantity in requested_by_sku(command.lines):

@@ -31,6 +31,28 @@ async def try_reserve_at(
     return _row(record) if record else None
 
 
+async def reserve_up_to(
+    conn: asyncpg.Connection, sku: str, location: str, quantity: int
+) -> tuple[StockRow, int] | None:
+    """Reserve as much of `quantity` as the location has free, in one statement: the row is
+    locked, its free units read and taken together. None when it has nothing free."""
+    record = await conn.fetchrow(
+        "WITH free AS (SELECT least($3, on_hand - reserved) AS take FROM stock"
+        "   WHERE sku = $1 AND location = $2 AND on_hand > reserved FOR UPDATE)"
+        " UPDATE stock SET reserved = reserved + free.take, version = version + 1,"
+        " updated_at = now() FROM free WHERE sku = $1 AND location = $2"
+        f" RETURNING {', '.join('stock.' + c for c in _COLUMNS.split(', '))}, free.take",
+        sku,
+        location,
+        quantity,
+    )
+    if record is None:
+        return None
+    fields = dict(record)
+    take = int(fields.pop("take"))
+    return StockRow(**fields), take
+
+
 async def best_availability(conn: asyncpg.Connection, sku: str, locations: tuple[str, ...]) -> int:
     value = await conn.fetchval(
         "SELECT coalesce(max(on_hand - reserved), 0) FROM stock"

@@ -53,6 +53,7 @@ def reservation_request(order: OrderPlaced, locations: tuple[str, ...]) -> Reser
         order_id=order.order_id,
         lines=tuple(RequestedQuantity(sku=s, quantity=q) for s, q in sorted(quantities.items())),
         locations=locations,
+        allow_split=order.split_shipments_allowed,
     )
 
 

@@ -31,6 +31,9 @@ class ChannelConfig(BaseModel):
     hold_until_mapped: bool = Field(
         False, description="Merchant policy: nothing ships while a line is unmapped."
     )
+    allow_split_shipments: bool = Field(
+        True, description="Channel policy: one line may ship from several locations."
+    )
     variant_skus: dict[str, str] = Field(
         default_factory=dict,
         description="Platform variant/product id -> SKU, for lines that arrive without a SKU.",

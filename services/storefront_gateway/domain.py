@@ -124,6 +124,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             lines=tuple(order.lines),
             unmapped_lines=tuple(order.unmapped),
             hold_until_mapped=channel.hold_until_mapped,
+            split_shipments_allowed=channel.allow_split_shipments,
             totals=totals,
             ship_to_country=order.ship_to_country,
             customer_email=order.customer_email,

@@ -24,6 +24,9 @@ class ReserveStock(Event):
     order_id: UUID
     lines: tuple[RequestedQuantity, ...]
     locations: tuple[str, ...] = Field(description="Locations to try, most preferred first.")
+    allow_split: bool = Field(
+        False, description="A line may be split across locations (the channel allows it)."
+    )
 
 
 class Allocation(_Value):

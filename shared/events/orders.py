@@ -79,6 +79,9 @@ class OrderPlaced(Event):
     hold_until_mapped: bool = Field(
         False, description="Merchant policy: nothing ships while a line is unmapped."
     )
+    split_shipments_allowed: bool = Field(
+        True, description="Channel policy: one line may ship from several locations."
+    )
     totals: OrderTotals
     ship_to_country: str | None = None
     customer_email: str | None = Field(None, description="As the channel gave it.")

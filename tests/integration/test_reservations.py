@@ -10,13 +10,14 @@ from shared.events.inventory import RequestedQuantity, ReserveStock
 
 
 def reserve(
-    order_sku: list[tuple[str, int]], locations: tuple[str, ...] = ("a", "b")
+    order_sku: list[tuple[str, int]], locations: tuple[str, ...] = ("a", "b"), split: bool = False
 ) -> ReserveStock:
     return ReserveStock(
         correlation_id=uuid.uuid4(),
         order_id=uuid.uuid4(),
         locations=locations,
         lines=tuple(RequestedQuantity(sku=s, quantity=q) for s, q in order_sku),
+        allow_split=split,
     )
 
 
@@ -113,3 +114,40 @@ async def test_on_hand_cannot_be_set_below_what_is_reserved(ledger_pool) -> None
     else:
         raise AssertionError("on hand was set below reserved")
     assert await stock(ledger_pool, sku) == [("a", 5, 4)]
+
+
+async def test_one_location_that_can_fill_the_whole_order_is_preferred(ledger_pool) -> None:
+    first, second = f"W1-{uuid.uuid4().hex[:6]}", f"W2-{uuid.uuid4().hex[:6]}"
+    await put(ledger_pool, first, "a", 10)
+    await put(ledger_pool, first, "b", 10)
+    await put(ledger_pool, second, "b", 10)
+
+    await handlers.reserve_stock(reserve([(first, 1), (second, 1)]), uow(ledger_pool))
+
+    assert await stock(ledger_pool, first) == [("a", 10, 0), ("b", 10, 1)], "one shipment, from b"
+    assert await stock(ledger_pool, second) == [("b", 10, 1)]
+
+
+async def test_a_line_splits_across_locations_only_when_the_channel_allows_it(ledger_pool) -> None:
+    sku = f"SPLIT-{uuid.uuid4().hex[:6]}"
+    await put(ledger_pool, sku, "a", 3)
+    await put(ledger_pool, sku, "b", 2)
+
+    await handlers.reserve_stock(reserve([(sku, 5)], split=False), uow(ledger_pool))
+    assert await stock(ledger_pool, sku) == [("a", 3, 0), ("b", 2, 0)], "rejected, nothing held"
+
+    await handlers.reserve_stock(reserve([(sku, 5)], split=True), uow(ledger_pool))
+    assert await stock(ledger_pool, sku) == [("a", 3, 3), ("b", 2, 2)]
+
+
+async def test_concurrent_split_reservations_never_exceed_stock(ledger_pool) -> None:
+    sku = f"SPLITRACE-{uuid.uuid4().hex[:6]}"
+    await put(ledger_pool, sku, "a", 5)
+    await put(ledger_pool, sku, "b", 6)
+    commands = [reserve([(sku, 3)], split=True) for _ in range(10)]
+
+    await asyncio.gather(*(handlers.reserve_stock(c, uow(ledger_pool)) for c in commands))
+
+    rows = await stock(ledger_pool, sku)
+    assert all(reserved <= on_hand for _, on_hand, reserved in rows)
+    assert sum(reserved for _, _, reserved in rows) == 9, "three orders of 3 fit in 11"
