@@ -15,6 +15,7 @@ from services.shipping_bridge.api import tpl_router
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.sender import ShipmentSender
+from services.shipping_bridge.tracking_webhooks import ShipStationSettings, tracking_router
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import SHIPPING_BRIDGE
@@ -24,6 +25,22 @@ class ShippingBridgeSettings(HubSettings):
     http_port: int = 8003
     fulfillers_file: Path = Path("config/fulfillers.yaml")
     send_backoff_seconds: float = 0.5
+    shipstation_api_url: str | None = None
+    shipstation_api_key: str | None = None
+    shipstation_api_secret: str | None = None
+    shipstation_fulfiller: str | None = None
+    shipstation_webhook_token: str | None = None
+    easypost_webhook_secret: str | None = None
+
+    def shipstation(self) -> ShipStationSettings | None:
+        values = dict(
+            api_url=self.shipstation_api_url,
+            api_key=self.shipstation_api_key,
+            api_secret=self.shipstation_api_secret,
+            fulfiller=self.shipstation_fulfiller,
+            token=self.shipstation_webhook_token,
+        )
+        return ShipStationSettings(**values) if all(values.values()) else None
 
 
 def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
@@ -33,9 +50,12 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
 
     subscribers.register(runtime)
 
+    clients: list[httpx.AsyncClient] = []
+
     @asynccontextmanager
     async def sending(_: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
+            clients.append(http)
             sender = ShipmentSender(
                 runtime.pool,
                 settings.database_url,
@@ -49,9 +69,12 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
             finally:
                 await sender.stop()
 
+    tracking = tracking_router(
+        runtime.uow, lambda: clients[0], settings.shipstation(), settings.easypost_webhook_secret
+    )
     return runtime.http_app(
         "Crossdock shipping-bridge",
         __doc__ or "",
-        [tpl_router(fulfillers, runtime.uow)],
+        [tpl_router(fulfillers, runtime.uow), tracking],
         extra_lifespan=sending,
     )

@@ -197,3 +197,15 @@ async def mark_received(
         return_id,
         [line.model_dump() for line in lines],
     )
+
+
+async def by_tracking_number(
+    conn: asyncpg.Connection, tracking_number: str
+) -> tuple[UUID, str] | None:
+    """The shipment (and its 3PL) a parcel's tracking number belongs to."""
+    record = await conn.fetchrow(
+        "SELECT s.shipment_id, s.fulfiller FROM dispatches d JOIN shipments s USING (shipment_id)"
+        " WHERE d.tracking_number = $1",
+        tracking_number,
+    )
+    return (record["shipment_id"], record["fulfiller"]) if record else None

@@ -75,7 +75,17 @@ class Hub:
     store_keys: dict[str, str] = field(
         default_factory=lambda: {
             k: secrets.token_urlsafe(16)
-            for k in ("shopify", "woo_key", "woo_secret", "qbo", "xero")
+            for k in (
+                "shopify",
+                "woo_key",
+                "woo_secret",
+                "qbo",
+                "xero",
+                "shipstation_key",
+                "shipstation_secret",
+                "shipstation_token",
+                "easypost",
+            )
         }
     )
     tpl_keys: dict[str, tuple[str, str]] = field(
@@ -90,6 +100,7 @@ class Hub:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
+        self.ports["shipstation-api"] = free_port()
         store = self.url("storefront-api", "")
         chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
         books = self.url("accounting-api", "")
@@ -156,6 +167,12 @@ class Hub:
             "TEST_QBO_TOKEN": self.store_keys["qbo"],
             "TEST_XERO_TOKEN": self.store_keys["xero"],
             "CROSSDOCK_CHART_FILE": str(self.workdir / "accounts.yaml"),
+            "CROSSDOCK_SHIPSTATION_API_URL": self.url("shipstation-api", ""),
+            "CROSSDOCK_SHIPSTATION_API_KEY": self.store_keys["shipstation_key"],
+            "CROSSDOCK_SHIPSTATION_API_SECRET": self.store_keys["shipstation_secret"],
+            "CROSSDOCK_SHIPSTATION_FULFILLER": "tpl-b",
+            "CROSSDOCK_SHIPSTATION_WEBHOOK_TOKEN": self.store_keys["shipstation_token"],
+            "CROSSDOCK_EASYPOST_WEBHOOK_SECRET": self.store_keys["easypost"],
             "TEST_WOO_API": f"{self.store_keys['woo_key']}:{self.store_keys['woo_secret']}",
             "TEST_WOO_SECRET": self.woo_secret,
             **(extra or {}),
@@ -274,9 +291,30 @@ class Hub:
     async def store_received(self, client: httpx.AsyncClient) -> dict[str, Any]:
         return dict((await client.get(self.url("storefront-api", "/_received"))).json())
 
+    def start_shipstation(self) -> None:
+        log = open(self.workdir / "shipstation-api.log", "ab")
+        self.procs["shipstation-api"] = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "simulators.shipping_platforms",
+                "--port",
+                str(self.ports["shipstation-api"]),
+            ],
+            env={
+                **os.environ,
+                "SHIPSTATION_KEY": self.store_keys["shipstation_key"],
+                "SHIPSTATION_SECRET": self.store_keys["shipstation_secret"],
+            },
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
     async def start_all(self) -> None:
         self.start_store()
         self.start_books()
+        self.start_shipstation()
         for fulfiller in FULFILLERS:
             self.start_tpl(fulfiller)
         for service in SERVICES:
@@ -285,6 +323,7 @@ class Hub:
             await self.wait_ready(service)
         await self.wait_tpl("storefront-api")
         await self.wait_tpl("accounting-api")
+        await self.wait_tpl("shipstation-api")
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:
                 await self.wait_tpl(fulfiller)

@@ -1,0 +1,58 @@
+"""A ShipStation-style API, as a real HTTP server: the shipments a SHIP_NOTIFY webhook's
+`resource_url` points at, behind basic auth.
+
+    GET /shipments?batchId=..&includeShipmentItems=True   (basic auth: key, secret)
+Test side: POST /_batches/{batch_id} registers shipments; GET /_requests lists what was asked.
+
+    SHIPSTATION_KEY=.. SHIPSTATION_SECRET=.. python -m simulators.shipping_platforms --port 9401
+"""
+
+import argparse
+import base64
+import os
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Header, HTTPException, Request
+
+
+def create_app(key: str, secret: str) -> FastAPI:
+    app = FastAPI(title="ShipStation-style API simulator")
+    batches: dict[str, list[dict[str, Any]]] = {}
+    requests_seen: list[str] = []
+
+    @app.post("/_batches/{batch_id}")
+    async def register(batch_id: str, shipments: list[dict[str, Any]]) -> dict[str, int]:
+        batches[batch_id] = shipments
+        return {"shipments": len(shipments)}
+
+    @app.get("/_requests")
+    async def seen() -> dict[str, list[str]]:
+        return {"requests": requests_seen}
+
+    @app.get("/shipments")
+    async def shipments(
+        request: Request,
+        batchId: str = "",
+        authorization: str | None = Header(None),
+    ) -> dict[str, Any]:
+        requests_seen.append(str(request.url))
+        expected = "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
+        if authorization != expected:
+            raise HTTPException(401, "Unauthorized")
+        found = batches.get(batchId, [])
+        return {"shipments": found, "total": len(found), "page": 1, "pages": 1}
+
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Crossdock's ShipStation-style API simulator")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = create_app(os.environ["SHIPSTATION_KEY"], os.environ["SHIPSTATION_SECRET"])
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

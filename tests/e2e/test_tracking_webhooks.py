@@ -1,0 +1,135 @@
+"""Tracking pushed by shipping platforms: ShipStation SHIP_NOTIFY (fetched from the
+configured API only) and EasyPost tracker.updated (signed)."""
+
+import hashlib
+import hmac
+import json
+import random
+import uuid
+
+import httpx
+
+from simulators.storefronts import Line, shopify_order, signed_shopify
+from tests.support.hub import Hub
+
+
+async def shipment_at_tpl_b(hub: Hub, client: httpx.AsyncClient) -> tuple[str, str, str]:
+    item = f"SS-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-2", 5)
+    payload = shopify_order(random.randrange(10**11, 10**12), [Line(item, 2, "3.00")])
+    order_id = (
+        await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+    order = await hub.order_in(client, order_id, {"sent_to_fulfilment"})
+    [shipment] = order["shipments"]
+    assert shipment["fulfiller"] == "tpl-b"
+    return order_id, shipment["shipment_id"], item
+
+
+def ship_notify_url(hub: Hub, token: str) -> str:
+    return hub.url("shipping-bridge", f"/webhooks/shipstation?token={token}")
+
+
+async def test_ship_notify_fetches_the_shipments_and_records_the_dispatch(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    order_id, shipment_id, item = await shipment_at_tpl_b(hub, client)
+    batch = uuid.uuid4().hex
+    await client.post(
+        hub.url("shipstation-api", f"/_batches/{batch}"),
+        json=[
+            {
+                "shipmentId": random.randrange(10**8),
+                "orderKey": shipment_id,
+                "orderNumber": "1001",
+                "trackingNumber": "9400111899223817263041",
+                "carrierCode": "stamps_com",
+                "voided": False,
+                "shipmentItems": [{"sku": item, "quantity": 2}],
+            }
+        ],
+    )
+    resource = hub.url("shipstation-api", f"/shipments?batchId={batch}&includeShipmentItems=True")
+
+    response = await client.post(
+        ship_notify_url(hub, hub.store_keys["shipstation_token"]),
+        json={"resource_url": resource, "resource_type": "SHIP_NOTIFY"},
+    )
+
+    assert response.json() == {"status": "processed", "recorded": 1, "skipped": []}
+    order = await hub.order_in(client, order_id, {"shipped"})
+    assert order["shipments"][0]["tracking"][0]["tracking_number"] == "9400111899223817263041"
+
+
+async def test_ship_notify_never_fetches_a_url_outside_the_configured_api(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    before = (await client.get(hub.url("shipstation-api", "/_requests"))).json()["requests"]
+    elsewhere = hub.url("storefront-api", "/_received")
+
+    response = await client.post(
+        ship_notify_url(hub, hub.store_keys["shipstation_token"]),
+        json={"resource_url": elsewhere, "resource_type": "SHIP_NOTIFY"},
+    )
+    wrong_token = await client.post(
+        ship_notify_url(hub, "guess"),
+        json={"resource_url": elsewhere, "resource_type": "SHIP_NOTIFY"},
+    )
+
+    assert response.status_code == 400 and "configured ShipStation API" in response.json()["detail"]
+    assert wrong_token.status_code == 401
+    assert (await client.get(hub.url("shipstation-api", "/_requests"))).json()["requests"] == before
+
+
+def easypost(
+    hub: Hub, tracking_code: str, status: str, secret: str | None = None
+) -> tuple[bytes, dict]:
+    body = json.dumps(
+        {
+            "id": f"evt_{uuid.uuid4().hex}",
+            "object": "Event",
+            "description": "tracker.updated",
+            "result": {
+                "object": "Tracker",
+                "id": f"trk_{uuid.uuid4().hex}",
+                "tracking_code": tracking_code,
+                "status": status,
+                "carrier": "USPS",
+            },
+        }
+    ).encode()
+    key = (secret or hub.store_keys["easypost"]).encode()
+    signature = "hmac-sha256-hex=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+    return body, {"Content-Type": "application/json", "X-Hmac-Signature": signature}
+
+
+async def test_easypost_delivered_event_delivers_the_shipment(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    order_id, shipment_id, item = await shipment_at_tpl_b(hub, client)
+    tracking = f"EZ{random.randrange(10**12)}"
+    await client.post(
+        hub.url("shipping-bridge", f"/3pl/v1/shipments/{shipment_id}/dispatches"),
+        json={
+            "dispatch_id": "P1",
+            "carrier": "USPS",
+            "tracking_number": tracking,
+            "lines": [{"sku": item, "quantity": 2}],
+        },
+        headers={"X-Api-Key": hub.tpl_keys["tpl-b"][1]},
+    )
+    forged_body, forged_headers = easypost(hub, tracking, "delivered", secret="not-the-secret")
+
+    forged = await client.post(
+        hub.url("shipping-bridge", "/webhooks/easypost"),
+        content=forged_body,
+        headers=forged_headers,
+    )
+    body, headers = easypost(hub, tracking, "delivered")
+    genuine = await client.post(
+        hub.url("shipping-bridge", "/webhooks/easypost"), content=body, headers=headers
+    )
+
+    assert forged.status_code == 401
+    assert genuine.json()["status"] == "recorded"
+    await hub.order_in(client, order_id, {"delivered"})
