@@ -7,10 +7,12 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from services.accounting_poster import handlers, repository
 from services.accounting_poster.chart import Rules
+from services.accounting_poster.invoices import invoice_html
 from shared.db import UnitOfWork
 
 
@@ -59,6 +61,23 @@ def books_router(
         async with uow_factory() as uow:
             rows = await repository.parked(uow.connection)
         return {"parked": [{k: v for k, v in r.items() if k != "payload"} for r in rows]}
+
+    @router.get("/invoices/{order_id}")
+    async def get_invoice(order_id: UUID) -> dict[str, Any]:
+        """The invoice of a B2B order, as a document."""
+        return await _invoice(order_id)
+
+    @router.get("/invoices/{order_id}/html", response_class=HTMLResponse)
+    async def print_invoice(order_id: UUID) -> str:
+        """The same invoice, ready to print (or save as PDF from a browser)."""
+        return invoice_html(await _invoice(order_id))
+
+    async def _invoice(order_id: UUID) -> dict[str, Any]:
+        async with uow_factory() as uow:
+            document = await repository.invoice(uow.connection, order_id)
+        if document is None:
+            raise HTTPException(404, f"no invoice for order {order_id} (B2B orders only)")
+        return document
 
     @router.get("/exports")
     async def list_exports(

@@ -20,6 +20,8 @@ POST_COGS = "accounting-poster.post-cogs"
 
 
 async def _post_sale(uow: UnitOfWork, order: OrderPlaced, rules: Rules) -> None:
+    if order.customer_company:
+        await repository.issue_invoice(uow.connection, order)
     await repository.post(
         uow.connection,
         "sale",

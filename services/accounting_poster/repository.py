@@ -1,6 +1,7 @@
 """SQL on the accounting-poster's own tables: the journal, sales, costs, parked postings."""
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -8,6 +9,7 @@ import asyncpg
 
 from services.accounting_poster.chart import Chart
 from services.accounting_poster.domain import Line
+from services.accounting_poster.invoices import invoice_document
 from shared.events.orders import OrderPlaced
 
 
@@ -82,6 +84,31 @@ async def post(
         "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets", entry_id
     )
     return True
+
+
+async def issue_invoice(conn: asyncpg.Connection, order: OrderPlaced) -> None:
+    """One invoice per order, numbered from a sequence (INV-<year>-<n>)."""
+    if await conn.fetchval("SELECT true FROM invoices WHERE order_id = $1", order.order_id):
+        return
+    issued_at = datetime.now(UTC)
+    number = (
+        f"INV-{issued_at.year}-{await conn.fetchval('SELECT nextval($1)', 'invoice_numbers'):06d}"
+    )
+    await conn.execute(
+        "INSERT INTO invoices (invoice_number, order_id, issued_at, document)"
+        " VALUES ($1, $2, $3, $4)",
+        number,
+        order.order_id,
+        issued_at,
+        invoice_document(order, number, issued_at),
+    )
+
+
+async def invoice(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
+    document: Any = await conn.fetchval(
+        "SELECT document FROM invoices WHERE order_id = $1", order_id
+    )
+    return dict(document) if document else None
 
 
 async def order_currency(conn: asyncpg.Connection, order_id: UUID) -> str | None:

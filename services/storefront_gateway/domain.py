@@ -93,6 +93,7 @@ class ChannelOrder:
     taxes_included: bool
     ship_to_country: str | None
     customer_email: str | None = None
+    customer_company: str | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -128,6 +129,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             totals=totals,
             ship_to_country=order.ship_to_country,
             customer_email=order.customer_email,
+            customer_company=order.customer_company,
         )
     except ValidationError as exc:
         raise MappingError(_first_error(exc)) from exc

@@ -85,6 +85,9 @@ class OrderPlaced(Event):
     totals: OrderTotals
     ship_to_country: str | None = None
     customer_email: str | None = Field(None, description="As the channel gave it.")
+    customer_company: str | None = Field(
+        None, description="The buying business, for B2B orders (they get an invoice)."
+    )
 
     @property
     def stock_lines(self) -> tuple[OrderLine, ...]:

@@ -2,7 +2,9 @@
 
 import asyncio
 import random
+import uuid
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -120,3 +122,34 @@ async def test_cost_of_goods_without_a_cost_is_parked_then_posted_once_the_cost_
     assert by_account(next(e for e in entries if e["kind"] == "cogs"))["5000"] == (600, 0)
     parked = (await client.get(hub.url("accounting-poster", "/parked"))).json()["parked"]
     assert not any(item in p["reason"] for p in parked)
+
+
+async def test_a_b2b_order_gets_a_numbered_invoice_as_json_and_printable_html(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"B2B-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 50)
+    payload = shopify_order(random.randrange(10**11, 10**12), [Line(item, 20, "9.50")])
+    payload["billing_address"] = {"company": "Acme & Co", "country_code": "US"}
+    order_id = (
+        await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+
+    async def invoice():
+        response = await client.get(hub.url("accounting-poster", f"/invoices/{order_id}"))
+        return response.json() if response.status_code == 200 else None
+
+    for _ in range(100):
+        document = await invoice()
+        if document:
+            break
+        await asyncio.sleep(0.1)
+    assert document["invoice_number"].startswith("INV-")
+    assert document["totals"]["total_minor"] == int(Decimal(payload["total_price"]) * 100)
+    html = (await client.get(hub.url("accounting-poster", f"/invoices/{order_id}/html"))).text
+    assert document["invoice_number"] in html and "Acme &amp; Co" in html
+
+
+async def test_a_consumer_order_gets_no_invoice(hub: Hub, client: httpx.AsyncClient) -> None:
+    response = await client.get(hub.url("accounting-poster", f"/invoices/{uuid.uuid4()}"))
+    assert response.status_code == 404

@@ -56,6 +56,7 @@ class ShippingLine(_Payload):
 
 class Address(_Payload):
     country_code: str | None = None
+    company: str | None = None
 
 
 class ShopifyOrder(_Payload):
@@ -71,6 +72,7 @@ class ShopifyOrder(_Payload):
     line_items: list[LineItem] = Field(min_length=1)
     shipping_lines: list[ShippingLine] = []
     shipping_address: Address | None = None
+    billing_address: Address | None = None
 
 
 def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
@@ -123,6 +125,9 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             taxes_included=order.taxes_included,
             ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
             customer_email=order.email,
+            customer_company=(order.billing_address.company or None)
+            if order.billing_address
+            else None,
         ),
     )
 

@@ -48,6 +48,7 @@ class FeeLine(_Payload):
 class Address(_Payload):
     country: str | None = None
     email: str | None = None
+    company: str | None = None
 
 
 class WooOrder(_Payload):
@@ -138,5 +139,6 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
             taxes_included=False,
             ship_to_country=order.shipping.country if order.shipping else None,
             customer_email=order.billing.email if order.billing else None,
+            customer_company=(order.billing.company or None) if order.billing else None,
         ),
     )
