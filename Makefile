@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 STACK := $(PY) deploy/local/stack.py
 # The test suite runs on its own stack (own ports, own state) so it never disturbs `make up`.
 TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
+BENCH_STACK := CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
 
 .PHONY: help venv jars up down demo test lint asyncapi bench clean
 
@@ -57,11 +58,11 @@ asyncapi: venv
 	$(PY) -m shared.asyncapi docs/asyncapi
 
 bench: venv jars
-	@$(TEST_STACK) reset >/dev/null 2>&1 || true
-	$(TEST_STACK) up --infra-only
-	@eval "$$($(TEST_STACK) env)"; status=0; \
+	@$(BENCH_STACK) reset >/dev/null 2>&1 || true
+	$(BENCH_STACK) up --infra-only
+	@eval "$$($(BENCH_STACK) env)"; status=0; \
 	  $(PY) bench/run.py || status=$$?; \
-	  $(TEST_STACK) down; exit $$status
+	  $(BENCH_STACK) down; exit $$status
 
 clean: venv
 	$(STACK) reset

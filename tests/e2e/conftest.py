@@ -6,7 +6,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.hub import Hub
+from tests.support.hub import FULFILLERS, Hub
 from tests.support.infra import Infra
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +32,18 @@ async def assert_invariants(hub: Hub) -> None:
         balance = (await client.get(hub.url("accounting-poster", "/trial-balance"))).json()
     assert audit == {"consistent": True, "mismatches": []}, audit
     assert balance["balanced"], balance
+
+
+@pytest.fixture
+async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
+    """The 3PL simulators pick, ship and deliver on their own during the test."""
+    for fulfiller in FULFILLERS:
+        await hub.tpl(client, fulfiller, auto_ship=True, split=False, ship_delay=0.05)
+    yield
+    for fulfiller in FULFILLERS:
+        await hub.tpl(
+            client, fulfiller, auto_ship=False, split=False, fail_next=0, hang_next=0, reject_next=0
+        )
 
 
 @pytest.fixture

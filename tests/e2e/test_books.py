@@ -3,23 +3,13 @@
 import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
-from tests.support.hub import FULFILLERS, Hub
-
-
-@pytest.fixture
-async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=True, ship_delay=0.05)
-    yield
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=False)
+from tests.support.hub import Hub
 
 
 async def journal(hub: Hub, client: httpx.AsyncClient, order_id: str, kinds: set[str]) -> list:

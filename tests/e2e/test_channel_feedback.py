@@ -1,9 +1,7 @@
 """Status and tracking go back to the channel in its own API shape; the customer is told."""
 
-import asyncio
 import json
 import random
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -15,25 +13,8 @@ from simulators.storefronts import (
     signed_woocommerce,
     woocommerce_order,
 )
-from tests.support.hub import FULFILLERS, Hub
-
-
-@pytest.fixture
-async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=True, ship_delay=0.05)
-    yield
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=False)
-
-
-async def eventually(check, timeout: float = 20):
-    for _ in range(int(timeout / 0.1)):
-        found = await check()
-        if found:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition never met")
+from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 
 async def notifications(hub: Hub, order_id: str) -> list[dict]:

@@ -1,22 +1,13 @@
 """The journal reaches QuickBooks- and Xero-style systems in their shapes; an entry a system
 refuses is parked with its reason and goes out once the cause is fixed — never lost."""
 
-import asyncio
 import random
 
 import httpx
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.hub import Hub
-
-
-async def eventually(check, timeout: float = 20):
-    for _ in range(int(timeout / 0.1)):
-        found = await check()
-        if found:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition never met")
+from tests.support.waiting import eventually
 
 
 async def sale_of(hub: Hub, client: httpx.AsyncClient, order_id: str) -> dict:

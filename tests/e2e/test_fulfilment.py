@@ -1,27 +1,14 @@
 """Orders go to their 3PLs, ship (whole, split, in parts), and stock follows."""
 
 import random
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
-from tests.support.hub import FULFILLERS, Hub
+from tests.support.hub import Hub
 
 DONE = {"delivered"}
-
-
-@pytest.fixture
-async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
-    """The 3PL simulators pick, ship and deliver on their own during the test."""
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=True, split=False, ship_delay=0.05)
-    yield
-    for fulfiller in FULFILLERS:
-        await hub.tpl(
-            client, fulfiller, auto_ship=False, split=False, fail_next=0, hang_next=0, reject_next=0
-        )
 
 
 async def place(hub: Hub, client: httpx.AsyncClient, lines: list[Line]) -> str:

@@ -1,34 +1,15 @@
 """Refunds from the channel reverse exactly what they refund in the books; goods that come
 back are expected at the 3PL that shipped them and restocked (or written off) on receipt."""
 
-import asyncio
 import json
 import random
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from simulators.storefronts import Line, shopify_order, shopify_refund, signed_shopify
-from tests.support.hub import FULFILLERS, Hub
-
-
-@pytest.fixture
-async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=True, ship_delay=0.05)
-    yield
-    for fulfiller in FULFILLERS:
-        await hub.tpl(client, fulfiller, auto_ship=False)
-
-
-async def eventually(check, timeout: float = 20):
-    for _ in range(int(timeout / 0.1)):
-        found = await check()
-        if found:
-            return found
-        await asyncio.sleep(0.1)
-    raise AssertionError("condition never met")
+from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 
 async def delivered_order(hub: Hub, client: httpx.AsyncClient, item: str) -> tuple[dict, str]:
