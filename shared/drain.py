@@ -16,10 +16,13 @@ log = structlog.get_logger(__name__)
 
 
 class DrainLoop(ABC):
-    def __init__(self, dsn: str, channel: str, poll_seconds: float) -> None:
+    def __init__(
+        self, dsn: str, channel: str, poll_seconds: float, linger_seconds: float = 0.02
+    ) -> None:
         self._dsn = dsn
         self._channel = channel
         self._poll_seconds = poll_seconds
+        self._linger_seconds = linger_seconds
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._listener: asyncpg.Connection | None = None
@@ -56,3 +59,5 @@ class DrainLoop(ABC):
             if not self.batch_was_full(handled):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                # Under load many commits notify within a few ms: one pass takes them all.
+                await asyncio.sleep(self._linger_seconds)

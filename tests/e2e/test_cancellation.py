@@ -94,7 +94,7 @@ async def test_cancellation_after_dispatch_is_refused_with_the_reason(
     order_id = (
         await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
     ).json()["order_id"]
-    order = await hub.order_in(client, order_id, {"sent_to_fulfilment"})
+    order = await hub.order_at_3pl(client, order_id)
     shipment_id = order["shipments"][0]["shipment_id"]
     await client.post(
         hub.url("shipping-bridge", f"/3pl/v1/shipments/{shipment_id}/dispatches"),

@@ -21,7 +21,7 @@ async def pending_shipment(
         hub.shopify_secret,
     )
     order_id = (await hub.deliver(client, hook)).json()["order_id"]
-    order = await hub.order_in(client, order_id, {"sent_to_fulfilment"})
+    order = await hub.order_at_3pl(client, order_id)
     return order["shipments"][0]["shipment_id"], item
 
 

@@ -20,7 +20,7 @@ async def shipment_at_tpl_b(hub: Hub, client: httpx.AsyncClient) -> tuple[str, s
     order_id = (
         await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
     ).json()["order_id"]
-    order = await hub.order_in(client, order_id, {"sent_to_fulfilment"})
+    order = await hub.order_at_3pl(client, order_id)
     [shipment] = order["shipments"]
     assert shipment["fulfiller"] == "tpl-b"
     return order_id, shipment["shipment_id"], item

@@ -413,6 +413,17 @@ class Hub:
             await asyncio.sleep(0.1)
         raise TimeoutError(f"order {order_id} not in {statuses}; last seen {order}")
 
+    async def order_at_3pl(self, client: httpx.AsyncClient, order_id: str) -> dict[str, Any]:
+        """The order once every shipment reached its 3PL (a 3PL can only report those)."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            order = await self.order(client, order_id)
+            shipments = (order or {}).get("shipments") or []
+            if shipments and all(s["status"] != "requested" for s in shipments):
+                return dict(order or {})
+            await asyncio.sleep(0.1)
+        raise TimeoutError(f"shipments of {order_id} never reached their 3PL")
+
     async def records(self, topic: str, timeout: float = 5) -> list[Any]:
         """Every record on one of this hub's topics, from the beginning."""
         consumer = AIOKafkaConsumer(bootstrap_servers=self.infra.kafka, enable_auto_commit=False)
