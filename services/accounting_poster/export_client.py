@@ -16,15 +16,15 @@ from services.accounting_poster.exports import quickbooks_journal_entry, xero_ma
 
 
 class ExportError(Exception):
-    pass
+    """Any failure to export an entry."""
 
 
 class ExportRejected(ExportError):
-    pass
+    """The accounting system refused the entry: retrying will not help."""
 
 
 class ExportUnavailable(ExportError):
-    pass
+    """The accounting system could not be reached or was overloaded."""
 
 
 class AccountingClient:

@@ -15,11 +15,11 @@ from services.shipping_bridge.fulfillers import Fulfillers
 
 
 class FulfillerError(Exception):
-    pass
+    """Any failure talking to a 3PL."""
 
 
 class FulfillerRejected(FulfillerError):
-    pass
+    """The 3PL refused: retrying will not help."""
 
 
 class FulfillerUnavailable(FulfillerError):

@@ -23,11 +23,11 @@ WOO_API = "/wp-json/wc/v3"
 
 
 class ChannelError(Exception):
-    pass
+    """Any failure talking to a channel."""
 
 
 class ChannelRejected(ChannelError):
-    pass
+    """The channel refused the update: retrying will not help."""
 
 
 class ChannelUnavailable(ChannelError):
