@@ -19,14 +19,21 @@ async def hub(infra: Infra, tmp_path_factory: pytest.TempPathFactory) -> AsyncIt
     try:
         await hub.start_all()
         yield hub
-        await assert_invariants(hub)
     finally:
         hub.stop_all()
 
 
-async def assert_invariants(hub: Hub) -> None:
-    """After every scenario of the session: stock is the sum of its movements, never
-    below zero, and the books balance."""
+@pytest.fixture(autouse=True)
+async def invariants_hold_after_each_scenario(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[None]:
+    """After every scenario: stock is the sum of its movements (and never below zero: a
+    CHECK constraint), and the books balance. Checked on the shared hub, so a scenario
+    cannot leave it broken for the next one."""
+    yield
+    if "hub" not in request.fixturenames:
+        return
+    hub: Hub = request.getfixturevalue("hub")
     async with httpx.AsyncClient(timeout=30) as client:
         audit = (await client.get(hub.url("inventory-ledger", "/stock-audit"))).json()
         balance = (await client.get(hub.url("accounting-poster", "/trial-balance"))).json()
