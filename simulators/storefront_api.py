@@ -28,6 +28,7 @@ def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
     shopify_orders: dict[str, dict[str, Any]] = {}
     fulfillment_orders: dict[int, dict[str, Any]] = {}
     woo_orders: dict[str, dict[str, Any]] = {}
+    woo_refunds: dict[str, list[dict[str, Any]]] = {}
     received: dict[str, Any] = {"fulfillments": [], "notes": [], "statuses": {}}
     ids = itertools.count(1)
 
@@ -64,6 +65,18 @@ def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
         else:
             woo_orders[str(order["id"])] = {**order}
         return {"registered": str(order["id"])}
+
+    @app.post("/_refunds/woocommerce/{order_id}")
+    async def register_refund(order_id: str, refund: dict[str, Any]) -> dict[str, str]:
+        woo_refunds.setdefault(order_id, []).append(refund)
+        return {"registered": str(refund["id"])}
+
+    @app.get("/wp-json/wc/v3/orders/{order_id}/refunds")
+    async def list_refunds(order_id: str, authorization: str | None = Header(None)) -> list[Any]:
+        woo_auth(authorization)
+        if order_id not in woo_orders:
+            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+        return woo_refunds.get(order_id, [])
 
     @app.get("/_received")
     async def what_was_received() -> dict[str, Any]:

@@ -263,3 +263,41 @@ def shopify_refund(
             }
         ],
     }
+
+
+def woocommerce_refund(
+    order: dict[str, Any], refund_id: int, lines: list[tuple[int, int]], shipping: str = "0.00"
+) -> dict[str, Any]:
+    """A refund as WooCommerce's `GET /orders/{id}/refunds` returns it (amounts negative)."""
+    items, total = [], Decimal(shipping)
+    for index, quantity in lines:
+        item = order["line_items"][index]
+        subtotal = Decimal(item["subtotal"]) * quantity / item["quantity"]
+        total += subtotal
+        items.append(
+            {
+                "id": refund_id * 10 + index,
+                "name": item["name"],
+                "sku": item["sku"],
+                "product_id": item["product_id"],
+                "variation_id": item["variation_id"],
+                "quantity": -quantity,
+                "subtotal": _money(-subtotal),
+                "total": _money(-subtotal),
+                "total_tax": "0.00",
+                "meta_data": [{"key": "_refunded_item_id", "value": str(item["id"])}],
+            }
+        )
+    shipping_lines = [{"total": f"-{shipping}", "total_tax": "0.00"}] if Decimal(shipping) else []
+    return {
+        "id": refund_id,
+        "amount": _money(total),
+        "reason": "damaged in transit",
+        "line_items": items,
+        "shipping_lines": shipping_lines,
+    }
+
+
+def woocommerce_refunded_action(order_id: int) -> dict[str, Any]:
+    """The action webhook `action.woocommerce_order_refunded` sends: the order id only."""
+    return {"action": "woocommerce_order_refunded", "arg": order_id}

@@ -34,14 +34,17 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     subscribers.register(runtime, channels)
 
+    apis: list[ChannelApi] = []
+
     @asynccontextmanager
     async def talking_back(_: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
+            apis.append(ChannelApi(http))
             sender = FeedbackSender(
                 runtime.pool,
                 settings.database_url,
                 channels,
-                ChannelApi(http),
+                apis[0],
                 settings.feedback_backoff_seconds,
             )
             await sender.start()
@@ -54,7 +57,9 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         "Crossdock storefront-gateway",
         __doc__ or "",
         [
-            webhooks_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
+            webhooks_router(
+                channels, runtime.uow, runtime.metrics, settings.max_body_bytes, lambda: apis[0]
+            ),
             quarantine_router(runtime.uow),
         ],
         extra_lifespan=talking_back,

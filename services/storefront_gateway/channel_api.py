@@ -67,6 +67,13 @@ class ChannelApi:
         else:
             raise ChannelRejected(f"{channel.platform} takes no {kind!r} update")
 
+    async def woo_refunds(self, channel: ChannelConfig, token: str, order_ref: str) -> list[Any]:
+        """Every refund of a WooCommerce order, fetched from the channel's own API."""
+        found = await self._call(
+            channel, token, "GET", f"{WOO_API}/orders/{order_ref}/refunds", None
+        )
+        return list(found) if isinstance(found, list) else []
+
     async def _shopify_fulfilment(
         self, channel: ChannelConfig, token: str, payload: dict[str, Any]
     ) -> None:

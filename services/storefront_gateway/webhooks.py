@@ -18,6 +18,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
 from services.storefront_gateway import handlers, repository, signatures
+from services.storefront_gateway.channel_api import ChannelApi, ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.platforms import shopify, woocommerce
@@ -26,6 +27,7 @@ from shared.metrics import ServiceMetrics
 
 SHOPIFY_TOPICS = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
 WOO_TOPICS = {"order.created", "order.updated"}
+WOO_REFUNDED = "action.woocommerce_order_refunded"
 
 
 class WebhookReceipt(BaseModel):
@@ -80,6 +82,7 @@ def webhooks_router(
     uow_factory: Callable[[], UnitOfWork],
     metrics: ServiceMetrics,
     max_body_bytes: int,
+    channel_api: Callable[[], ChannelApi],
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
@@ -160,6 +163,8 @@ def webhooks_router(
             h.get("x-wc-webhook-signature"),
         )
         topic = h.get("x-wc-webhook-topic", "")
+        if topic == WOO_REFUNDED:
+            return await _woo_refunds(channel, _parse(body, WooRefundAction), h)
         if topic not in WOO_TOPICS:
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
         order = _parse(body, woocommerce.WooOrder)
@@ -179,7 +184,53 @@ def webhooks_router(
         mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
         return await accept(delivery, lambda: mapper(order, channel))
 
+    async def _woo_refunds(
+        channel: ChannelConfig, action: "WooRefundAction", h: Any
+    ) -> WebhookReceipt:
+        """The action webhook names only the order: its refunds are fetched from the
+        channel's configured API, and each one is accepted once (by its refund id)."""
+        if channel.api_url is None:
+            raise HTTPException(422, f"channel {channel.id} has no api_url to fetch refunds from")
+        order_ref = str(action.arg)
+        try:
+            found = await channel_api().woo_refunds(channel, channels.api_token(channel), order_ref)
+        except ChannelError as exc:
+            raise HTTPException(502, f"could not fetch the refunds: {exc}") from exc
+        currency = await known_currency(order_id_for(channel.id, order_ref))
+        receipts = []
+        for raw in found:
+            refund = woocommerce.WooRefund.model_validate(raw)
+            delivery = handlers.Delivery(
+                channel.id,
+                "woocommerce",
+                f"refund:{refund.id}",
+                WOO_REFUNDED,
+                _kept(h, "x-wc-"),
+                json.dumps(raw).encode(),
+            )
+            mapped = _refund_mapper(refund, order_ref, channel, currency)
+            receipts.append(await accept(delivery, mapped))
+        accepted = [r for r in receipts if r.status == "accepted"]
+        return WebhookReceipt(
+            status="accepted" if accepted else "duplicate",
+            order_id=receipts[0].order_id if receipts else None,
+            reason=f"{len(accepted)} new of {len(receipts)} refunds",
+        )
+
     return router
+
+
+def _refund_mapper(
+    refund: woocommerce.WooRefund, order_ref: str, channel: ChannelConfig, currency: str | None
+) -> Callable[[], MappedOrder]:
+    return lambda: woocommerce.map_refund(refund, order_ref, channel, currency)
+
+
+class WooRefundAction(BaseModel):
+    """WooCommerce's action webhook: `{"action": "woocommerce_order_refunded", "arg": id}`."""
+
+    action: str
+    arg: int
 
 
 def _kept(headers: Any, prefix: str) -> dict[str, str]:

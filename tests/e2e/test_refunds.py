@@ -7,7 +7,16 @@ import random
 import httpx
 import pytest
 
-from simulators.storefronts import Line, shopify_order, shopify_refund, signed_shopify
+from simulators.storefronts import (
+    Line,
+    shopify_order,
+    shopify_refund,
+    signed_shopify,
+    signed_woocommerce,
+    woocommerce_order,
+    woocommerce_refund,
+    woocommerce_refunded_action,
+)
 from tests.support.hub import Hub
 from tests.support.waiting import eventually
 
@@ -185,3 +194,39 @@ async def test_a_refund_that_does_not_add_up_is_quarantined(
 
     assert response.json()["status"] == "quarantined"
     assert "refund does not reconcile" in response.json()["reason"]
+
+
+async def test_woocommerce_refund_is_fetched_from_the_store_and_booked_once(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"WRF-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-2", 10)
+    payload = woocommerce_order(
+        random.randrange(10**11, 10**12), [Line(item, 2, "15.00")], shipping="4.90"
+    )
+    await hub.on_store(client, "woocommerce", payload)
+    order_id = (
+        await hub.deliver(client, signed_woocommerce(payload, hub.woo, hub.woo_secret))
+    ).json()["order_id"]
+    await hub.order_in(client, order_id, {"sent_to_fulfilment"})
+    refund = woocommerce_refund(payload, random.randrange(10**9), [(0, 1)], shipping="4.90")
+    await client.post(
+        hub.url("storefront-api", f"/_refunds/woocommerce/{payload['id']}"), json=refund
+    )
+    action = signed_woocommerce(
+        woocommerce_refunded_action(payload["id"]),
+        hub.woo,
+        hub.woo_secret,
+        topic="action.woocommerce_order_refunded",
+    )
+
+    first = await hub.deliver(client, action)
+    again = await hub.deliver(client, action)
+
+    assert first.json()["status"] == "accepted", first.text
+    assert again.json()["status"] == "duplicate"
+    assert await refund_entry(hub, client, order_id) == {
+        "4000": (1500, 0),
+        "4100": (490, 0),
+        "1100": (0, 1990),
+    }

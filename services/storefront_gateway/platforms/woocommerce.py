@@ -12,12 +12,16 @@ from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
+    MappingError,
+    RefundData,
     build_order,
+    build_refund,
     cancellation,
     minor,
     unmapped_reason,
 )
 from shared.events.orders import LineKind, OrderLine, UnmappedLine
+from shared.events.returns import RefundLine
 
 Amount = str | int | float
 
@@ -142,3 +146,81 @@ def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
             customer_company=(order.billing.company or None) if order.billing else None,
         ),
     )
+
+
+class RefundItem(_Payload):
+    id: int
+    name: str = ""
+    sku: str | None = None
+    product_id: int | None = None
+    variation_id: int | None = None
+    quantity: int
+    subtotal: Amount
+    total_tax: Amount = "0"
+    meta_data: list[dict[str, object]] = []
+
+
+class RefundShipping(_Payload):
+    total: Amount
+    total_tax: Amount = "0"
+
+
+class WooRefund(_Payload):
+    """A refund as `GET /wp-json/wc/v3/orders/{id}/refunds` returns it: quantities and
+    amounts negative, each line naming the order line it refunds in `_refunded_item_id`."""
+
+    id: int
+    amount: Amount
+    line_items: list[RefundItem] = []
+    shipping_lines: list[RefundShipping] = []
+
+
+def map_refund(
+    refund: WooRefund, order_ref: str, channel: ChannelConfig, currency: str | None
+) -> MappedOrder:
+    if currency is None:
+        raise MappingError(f"refund {refund.id}: the order {order_ref} is unknown here")
+    cur = currency
+    return build_refund(
+        channel,
+        RefundData(
+            ref=str(refund.id),
+            order_ref=order_ref,
+            currency=cur,
+            lines=[
+                RefundLine(
+                    line_ref=_refunded_item(item),
+                    sku=channel.sku_for(item.sku, _variant_of_refund(item)),
+                    quantity=abs(item.quantity),
+                    amount_minor=abs(minor(item.subtotal, cur, "line_items.subtotal")),
+                    tax_minor=abs(minor(item.total_tax, cur, "line_items.total_tax")),
+                    # WooCommerce's refund does not record whether stock was put back: the
+                    # goods' return is reported by the 3PL, not assumed from the refund.
+                    restock=False,
+                )
+                for item in refund.line_items
+            ],
+            shipping_minor=sum(
+                abs(minor(s.total, cur, "shipping_lines.total")) for s in refund.shipping_lines
+            ),
+            shipping_tax_minor=sum(
+                abs(minor(s.total_tax, cur, "shipping_lines.total_tax"))
+                for s in refund.shipping_lines
+            ),
+            total_minor=abs(minor(refund.amount, cur, "amount")),
+        ),
+    )
+
+
+def _refunded_item(item: RefundItem) -> str:
+    for meta in item.meta_data:
+        if meta.get("key") == "_refunded_item_id":
+            return str(meta.get("value"))
+    return str(item.id)
+
+
+def _variant_of_refund(item: RefundItem) -> str | None:
+    for candidate in (item.variation_id, item.product_id):
+        if candidate:
+            return str(candidate)
+    return None
