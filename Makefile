@@ -11,7 +11,7 @@ STACK := $(PY) deploy/local/stack.py
 TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
 BENCH_STACK := CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
 
-.PHONY: help venv jars up down demo test lint asyncapi bench clean
+.PHONY: help venv jars up down demo test lint asyncapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -20,6 +20,7 @@ help:
 	@echo "make test      run the whole test suite (sets everything up itself)"
 	@echo "make lint      ruff + mypy"
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
+	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
 
 $(STAMP): pyproject.toml
@@ -56,6 +57,9 @@ lint: venv
 
 asyncapi: venv
 	$(PY) -m shared.asyncapi docs/asyncapi
+
+k8s-topics: venv
+	$(PY) -m shared.k8s_topics > deploy/k8s/base/topics.yaml
 
 bench: venv jars
 	@$(BENCH_STACK) reset >/dev/null 2>&1 || true
