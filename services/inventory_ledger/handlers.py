@@ -40,7 +40,7 @@ async def reserve_stock(command: ReserveStock, uow: UnitOfWork) -> None:
         conn = uow.connection
         if not await uow.inbox.claim(CONSUMER, command.event_id):
             return
-        if await repository.has_verdict(conn, command.order_id):
+        if await repository.is_settled(conn, command.order_id):
             await uow.commit()
             return
         try:

@@ -94,16 +94,23 @@ async def release(conn: asyncpg.Connection, sku: str, location: str, quantity: i
     return _row(record)
 
 
-async def has_verdict(conn: asyncpg.Connection, order_id: UUID) -> bool:
-
-    return bool(await conn.fetchval("SELECT true FROM reservations WHERE order_id = $1", order_id))
+async def is_settled(conn: asyncpg.Connection, order_id: UUID) -> bool:
+    """True once the order holds (or held) stock; a rejected order may be tried again."""
+    return bool(
+        await conn.fetchval(
+            "SELECT true FROM reservations WHERE order_id = $1 AND status <> 'rejected'",
+            order_id,
+        )
+    )
 
 
 async def record_verdict(
     conn: asyncpg.Connection, order_id: UUID, status: str, allocations: list[Allocation]
 ) -> None:
     await conn.execute(
-        "INSERT INTO reservations (order_id, status, allocations) VALUES ($1, $2, $3)",
+        "INSERT INTO reservations (order_id, status, allocations) VALUES ($1, $2, $3)"
+        " ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status,"
+        " allocations = EXCLUDED.allocations",
         order_id,
         status,
         [json.loads(a.model_dump_json()) for a in allocations],

@@ -10,7 +10,8 @@ from shared.events.orders import OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
-    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.CANCELLED}),
+    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.BACKORDERED, S.CANCELLED}),
+    S.BACKORDERED: frozenset({S.RESERVED, S.CANCELLED}),
     S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED}),
     S.SENT_TO_FULFILMENT: frozenset(
         {S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED, S.CANCELLING, S.CANCELLED}
@@ -27,7 +28,9 @@ _ALLOWED: dict[S, frozenset[S]] = {
 }
 
 # Before anything left: cancelling is still possible (at the 3PL if it has the order).
-CANCELLABLE = frozenset({S.PLACED, S.RESERVED, S.SENT_TO_FULFILMENT, S.FULFILMENT_FAILED})
+CANCELLABLE = frozenset(
+    {S.PLACED, S.BACKORDERED, S.RESERVED, S.SENT_TO_FULFILMENT, S.FULFILMENT_FAILED}
+)
 # Shipments that will never ship.
 OFF = frozenset({"refused", "cancelled"})
 

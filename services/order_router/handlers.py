@@ -2,7 +2,7 @@
 
 import structlog
 
-from services.order_router import cancellations, repository, returns, transitions
+from services.order_router import backorders, cancellations, repository, returns, transitions
 from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
@@ -75,8 +75,8 @@ async def record_reservation(
         if isinstance(verdict, StockReleased):
             await transitions.record(uow, order, verdict, released=len(verdict.released))
         elif isinstance(verdict, StockReservationRejected):
-            await transitions.move(uow, order, OrderStatus.REJECTED, verdict, verdict.reason)
-        elif order.status is not OrderStatus.PLACED:
+            await _short(uow, order, verdict)
+        elif order.status not in (OrderStatus.PLACED, OrderStatus.BACKORDERED):
             # Cancelled while the ledger was reserving: the release is already queued.
             await transitions.record(uow, order, verdict, ignored=f"order is {order.status}")
         else:
@@ -84,11 +84,21 @@ async def record_reservation(
         await uow.commit()
 
 
+async def _short(uow: UnitOfWork, order: LockedOrder, verdict: StockReservationRejected) -> None:
+    if order.status is OrderStatus.BACKORDERED:
+        await transitions.record(uow, order, verdict, still_short=verdict.reason)
+    elif order.placed.backorder_when_short and order.status is OrderStatus.PLACED:
+        await backorders.backorder(uow, order, verdict)
+    else:
+        await transitions.move(uow, order, OrderStatus.REJECTED, verdict, verdict.reason)
+
+
 async def _reserved(
     uow: UnitOfWork, order: LockedOrder, verdict: StockReserved, locations: tuple[Location, ...]
 ) -> None:
     allocations = list(verdict.allocations)
     await repository.set_allocations(uow.connection, order.order_id, allocations)
+    await repository.stop_waiting(uow.connection, order.order_id)
     order = await transitions.move(
         uow, order, OrderStatus.RESERVED, verdict, allocations=len(allocations)
     )

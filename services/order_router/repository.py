@@ -123,6 +123,27 @@ async def update_shipment(
     )
 
 
+async def wait_for_stock(conn: asyncpg.Connection, order_id: UUID, skus: list[str]) -> None:
+    await conn.executemany(
+        "INSERT INTO backorders (order_id, sku) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [(order_id, sku) for sku in skus],
+    )
+
+
+async def stop_waiting(conn: asyncpg.Connection, order_id: UUID) -> None:
+    await conn.execute("DELETE FROM backorders WHERE order_id = $1", order_id)
+
+
+async def waiting_for(conn: asyncpg.Connection, sku: str, limit: int) -> list[UUID]:
+    records = await conn.fetch(
+        "SELECT b.order_id FROM backorders b JOIN orders o USING (order_id)"
+        " WHERE b.sku = $1 AND o.status = 'backordered' ORDER BY b.since LIMIT $2",
+        sku,
+        limit,
+    )
+    return [r["order_id"] for r in records]
+
+
 async def find_order(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
     record = await conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
     if record is None:

@@ -1,10 +1,15 @@
 """The order-router's Kafka edge."""
 
-from services.order_router import fulfilment, handlers, returns
+from services.order_router import backorders, fulfilment, handlers, returns
 from services.order_router.locations import Location
 from shared import topics
 from shared.events.codec import Decoder
-from shared.events.inventory import StockReleased, StockReservationRejected, StockReserved
+from shared.events.inventory import (
+    StockLevelChanged,
+    StockReleased,
+    StockReservationRejected,
+    StockReserved,
+)
 from shared.events.orders import OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
@@ -45,6 +50,13 @@ def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
         handlers.RECORD_RESERVATION,
         Decoder(*topics.STOCK_RESERVATIONS.event_types),
         on_stock_verdict,
+    )
+
+    async def on_stock_level(level: StockLevelChanged) -> None:
+        await backorders.retry_backorders(level, runtime.uow(), locations)
+
+    runtime.consume(
+        topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, Decoder(StockLevelChanged), on_stock_level
     )
     runtime.consume(
         topics.SHIPMENTS,

@@ -126,6 +126,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             unmapped_lines=tuple(order.unmapped),
             hold_until_mapped=channel.hold_until_mapped,
             split_shipments_allowed=channel.allow_split_shipments,
+            backorder_when_short=channel.backorder_when_short,
             totals=totals,
             ship_to_country=order.ship_to_country,
             customer_email=order.customer_email,

@@ -82,6 +82,9 @@ class OrderPlaced(Event):
     split_shipments_allowed: bool = Field(
         True, description="Channel policy: one line may ship from several locations."
     )
+    backorder_when_short: bool = Field(
+        False, description="Channel policy: wait for stock instead of rejecting the order."
+    )
     totals: OrderTotals
     ship_to_country: str | None = None
     customer_email: str | None = Field(None, description="As the channel gave it.")
@@ -96,6 +99,7 @@ class OrderPlaced(Event):
 
 class OrderStatus(StrEnum):
     PLACED = "placed"
+    BACKORDERED = "backordered"
     RESERVED = "reserved"
     REJECTED = "rejected"
     SENT_TO_FULFILMENT = "sent_to_fulfilment"

@@ -40,7 +40,8 @@ async def test_200_concurrent_orders_for_50_units_reserve_exactly_50(
         *(hub.settled_order(client, r.json()["order_id"], timeout=120) for r in responses)
     )
     statuses = [o["status"] for o in orders]
-    assert statuses.count("rejected") == 150
+    # Shopify rejects what it cannot fill; the WooCommerce channel backorders it.
+    assert statuses.count("rejected") + statuses.count("backordered") == 150
     assert sum(len(o["allocations"]) for o in orders) == 50
     stock = await hub.stock(client, sku)
     assert (stock["on_hand"], stock["reserved"], stock["available"]) == (50, 50, 0)

@@ -39,6 +39,7 @@ FULFILLERS = ("tpl-a", "tpl-b")
 
 
 SETTLED = {
+    "backordered",
     "reserved",
     "rejected",
     "sent_to_fulfilment",
@@ -127,7 +128,7 @@ class Hub:
             " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT},"
             f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN}}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
-            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true,"
+            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"
             f" api_url: '{store}', api_token_env: TEST_WOO_API}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
@@ -392,7 +393,10 @@ class Hub:
         return dict(response.json())
 
     async def order(self, client: httpx.AsyncClient, order_id: str) -> dict[str, Any] | None:
-        response = await client.get(self.url("order-router", f"/orders/{order_id}"))
+        try:
+            response = await client.get(self.url("order-router", f"/orders/{order_id}"))
+        except httpx.TransportError:  # a kept-alive connection the server just closed
+            response = await client.get(self.url("order-router", f"/orders/{order_id}"))
         return dict(response.json()) if response.status_code == 200 else None
 
     async def settled_order(
