@@ -20,8 +20,10 @@ from shared.events.fulfilment import (
     ShipmentSentToFulfiller,
 )
 from shared.events.inventory import (
+    HandOverStock,
     ReleaseStock,
     ReserveStock,
+    StockHandedOver,
     StockLevelChanged,
     StockReleased,
     StockReservationRejected,
@@ -70,13 +72,16 @@ ORDERS = Topic(
     event_types=(OrderStatusChanged, OrderCancellationRefused),
 )
 STOCK_COMMANDS = Topic(
-    "stock-commands", key="order_id", writer=ORDER_ROUTER, event_types=(ReserveStock, ReleaseStock)
+    "stock-commands",
+    key="order_id",
+    writer=ORDER_ROUTER,
+    event_types=(ReserveStock, ReleaseStock, HandOverStock),
 )
 STOCK_RESERVATIONS = Topic(
     "stock-reservations",
     key="order_id",
     writer=INVENTORY_LEDGER,
-    event_types=(StockReserved, StockReservationRejected, StockReleased),
+    event_types=(StockReserved, StockReservationRejected, StockReleased, StockHandedOver),
 )
 STOCK_LEVELS = Topic(
     "stock-levels",

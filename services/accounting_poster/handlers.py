@@ -11,12 +11,14 @@ from services.accounting_poster.chart import Rules
 from services.accounting_poster.domain import MissingCost, cogs_lines, refund_lines, sale_lines
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentDispatched
+from shared.events.inventory import StockHandedOver
 from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
 from shared.events.returns import RefundIssued, ReturnReceived
 
 REMEMBER_ORDER = "accounting-poster.remember-order"
 NOTE_ACCEPTANCE = "accounting-poster.note-acceptance"
 POST_COGS = "accounting-poster.post-cogs"
+POST_COUNTER_COGS = "accounting-poster.post-counter-cogs"
 
 
 async def _post_sale(uow: UnitOfWork, order: OrderPlaced, rules: Rules) -> None:
@@ -88,14 +90,37 @@ async def post_cogs_back(received: ReturnReceived, uow: UnitOfWork, rules: Rules
         await uow.commit()
 
 
-async def _try_cogs(
-    uow: UnitOfWork, moved: ShipmentDispatched | ReturnReceived, rules: Rules
-) -> bool:
-    back = isinstance(moved, ReturnReceived)
+async def post_counter_cogs(handed: StockHandedOver, uow: UnitOfWork, rules: Rules) -> None:
+    """A counter sale's goods left the store: cost of goods, as for a dispatch."""
+    async with uow:
+        if not await uow.inbox.claim(POST_COUNTER_COGS, handed.event_id):
+            return
+        await _try_cogs(uow, handed, rules)
+        await uow.commit()
+
+
+GoodsMoved = ShipmentDispatched | ReturnReceived | StockHandedOver
+
+
+def _movement(moved: GoodsMoved) -> tuple[dict[str, int], bool, str]:
+    """Units whose cost moves, whether they came back, and the entry's memo."""
     quantities: dict[str, int] = {}
-    for line in moved.lines:
-        if not back or getattr(line, "condition", "") == "sellable":
-            quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
+    if isinstance(moved, ReturnReceived):
+        for line in moved.lines:
+            if line.condition == "sellable":
+                quantities[line.sku] = quantities.get(line.sku, 0) + line.quantity
+        return quantities, True, f"goods returned to stock ({moved.return_id})"
+    if isinstance(moved, StockHandedOver):
+        for allocation in moved.handed_over:
+            quantities[allocation.sku] = quantities.get(allocation.sku, 0) + allocation.quantity
+        return quantities, False, "cost of goods, counter sale"
+    for shipped in moved.lines:
+        quantities[shipped.sku] = quantities.get(shipped.sku, 0) + shipped.quantity
+    return quantities, False, f"cost of goods, dispatch {moved.dispatch_id}"
+
+
+async def _try_cogs(uow: UnitOfWork, moved: GoodsMoved, rules: Rules) -> bool:
+    quantities, back, memo = _movement(moved)
     currency = await _order_currency(uow, moved)
     costs = await repository.unit_costs(uow.connection, sorted(quantities), currency)
     try:
@@ -105,22 +130,25 @@ async def _try_cogs(
         await repository.park(uow.connection, moved.event_id, moved.event_type, payload, str(exc))
         return False
     if lines:
-        memo = (
-            f"goods returned to stock ({moved.return_id})"
-            if isinstance(moved, ReturnReceived)
-            else f"cost of goods, dispatch {moved.dispatch_id}"
-        )
         await repository.post(
             uow.connection, "cogs", moved.event_id, moved.order_id, currency, memo, lines
         )
     return True
 
 
-async def _order_currency(uow: UnitOfWork, moved: ShipmentDispatched | ReturnReceived) -> str:
+async def _order_currency(uow: UnitOfWork, moved: GoodsMoved) -> str:
     currency = await repository.order_currency(uow.connection, moved.order_id)
     if currency is None:
         raise LookupError(f"goods of order {moved.order_id} moved before its amounts are known")
     return currency
+
+
+PARKABLE: dict[str, type[GoodsMoved]] = {
+    "ShipmentDispatched": ShipmentDispatched,
+    "cogs": ShipmentDispatched,  # parked before postings were named by their event
+    "ReturnReceived": ReturnReceived,
+    "StockHandedOver": StockHandedOver,
+}
 
 
 async def retry_parked(uow: UnitOfWork, rules: Rules) -> int:
@@ -128,7 +156,7 @@ async def retry_parked(uow: UnitOfWork, rules: Rules) -> int:
     posted = 0
     async with uow:
         for parked in await repository.parked(uow.connection, lock=True):
-            model = ReturnReceived if parked["kind"] == "ReturnReceived" else ShipmentDispatched
+            model = PARKABLE.get(parked["kind"], ShipmentDispatched)
             moved = model.model_validate(parked["payload"])
             if await _try_cogs(uow, moved, rules):
                 await repository.unpark(uow.connection, moved.event_id)

@@ -5,6 +5,7 @@ from services.accounting_poster.chart import Rules
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
+from shared.events.inventory import StockHandedOver
 from shared.events.orders import OrderPlaced, OrderStatusChanged
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
@@ -26,6 +27,15 @@ def register(runtime: ServiceRuntime, rules: Rules) -> None:
         else:
             await handlers.post_cogs_back(event, runtime.uow(), rules)
 
+    async def on_counter_sale(handed: StockHandedOver) -> None:
+        await handlers.post_counter_cogs(handed, runtime.uow(), rules)
+
+    runtime.consume(
+        topics.STOCK_RESERVATIONS,
+        handlers.POST_COUNTER_COGS,
+        Decoder(StockHandedOver, skipping=topics.STOCK_RESERVATIONS.event_types),
+        on_counter_sale,
+    )
     runtime.consume(
         topics.STOREFRONT_ORDERS,
         handlers.REMEMBER_ORDER,

@@ -70,6 +70,12 @@ async def lock_reservation(conn: asyncpg.Connection, order_id: UUID) -> dict[str
     return dict(record) if record else None
 
 
+async def mark_handed_over(conn: asyncpg.Connection, order_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE reservations SET status = 'handed_over' WHERE order_id = $1", order_id
+    )
+
+
 async def set_holding(
     conn: asyncpg.Connection, order_id: UUID, allocations: list[Allocation]
 ) -> None:

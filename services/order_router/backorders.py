@@ -34,7 +34,9 @@ async def retry_backorders(
             order = await repository.lock_order(uow.connection, order_id)
             if order is None or order.status is not OrderStatus.BACKORDERED:
                 continue
-            preference = preferred_locations(locations, order.placed.ship_to_country)
+            preference = preferred_locations(
+                locations, order.placed.ship_to_country, order.placed.sold_at_location
+            )
             request = reservation_request(order.placed, preference)
             await uow.outbox.add(request, key=str(order_id))
             await transitions.record(uow, order, level, retry=f"{level.sku} available again")

@@ -12,7 +12,8 @@ from shared.events.orders import OrderStatus as S
 _ALLOWED: dict[S, frozenset[S]] = {
     S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.BACKORDERED, S.CANCELLED}),
     S.BACKORDERED: frozenset({S.RESERVED, S.CANCELLED}),
-    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED}),
+    # A counter sale is delivered the moment it is handed over.
+    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED, S.DELIVERED}),
     S.SENT_TO_FULFILMENT: frozenset(
         {S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED, S.CANCELLING, S.CANCELLED}
     ),
@@ -39,8 +40,13 @@ def can_move(current: S, target: S) -> bool:
     return target in _ALLOWED[current]
 
 
-def preferred_locations(locations: tuple[Location, ...], country: str | None) -> tuple[str, ...]:
-    """Locations serving the destination first, then by priority (ties keep file order)."""
+def preferred_locations(
+    locations: tuple[Location, ...], country: str | None, sold_at: str | None = None
+) -> tuple[str, ...]:
+    """A counter sale comes from its own store only; otherwise locations serving the
+    destination first, then by priority (ties keep file order)."""
+    if sold_at is not None:
+        return (sold_at,)
     ranked = sorted(locations, key=lambda loc: (country not in loc.countries, loc.priority))
     return tuple(loc.id for loc in ranked)
 

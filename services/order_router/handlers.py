@@ -8,7 +8,13 @@ from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentLine, ShipmentRequested
-from shared.events.inventory import StockReleased, StockReservationRejected, StockReserved
+from shared.events.inventory import (
+    HandOverStock,
+    StockHandedOver,
+    StockReleased,
+    StockReservationRejected,
+    StockReserved,
+)
 from shared.events.orders import (
     OrderCancellationRequested,
     OrderPlaced,
@@ -42,7 +48,7 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Loca
             to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
-        preference = preferred_locations(locations, order.ship_to_country)
+        preference = preferred_locations(locations, order.ship_to_country, order.sold_at_location)
         await uow.outbox.add(reservation_request(order, preference), key=str(order.order_id))
         await uow.commit()
 
@@ -62,7 +68,7 @@ async def take_refund(refund: RefundIssued, uow: UnitOfWork) -> None:
 
 
 async def record_reservation(
-    verdict: StockReserved | StockReservationRejected | StockReleased,
+    verdict: StockReserved | StockReservationRejected | StockReleased | StockHandedOver,
     uow: UnitOfWork,
     locations: tuple[Location, ...],
 ) -> None:
@@ -74,6 +80,8 @@ async def record_reservation(
             raise LookupError(f"verdict for unknown order {verdict.order_id}")
         if isinstance(verdict, StockReleased):
             await transitions.record(uow, order, verdict, released=len(verdict.released))
+        elif isinstance(verdict, StockHandedOver):
+            await transitions.move(uow, order, OrderStatus.DELIVERED, verdict, counter_sale=True)
         elif isinstance(verdict, StockReservationRejected):
             await _short(uow, order, verdict)
         elif order.status not in (OrderStatus.PLACED, OrderStatus.BACKORDERED):
@@ -102,6 +110,10 @@ async def _reserved(
     order = await transitions.move(
         uow, order, OrderStatus.RESERVED, verdict, allocations=len(allocations)
     )
+    if order.placed.sold_at_location is not None:
+        handover = HandOverStock.caused_by(verdict, order_id=order.order_id)
+        await uow.outbox.add(handover, key=str(order.order_id))
+        return
     if order.placed.hold_until_mapped and order.placed.unmapped_lines:
         await transitions.record(uow, order, verdict, held="until its unmapped lines are resolved")
         return

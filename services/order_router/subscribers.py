@@ -5,6 +5,7 @@ from services.order_router.locations import Location
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.inventory import (
+    StockHandedOver,
     StockLevelChanged,
     StockReleased,
     StockReservationRejected,
@@ -14,7 +15,7 @@ from shared.events.orders import OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
-Verdict = StockReserved | StockReservationRejected | StockReleased
+Verdict = StockReserved | StockReservationRejected | StockReleased | StockHandedOver
 
 
 def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:

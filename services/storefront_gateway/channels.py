@@ -34,6 +34,10 @@ class ChannelConfig(BaseModel):
     allow_split_shipments: bool = Field(
         True, description="Channel policy: one line may ship from several locations."
     )
+    pos_locations: dict[str, str] = Field(
+        default_factory=dict,
+        description="The platform's POS location id -> Crossdock location: counter sales there.",
+    )
     backorder_when_short: bool = Field(
         False,
         description="Channel policy: an order short of stock waits instead of being rejected.",

@@ -94,6 +94,7 @@ class ChannelOrder:
     ship_to_country: str | None
     customer_email: str | None = None
     customer_company: str | None = None
+    sold_at_location: str | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -131,6 +132,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             ship_to_country=order.ship_to_country,
             customer_email=order.customer_email,
             customer_company=order.customer_company,
+            sold_at_location=order.sold_at_location,
         )
     except ValidationError as exc:
         raise MappingError(_first_error(exc)) from exc

@@ -29,6 +29,13 @@ class ReserveStock(Event):
     )
 
 
+class HandOverStock(Event):
+    """Command from the order-router: a counter sale left the store with the customer."""
+
+    event_type: Literal["HandOverStock"] = "HandOverStock"
+    order_id: UUID
+
+
 class Allocation(_Value):
     sku: str
     location: str
@@ -69,6 +76,14 @@ class StockReleased(Event):
     event_type: Literal["StockReleased"] = "StockReleased"
     order_id: UUID
     released: tuple[Allocation, ...]
+
+
+class StockHandedOver(Event):
+    """A counter sale's reserved stock left with the customer (committed, like a dispatch)."""
+
+    event_type: Literal["StockHandedOver"] = "StockHandedOver"
+    order_id: UUID
+    handed_over: tuple[Allocation, ...]
 
 
 class StockLevelChanged(Event):

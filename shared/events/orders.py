@@ -85,6 +85,9 @@ class OrderPlaced(Event):
     backorder_when_short: bool = Field(
         False, description="Channel policy: wait for stock instead of rejecting the order."
     )
+    sold_at_location: str | None = Field(
+        None, description="A point-of-sale order: sold over the counter at this store."
+    )
     totals: OrderTotals
     ship_to_country: str | None = None
     customer_email: str | None = Field(None, description="As the channel gave it.")

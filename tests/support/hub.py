@@ -126,6 +126,7 @@ class Hub:
             "channels:\n"
             f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
             " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT},"
+            " pos_locations: {'8801': wh-2},"
             f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN}}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
             " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"

@@ -64,6 +64,8 @@ class ShopifyOrder(_Payload):
     name: str
     cancel_reason: str | None = None
     email: str | None = None
+    source_name: str | None = None
+    location_id: int | None = None
     currency: str
     total_price: Amount
     total_tax: Amount = "0"
@@ -125,6 +127,9 @@ def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
             taxes_included=order.taxes_included,
             ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
             customer_email=order.email,
+            sold_at_location=channel.pos_locations.get(str(order.location_id))
+            if order.source_name == "pos"
+            else None,
             customer_company=(order.billing_address.company or None)
             if order.billing_address
             else None,
