@@ -38,6 +38,7 @@ RECEIVING = [
     ("TEE-BLK-M", "wh-east", 10),
     ("TEE-BLK-L", "wh-west", 3),
     ("MUG-WHT", "store-soho", 2),
+    ("TEE-BLK-M", "store-soho", 4),
 ]
 
 
@@ -178,6 +179,18 @@ def scenarios(secrets: dict[str, str]) -> list[tuple[str, SignedWebhook]]:
                 shop_secret,
             ),
         ),
+        (
+            "Shopify POS: a tee sold over the counter in SoHo",
+            signed_shopify(
+                {
+                    **shopify_order(base + 5, [Line("TEE-BLK-M", 1, "24.00", "Tee black M")]),
+                    "source_name": "pos",
+                    "location_id": 5001,
+                },
+                SHOP,
+                shop_secret,
+            ),
+        ),
         ("Shopify retries the first delivery", fits),
         (
             "Forged signature",
@@ -260,7 +273,7 @@ async def main() -> None:
         await cancel_before_dispatch(client, secrets)
         await refund_and_return(client, secrets)
         print("\nStock now")
-        for sku, _, _ in RECEIVING:
+        for sku in dict.fromkeys(sku for sku, _, _ in RECEIVING):
             stock = (await client.get(f"{LEDGER}/stock/{sku}")).json()
             print(
                 f"  {sku:<10} on hand {stock['on_hand']:>3}  reserved {stock['reserved']:>3}  "
