@@ -5,7 +5,6 @@ outbox also enforces the one-writer rule: a service can only append events for t
 topics whose writer it is.
 """
 
-from typing import Any
 
 import asyncpg
 
@@ -43,6 +42,3 @@ class Outbox:
         for event, key in keyed_events:
             await self.add(event, key)
 
-
-async def backlog(conn: Any) -> int:
-    return int(await conn.fetchval("SELECT count(*) FROM outbox"))

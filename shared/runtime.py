@@ -166,5 +166,3 @@ class ServiceRuntime:
         kafka = await self.broker.ping(timeout=2)
         return {"database": bool(database), "kafka": bool(kafka)}
 
-
-AppFactory = Callable[..., FastAPI]

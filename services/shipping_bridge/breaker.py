@@ -41,7 +41,3 @@ class CircuitBreaker:
         self._trial_out = False
         if self._failures >= self._threshold:
             self._opened_at = self._clock()
-
-    @property
-    def is_open(self) -> bool:
-        return self._opened_at is not None
