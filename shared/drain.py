@@ -7,12 +7,21 @@ a full batch is followed at once by the next.
 
 import asyncio
 import contextlib
+import random
 from abc import ABC, abstractmethod
 
 import asyncpg
 import structlog
 
 log = structlog.get_logger(__name__)
+
+MAX_BACKOFF_SECONDS = 60.0
+
+
+def backoff(attempts: int, base: float) -> float:
+    """Delay before the next attempt at an item a far side failed: exponential, capped,
+    with jitter so that items failed together are not all retried together."""
+    return float(min(MAX_BACKOFF_SECONDS, base * 2**attempts) * random.uniform(0.8, 1.2))
 
 
 class DrainLoop(ABC):

@@ -5,7 +5,6 @@ outbox also enforces the one-writer rule: a service can only append events for t
 topics whose writer it is.
 """
 
-
 import asyncpg
 
 from shared.events.codec import encode, headers_of
@@ -41,4 +40,3 @@ class Outbox:
     async def add_all(self, keyed_events: list[tuple[Event, str]]) -> None:
         for event, key in keyed_events:
             await self.add(event, key)
-

@@ -165,4 +165,3 @@ class ServiceRuntime:
                 database = False
         kafka = await self.broker.ping(timeout=2)
         return {"database": bool(database), "kafka": bool(kafka)}
-

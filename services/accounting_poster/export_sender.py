@@ -1,7 +1,6 @@
 """Drains owed exports to the accounting systems: retried with backoff while a system is
 down, parked as rejected with its reason when it refuses, never lost."""
 
-import random
 from typing import Any
 
 import structlog
@@ -13,7 +12,7 @@ from services.accounting_poster.export_client import (
     ExportRejected,
     ExportUnavailable,
 )
-from shared.drain import DrainLoop
+from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
 BATCH = 20
@@ -56,7 +55,7 @@ class ExportSender(DrainLoop):
                     conn, entry_id, target_id, "rejected", error=str(exc)
                 )
             except ExportUnavailable as exc:
-                delay = min(60.0, 0.5 * 2 ** owed["attempts"]) * random.uniform(0.8, 1.2)
+                delay = backoff(owed["attempts"], 0.5)
                 await repository.retry_export_later(conn, entry_id, target_id, str(exc), delay)
             else:
                 await repository.finish_export(conn, entry_id, target_id, "exported", external_id)

@@ -7,7 +7,6 @@ events in one transaction each. It wakes on the shipments table's NOTIFY, and po
 """
 
 import asyncio
-import random
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +17,7 @@ from services.shipping_bridge import repository
 from services.shipping_bridge.breaker import CircuitBreaker
 from services.shipping_bridge.client import FulfillerClient, FulfillerRejected, FulfillerUnavailable
 from shared.db import UnitOfWork
-from shared.drain import DrainLoop
+from shared.drain import DrainLoop, backoff
 from shared.events.envelope import Event
 from shared.events.fulfilment import (
     ShipmentCancellationFailed,
@@ -29,12 +28,7 @@ from shared.events.fulfilment import (
 
 log = structlog.get_logger(__name__)
 
-MAX_BACKOFF_SECONDS = 60.0
 BATCH = 20
-
-
-def backoff(attempts: int, base: float) -> float:
-    return float(min(MAX_BACKOFF_SECONDS, base * 2**attempts) * random.uniform(0.8, 1.2))
 
 
 class ShipmentSender(DrainLoop):

@@ -1,7 +1,6 @@
 """Drains queued channel updates to the channels' APIs: at least once, with backoff on
 failure; an update a channel refuses is kept as failed with the reason, never dropped."""
 
-import random
 from typing import Any
 
 import structlog
@@ -9,7 +8,7 @@ import structlog
 from services.storefront_gateway import repository
 from services.storefront_gateway.channel_api import ChannelApi, ChannelRejected, ChannelUnavailable
 from services.storefront_gateway.channels import Channels
-from shared.drain import DrainLoop
+from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
 BATCH = 20
@@ -49,9 +48,7 @@ class FeedbackSender(DrainLoop):
                 log.error("channel refused an update", error=str(exc), update=update["id"])
                 await repository.finish_update(conn, update["id"], "failed", str(exc))
             except ChannelUnavailable as exc:
-                delay = exc.retry_after or min(
-                    60.0, self._base_backoff * 2 ** update["attempts"] * random.uniform(0.8, 1.2)
-                )
+                delay = exc.retry_after or backoff(update["attempts"], self._base_backoff)
                 await repository.retry_update(conn, update["id"], str(exc), delay)
             else:
                 await repository.finish_update(conn, update["id"], "done")
