@@ -22,6 +22,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Header, HTTPException
 
+from simulators.store_inventory import add_inventory
+
 
 def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
     app = FastAPI(title="storefront API simulator")
@@ -40,6 +42,8 @@ def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
         expected = "Basic " + base64.b64encode(f"{woo_key}:{woo_secret}".encode()).decode()
         if authorization != expected:
             raise HTTPException(401, {"code": "woocommerce_rest_cannot_view"})
+
+    add_inventory(app, shopify_auth, woo_auth)
 
     @app.post("/_orders/{platform}")
     async def register(platform: str, order: dict[str, Any]) -> dict[str, str]:

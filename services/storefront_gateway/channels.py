@@ -8,7 +8,7 @@ start-up, not at the first webhook.
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Annotated, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -17,6 +17,37 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 class Platform(StrEnum):
     SHOPIFY = "shopify"
     WOOCOMMERCE = "woocommerce"
+    MARKETPLACE = "marketplace"
+    POS = "pos"
+
+
+Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
+
+
+class StockSync(BaseModel):
+    """How the channel sees stock: which locations serve it, what is held back, and how
+    fast its API may be called (its documented limit; its own answers slow us further)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    locations: tuple[str, ...] | None = Field(
+        None, description="Locations whose stock this channel sells; none listed: all."
+    )
+    buffer: Buffer = Field(0, description="Held back from the channel: units, or '10%'.")
+    sku_buffers: dict[str, Buffer] = Field(
+        default_factory=dict, description="Per-SKU buffers overriding `buffer`."
+    )
+    requests_per_second: float = Field(2.0, gt=0, le=1000)
+    burst: int = Field(4, ge=1, le=1000)
+    platform_location_id: str | None = Field(
+        None, description="The platform's own location the quantity is set at (Shopify gid)."
+    )
+
+    def serves(self, location: str) -> bool:
+        return self.locations is None or location in self.locations
+
+    def buffer_for(self, sku: str) -> Buffer:
+        return self.sku_buffers.get(sku, self.buffer)
 
 
 class ChannelConfig(BaseModel):
@@ -56,9 +87,18 @@ class ChannelConfig(BaseModel):
     )
     api_token_env: str | None = Field(
         None,
-        description="Variable with the API credential: a Shopify Admin API access token, or "
-        "WooCommerce 'consumer_key:consumer_secret'.",
+        description="Variable with the API credential: a Shopify Admin API access token, "
+        "WooCommerce 'consumer_key:consumer_secret', or a marketplace/POS bearer token.",
     )
+    stock: StockSync | None = Field(
+        None, description="Push available-to-sell to this channel (needs api_url)."
+    )
+
+    @model_validator(mode="after")
+    def _stock_needs_api(self) -> Self:
+        if self.stock is not None and not (self.api_url and self.api_token_env):
+            raise ValueError(f"channel {self.id}: stock sync needs api_url and api_token_env")
+        return self
 
     def sku_for(self, sku: str | None, variant_id: str | None) -> str | None:
         if sku and sku.strip():
@@ -86,6 +126,9 @@ class Channels:
 
     def by_id(self, channel_id: str) -> ChannelConfig | None:
         return self._by_id.get(channel_id)
+
+    def syncing_stock(self) -> list[ChannelConfig]:
+        return [c for c in self._by_id.values() if c.stock is not None]
 
     def api_token(self, channel: ChannelConfig) -> str:
         return self._api_tokens[channel.id]

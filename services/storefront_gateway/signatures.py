@@ -17,3 +17,11 @@ def is_valid(secret: bytes, body: bytes, signature: str | None) -> bool:
     if not signature:
         return False
     return hmac.compare_digest(sign(secret, body).encode(), signature.strip().encode())
+
+
+def is_valid_hex(secret: bytes, body: bytes, signature: str | None) -> bool:
+    """The hex form of the same HMAC, as the marketplace signs its notifications."""
+    if not signature:
+        return False
+    expected = hmac.new(secret, body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), signature.strip().lower().encode())

@@ -2,9 +2,11 @@
 
 from services.storefront_gateway import feedback
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.sync import handlers as stock_sync
 from shared import topics
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.inventory import StockLevelChanged
 from shared.events.orders import OrderStatusChanged
 from shared.runtime import ServiceRuntime
 
@@ -16,6 +18,16 @@ def register(runtime: ServiceRuntime, channels: Channels) -> None:
     async def on_status(change: OrderStatusChanged) -> None:
         await feedback.on_status(change, runtime.uow(), channels)
 
+    async def on_stock_level(level: StockLevelChanged) -> None:
+        await stock_sync.on_stock_level(level, runtime.uow(), channels)
+
+    if channels.syncing_stock():
+        runtime.consume(
+            topics.STOCK_LEVELS,
+            stock_sync.STOCK_CONSUMER,
+            Decoder(StockLevelChanged),
+            on_stock_level,
+        )
     runtime.consume(
         topics.SHIPMENTS,
         feedback.SHIPMENTS_CONSUMER,

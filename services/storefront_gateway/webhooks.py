@@ -63,7 +63,7 @@ def _authenticate(
     return channel
 
 
-def _parse(body: bytes, model: type[Any]) -> Any:
+def parse_payload(body: bytes, model: type[Any]) -> Any:
     try:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -140,13 +140,13 @@ def webhooks_router(
         if not event_id:
             raise HTTPException(400, "missing X-Shopify-Event-Id / X-Shopify-Webhook-Id header")
         delivery = handlers.Delivery(
-            channel.id, "shopify", f"event:{event_id}", topic, _kept(h, "x-shopify-"), body
+            channel.id, "shopify", f"event:{event_id}", topic, kept_headers(h, "x-shopify-"), body
         )
         if topic == "refunds/create":
-            refund = _parse(body, shopify.ShopifyRefund)
+            refund = parse_payload(body, shopify.ShopifyRefund)
             currency = await known_currency(order_id_for(channel.id, str(refund.order_id)))
             return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
-        order = _parse(body, shopify.ShopifyOrder)
+        order = parse_payload(body, shopify.ShopifyOrder)
         mapper = SHOPIFY_TOPICS[topic]
         return await accept(delivery, lambda: mapper(order, channel))
 
@@ -164,10 +164,10 @@ def webhooks_router(
         )
         topic = h.get("x-wc-webhook-topic", "")
         if topic == WOO_REFUNDED:
-            return await _woo_refunds(channel, _parse(body, WooRefundAction), h)
+            return await _woo_refunds(channel, parse_payload(body, WooRefundAction), h)
         if topic not in WOO_TOPICS:
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
-        order = _parse(body, woocommerce.WooOrder)
+        order = parse_payload(body, woocommerce.WooOrder)
         cancelled = topic == "order.updated" and order.status == "cancelled"
         if topic == "order.updated" and not cancelled:
             return WebhookReceipt(
@@ -178,7 +178,7 @@ def webhooks_router(
             "woocommerce",
             _woo_dedupe_key(topic, order),
             topic,
-            _kept(h, "x-wc-"),
+            kept_headers(h, "x-wc-"),
             body,
         )
         mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
@@ -205,7 +205,7 @@ def webhooks_router(
                 "woocommerce",
                 f"refund:{refund.id}",
                 WOO_REFUNDED,
-                _kept(h, "x-wc-"),
+                kept_headers(h, "x-wc-"),
                 json.dumps(raw).encode(),
             )
             mapped = _refund_mapper(refund, order_ref, channel, currency)
@@ -233,7 +233,7 @@ class WooRefundAction(BaseModel):
     arg: int
 
 
-def _kept(headers: Any, prefix: str) -> dict[str, str]:
+def kept_headers(headers: Any, prefix: str) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.startswith(prefix) or k == "content-type"}
 
 

@@ -1,0 +1,99 @@
+"""Inbound sales from a marketplace and a point-of-sale system.
+
+Same order of checks as the storefront webhooks (size, channel, signature over the raw
+bytes, JSON, shape), each failing with a 4xx and a reason and no side effect. The
+marketplace signs in hex and repeats `X-Marketplace-Notification-Id` on retries; the
+POS signs in base64 and repeats `X-Pos-Event-Id`. A sale is deduplicated on its own id
+too, so a resent sale with a fresh notification id is still one order.
+"""
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, HTTPException, Request
+
+from services.storefront_gateway import handlers, signatures
+from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
+from services.storefront_gateway.domain import MappedOrder
+from services.storefront_gateway.platforms import marketplace, pos
+from services.storefront_gateway.webhooks import (
+    WebhookReceipt,
+    kept_headers,
+    parse_payload,
+    read_limited,
+)
+from shared.db import UnitOfWork
+from shared.metrics import ServiceMetrics
+
+
+def sales_router(
+    channels: Channels,
+    uow_factory: Callable[[], UnitOfWork],
+    metrics: ServiceMetrics,
+    max_body_bytes: int,
+) -> APIRouter:
+    router = APIRouter(tags=["webhooks"])
+
+    def authenticate(
+        platform: Platform, account: str | None, valid: Callable[[bytes], bool]
+    ) -> ChannelConfig:
+        channel = channels.find(platform, account)
+        if channel is None:
+            raise HTTPException(401, f"unknown {platform.value} account {account!r}")
+        if not valid(channels.secret(channel)):
+            raise HTTPException(401, "webhook signature missing or not matching the body")
+        return channel
+
+    async def accept(
+        delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
+    ) -> WebhookReceipt:
+        receipt = await handlers.accept_delivery(delivery, mapper, uow_factory())
+        metrics.webhooks.labels(delivery.platform, receipt.status).inc()
+        return WebhookReceipt(
+            status=receipt.status,
+            delivery_id=receipt.delivery_id,
+            order_id=str(receipt.order_id) if receipt.order_id else None,
+            reason=receipt.reason,
+            unmapped_lines=receipt.unmapped_lines,
+        )
+
+    @router.post("/webhooks/marketplace")
+    async def marketplace_webhook(request: Request) -> WebhookReceipt:
+        body = await read_limited(request, max_body_bytes)
+        h = request.headers
+        signature = h.get("x-marketplace-signature")
+        channel = authenticate(
+            Platform.MARKETPLACE,
+            h.get("x-marketplace-seller"),
+            lambda secret: signatures.is_valid_hex(secret, body, signature),
+        )
+        event = h.get("x-marketplace-event", "")
+        if event != "order.created":
+            return WebhookReceipt(status="ignored", reason=f"event {event!r} is not handled")
+        order = parse_payload(body, marketplace.MarketplaceOrder)
+        delivery = handlers.Delivery(
+            channel.id,
+            "marketplace",
+            f"order:{order.order_id}",
+            event,
+            kept_headers(h, "x-marketplace-"),
+            body,
+        )
+        return await accept(delivery, lambda: marketplace.map_order(order, channel))
+
+    @router.post("/webhooks/pos")
+    async def pos_webhook(request: Request) -> WebhookReceipt:
+        body = await read_limited(request, max_body_bytes)
+        h = request.headers
+        signature = h.get("x-pos-signature")
+        channel = authenticate(
+            Platform.POS,
+            h.get("x-pos-account"),
+            lambda secret: signatures.is_valid(secret, body, signature),
+        )
+        sale = parse_payload(body, pos.PosSale)
+        delivery = handlers.Delivery(
+            channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
+        )
+        return await accept(delivery, lambda: pos.map_sale(sale, channel))
+
+    return router

@@ -1,0 +1,43 @@
+"""HTTP API of stock sync: reconcile on demand (admin), drift and per-SKU push state."""
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi.responses import PlainTextResponse
+
+from services.storefront_gateway.sync.client import StockApiError
+from services.storefront_gateway.sync.reconcile import as_table
+from services.storefront_gateway.sync.runner import StockSync
+
+
+def stock_sync_router(sync: Callable[[], StockSync], admin_token: str) -> APIRouter:
+    router = APIRouter(tags=["channel stock"])
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        expected = f"Bearer {admin_token}".encode()
+        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
+            raise HTTPException(401, "admin bearer token required")
+
+    @router.post("/reconcile", dependencies=[Depends(require_admin)], response_model=None)
+    async def run_reconcile(
+        channel: Annotated[list[str] | None, Query()] = None,
+        dry_run: bool = False,
+        format: Annotated[str, Query(pattern="^(json|table)$")] = "json",
+    ) -> dict[str, Any] | PlainTextResponse:
+        """Read each channel's stock, compare with the ledger; heal unless `dry_run`."""
+        runner = sync()
+        chosen = channel or runner.channel_ids
+        unknown = [c for c in chosen if not runner.known(c)]
+        if unknown:
+            raise HTTPException(404, f"no stock-synced channel {', '.join(unknown)}")
+        try:
+            reports = await runner.reconcile(chosen, dry_run)
+        except StockApiError as exc:
+            raise HTTPException(502, f"could not read a channel's stock: {exc}") from exc
+        if format == "table":
+            return PlainTextResponse(as_table(reports) + "\n")
+        return {"reports": [r.as_json() for r in reports]}
+
+    return router

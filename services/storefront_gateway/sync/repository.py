@@ -1,0 +1,196 @@
+"""SQL on the gateway's stock-sync tables: the ledger read model and per-channel pushes."""
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+
+async def record_level(
+    conn: asyncpg.Connection, sku: str, location: str, available: int, version: int
+) -> bool:
+    """True when this level is newer than what we had; an older or repeated one changes
+    nothing (stock-levels may redeliver, and per-key order is all Kafka promises)."""
+    status = await conn.execute(
+        "INSERT INTO location_stock (sku, location, available, version) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (sku, location) DO UPDATE SET available = EXCLUDED.available,"
+        " version = EXCLUDED.version WHERE location_stock.version < EXCLUDED.version",
+        sku,
+        location,
+        available,
+        version,
+    )
+    return bool(status.endswith(" 1"))
+
+
+async def totals(
+    conn: asyncpg.Connection, sku: str, locations: tuple[str, ...] | None
+) -> tuple[int, int]:
+    """Units free across the locations and the sum of their versions (which only grows)."""
+    record = await conn.fetchrow(
+        "SELECT coalesce(sum(greatest(available, 0)), 0) AS free, coalesce(sum(version), 0) AS v"
+        " FROM location_stock WHERE sku = $1 AND ($2::text[] IS NULL OR location = ANY($2))",
+        sku,
+        list(locations) if locations is not None else None,
+    )
+    return int(record["free"]), int(record["v"])
+
+
+async def set_desired(
+    conn: asyncpg.Connection,
+    channel: str,
+    sku: str,
+    desired: int,
+    version: int,
+    changed_at: datetime,
+) -> None:
+    """What the channel should show now; a row already pushed becomes due again and
+    remembers when it fell behind."""
+    await conn.execute(
+        "INSERT INTO channel_stock (channel, sku, desired, desired_version, dirty_since)"
+        " VALUES ($1, $2, $3, $4, $5)"
+        " ON CONFLICT (channel, sku) DO UPDATE SET desired = EXCLUDED.desired,"
+        " desired_version = EXCLUDED.desired_version, changes = channel_stock.changes + 1,"
+        " dirty_since = CASE WHEN channel_stock.desired_version <= channel_stock.pushed_version"
+        "   THEN EXCLUDED.dirty_since ELSE channel_stock.dirty_since END"
+        " WHERE channel_stock.desired_version < EXCLUDED.desired_version",
+        channel,
+        sku,
+        desired,
+        version,
+        changed_at,
+    )
+
+
+async def claim_due(
+    conn: asyncpg.Connection, channel: str, limit: int, lease_seconds: float
+) -> list[dict[str, Any]]:
+    """Due rows of one channel, stock-outs first, then the longest waiting."""
+    records = await conn.fetch(
+        "UPDATE channel_stock c SET leased_until = now() + make_interval(secs => $3)"
+        " FROM (SELECT channel, sku FROM channel_stock"
+        "   WHERE channel = $1 AND desired_version > pushed_version"
+        "   AND next_attempt_at <= now() AND listed IS NOT FALSE"
+        "   AND (leased_until IS NULL OR leased_until < now())"
+        "   ORDER BY desired = 0 DESC, dirty_since LIMIT $2 FOR UPDATE SKIP LOCKED) due"
+        " WHERE c.channel = due.channel AND c.sku = due.sku"
+        " RETURNING c.sku, c.desired, c.desired_version, c.pushed, c.listing, c.attempts,"
+        " c.dirty_since",
+        channel,
+        limit,
+        lease_seconds,
+    )
+    return [dict(r) for r in records]
+
+
+async def pushed(
+    conn: asyncpg.Connection, channel: str, sku: str, quantity: int, version: int
+) -> None:
+    await conn.execute(
+        "UPDATE channel_stock SET pushed = $3, pushed_version = greatest(pushed_version, $4),"
+        " pushed_at = now(), pushes = pushes + 1, attempts = 0, leased_until = NULL,"
+        " last_error = NULL WHERE channel = $1 AND sku = $2",
+        channel,
+        sku,
+        quantity,
+        version,
+    )
+
+
+async def save_listing(
+    conn: asyncpg.Connection, channel: str, sku: str, listing: dict[str, Any] | None
+) -> None:
+    """The channel's ids for the SKU; None: the channel does not sell it (not an error)."""
+    await conn.execute(
+        "UPDATE channel_stock SET listing = $3, listed = $4, leased_until = NULL"
+        " WHERE channel = $1 AND sku = $2",
+        channel,
+        sku,
+        listing,
+        listing is not None,
+    )
+
+
+async def defer(
+    conn: asyncpg.Connection,
+    channel: str,
+    sku: str,
+    error: str,
+    delay: float,
+    actual: int | None = None,
+    counts: bool = True,
+) -> None:
+    """Try again later; `actual` is what the channel turned out to hold (compare-and-set)."""
+    await conn.execute(
+        "UPDATE channel_stock SET last_error = $3, leased_until = NULL,"
+        " next_attempt_at = now() + make_interval(secs => $4),"
+        " attempts = attempts + $5::int, pushed = coalesce($6, pushed)"
+        " WHERE channel = $1 AND sku = $2",
+        channel,
+        sku,
+        error,
+        delay,
+        1 if counts else 0,
+        actual,
+    )
+
+
+async def ledger_view(
+    conn: asyncpg.Connection, locations: tuple[str, ...] | None
+) -> dict[str, tuple[int, int]]:
+    """Every SKU the ledger has told us of: units free in these locations, version sum."""
+    records = await conn.fetch(
+        "SELECT sku, sum(greatest(available, 0)) AS free, sum(version) AS v FROM location_stock"
+        " WHERE $1::text[] IS NULL OR location = ANY($1) GROUP BY sku",
+        list(locations) if locations is not None else None,
+    )
+    return {r["sku"]: (int(r["free"]), int(r["v"])) for r in records}
+
+
+async def pending_skus(conn: asyncpg.Connection, channel: str) -> set[str]:
+    """SKUs with a change on its way to the channel: not drift, just not there yet."""
+    records = await conn.fetch(
+        "SELECT sku FROM channel_stock WHERE channel = $1 AND desired_version > pushed_version",
+        channel,
+    )
+    return {r["sku"] for r in records}
+
+
+async def note_drift(
+    conn: asyncpg.Connection, channel: str, drift: list[tuple[str, int | None, int | None]]
+) -> dict[str, datetime]:
+    """Keep the differences seen now (with when each was first seen); forget healed ones."""
+    await conn.execute(
+        "DELETE FROM stock_drift WHERE channel = $1 AND NOT sku = ANY($2)",
+        channel,
+        [sku for sku, _, _ in drift],
+    )
+    await conn.executemany(
+        "INSERT INTO stock_drift (channel, sku, expected, actual) VALUES ($1, $2, $3, $4)"
+        " ON CONFLICT (channel, sku) DO UPDATE SET expected = EXCLUDED.expected,"
+        " actual = EXCLUDED.actual, last_seen = now()",
+        [(channel, sku, expected, actual) for sku, expected, actual in drift],
+    )
+    records = await conn.fetch(
+        "SELECT sku, first_seen FROM stock_drift WHERE channel = $1", channel
+    )
+    return {r["sku"]: r["first_seen"] for r in records}
+
+
+async def force_push(
+    conn: asyncpg.Connection, channel: str, sku: str, desired: int, version: int, actual: int
+) -> None:
+    """The channel holds `actual`, not what we told it: make the truth due again."""
+    await conn.execute(
+        "INSERT INTO channel_stock (channel, sku, desired, desired_version, dirty_since, pushed)"
+        " VALUES ($1, $2, $3, $4, now(), $5)"
+        " ON CONFLICT (channel, sku) DO UPDATE SET desired = greatest(0, EXCLUDED.desired),"
+        " desired_version = greatest(channel_stock.desired_version, EXCLUDED.desired_version),"
+        " pushed = EXCLUDED.pushed, pushed_version = 0, dirty_since = now(),"
+        " next_attempt_at = now(), listed = NULL",
+        channel,
+        sku,
+        desired,
+        version,
+        actual,
+    )

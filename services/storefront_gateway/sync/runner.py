@@ -1,0 +1,91 @@
+"""Stock sync at run time: a pusher per channel, and reconciliation on a schedule and on
+demand. Built in the gateway's lifespan, after the pool exists."""
+
+import asyncio
+import contextlib
+from typing import Any
+
+import httpx
+import structlog
+
+from services.storefront_gateway.channels import ChannelConfig, Channels
+from services.storefront_gateway.sync.adapters import adapter_for
+from services.storefront_gateway.sync.budget import RateBudget
+from services.storefront_gateway.sync.client import StockApiError
+from services.storefront_gateway.sync.metrics import SyncMetrics
+from services.storefront_gateway.sync.pusher import ChannelStockPusher
+from services.storefront_gateway.sync.reconcile import Report, reconcile
+
+log = structlog.get_logger(__name__)
+
+
+class StockSync:
+    def __init__(
+        self,
+        pool: Any,
+        dsn: str,
+        schema: str,
+        channels: Channels,
+        http: httpx.AsyncClient,
+        metrics: SyncMetrics,
+        reconcile_every: float,
+    ) -> None:
+        self._pool = pool
+        self._metrics = metrics
+        self._reconcile_every = reconcile_every
+        self._task: asyncio.Task[None] | None = None
+        self._pushers: dict[str, ChannelStockPusher] = {}
+        self._channels: dict[str, ChannelConfig] = {}
+        for channel in channels.syncing_stock():
+            assert channel.stock is not None
+            adapter = adapter_for(http, channel, channels.api_token(channel))
+            budget = RateBudget(channel.stock.requests_per_second, channel.stock.burst)
+            self._channels[channel.id] = channel
+            self._pushers[channel.id] = ChannelStockPusher(
+                pool, dsn, schema, channel, adapter, budget, metrics
+            )
+
+    async def start(self) -> None:
+        for pusher in self._pushers.values():
+            await pusher.start()
+        if self._reconcile_every > 0:
+            self._task = asyncio.create_task(self._scheduled(), name="stock-reconcile")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        for pusher in self._pushers.values():
+            await pusher.stop()
+
+    def known(self, channel_id: str) -> bool:
+        return channel_id in self._channels
+
+    async def reconcile(self, channel_ids: list[str], dry_run: bool) -> list[Report]:
+        reports = []
+        for channel_id in channel_ids:
+            pusher = self._pushers[channel_id]
+            report = await reconcile(
+                self._channels[channel_id], pusher.adapter, pusher.budget, self._pool, dry_run
+            )
+            if not dry_run:
+                drifted = sum(1 for d in report.differences if d.kind == "mismatch")
+                self._metrics.drift.labels(channel_id).set(drifted)
+            reports.append(report)
+        return reports
+
+    async def _scheduled(self) -> None:
+        while True:
+            await asyncio.sleep(self._reconcile_every)
+            for channel_id, pusher in self._pushers.items():
+                if not pusher.leads:
+                    continue  # the replica that pushes to the channel also checks it
+                try:
+                    await self.reconcile([channel_id], dry_run=False)
+                except StockApiError as exc:
+                    log.warning("reconciliation failed", channel=channel_id, error=str(exc))
+
+    @property
+    def channel_ids(self) -> list[str]:
+        return list(self._channels)

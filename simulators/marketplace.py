@@ -1,0 +1,182 @@
+"""A marketplace's seller API, as a real HTTP server, with a strict rate limit.
+
+Seller side (`Authorization: Bearer <token>`), 2 requests/s with bursts of 4; beyond
+that 429 with `Retry-After`:
+    GET /v1/listings?page=N           {"listings": [{sku, quantity, price}], "next_page"}
+    GET /v1/listings/{sku}            404 when the seller has no such listing
+    PUT /v1/listings/{sku}/quantity   {"quantity", "sequence"}: a sequence older than the
+                                      last applied is refused with 409 (stale update)
+Orders: a sale on the marketplace is notified to the seller's endpoint (the hub) as
+`POST {hub}/webhooks/marketplace`, body signed with HMAC-SHA256 (hex) in
+`X-Marketplace-Signature`, `X-Marketplace-Seller` naming the seller account.
+Test side: POST /_listings registers listings; POST /_sell sells (only what it shows);
+POST /_outage makes it answer 503 for a while; GET /_stats, GET /_levels.
+
+    MARKETPLACE_TOKEN=.. MARKETPLACE_WEBHOOK_SECRET=.. python -m simulators.marketplace \
+        --port 9401 --seller S1 --hub-url http://127.0.0.1:8000
+"""
+
+import argparse
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import time
+import uuid
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from simulators.ratelimit import TokenBucket
+
+PAGE = 50
+
+
+def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> FastAPI:
+    app = FastAPI(title="marketplace simulator")
+    listings: dict[str, dict[str, Any]] = {}
+    bucket = TokenBucket(rate=2.0, burst=4)
+    stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}
+    outage = {"until": 0.0}
+    orders = itertools.count(1)
+
+    @app.middleware("http")
+    async def seller_api_limits(request: Request, call_next: Any) -> Any:
+        if request.url.path.startswith("/_"):
+            return await call_next(request)
+        stats["requests"] += 1
+        if time.monotonic() < outage["until"]:
+            stats["unavailable"] += 1
+            return JSONResponse({"error": "service unavailable"}, status_code=503)
+        if not bucket.take():
+            stats["refused"] += 1
+            wait = max(1, round(bucket.seconds_until() + 0.5))
+            return JSONResponse(
+                {"error": "request throttled"}, status_code=429, headers={"Retry-After": str(wait)}
+            )
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return JSONResponse({"error": "invalid seller token"}, status_code=401)
+        return await call_next(request)
+
+    @app.get("/v1/listings")
+    async def list_listings(page: int = 1) -> dict[str, Any]:
+        skus = sorted(listings)
+        chunk = skus[(page - 1) * PAGE : page * PAGE]
+        more = len(skus) > page * PAGE
+        return {"listings": [listings[s] for s in chunk], "next_page": page + 1 if more else None}
+
+    @app.get("/v1/listings/{sku}")
+    async def get_listing(sku: str) -> dict[str, Any]:
+        if sku not in listings:
+            raise HTTPException(404, {"error": f"no listing for seller SKU {sku}"})
+        return listings[sku]
+
+    @app.put("/v1/listings/{sku}/quantity")
+    async def set_quantity(sku: str, body: dict[str, Any]) -> dict[str, Any]:
+        listing = listings.get(sku)
+        if listing is None:
+            raise HTTPException(404, {"error": f"no listing for seller SKU {sku}"})
+        quantity, sequence = body.get("quantity"), body.get("sequence")
+        if not isinstance(quantity, int) or quantity < 0 or not isinstance(sequence, int):
+            raise HTTPException(400, {"error": "quantity (>= 0) and sequence are required"})
+        if sequence < listing["sequence"]:
+            stats["stale"] += 1
+            raise HTTPException(409, {"error": f"sequence {sequence} < {listing['sequence']}"})
+        listing.update(quantity=quantity, sequence=sequence)
+        return listing
+
+    @app.post("/_listings")
+    async def register(body: dict[str, Any]) -> dict[str, int]:
+        for item in body["listings"]:
+            listings[item["sku"]] = {
+                "sku": item["sku"],
+                "quantity": int(item.get("quantity", 0)),
+                "price": item.get("price", "10.00"),
+                "sequence": 0,
+            }
+        return {"listings": len(listings)}
+
+    @app.get("/_levels")
+    async def levels() -> dict[str, int]:
+        return {sku: x["quantity"] for sku, x in listings.items()}
+
+    @app.get("/_stats")
+    async def get_stats() -> dict[str, Any]:
+        return stats
+
+    @app.post("/_outage")
+    async def go_down(body: dict[str, float]) -> dict[str, float]:
+        outage["until"] = time.monotonic() + float(body["seconds"])
+        return body
+
+    @app.post("/_sell")
+    async def sell(body: dict[str, Any]) -> dict[str, Any]:
+        """A buyer checks out: only what the listing shows can be bought."""
+        listing = listings.get(body["sku"])
+        quantity = int(body.get("quantity", 1))
+        if listing is None or listing["quantity"] < quantity:
+            return {"sold": False, "reason": "not enough shown"}
+        listing["quantity"] -= quantity
+        order = _order(f"MKT-{seller}-{next(orders):06d}-{uuid.uuid4().hex[:4]}", listing, quantity)
+        raw = json.dumps(order).encode()
+        signature = hmac.new(webhook_secret.encode(), raw, hashlib.sha256).hexdigest()
+        headers = {
+            "content-type": "application/json",
+            "x-marketplace-seller": seller,
+            "x-marketplace-event": "order.created",
+            "x-marketplace-notification-id": str(uuid.uuid4()),
+            "x-marketplace-signature": signature,
+        }
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                f"{hub_url}/webhooks/marketplace", content=raw, headers=headers
+            )
+        return {"sold": True, "order_id": order["order_id"], "hub_status": answer.status_code}
+
+    return app
+
+
+def _order(order_id: str, listing: dict[str, Any], quantity: int) -> dict[str, Any]:
+    price = listing["price"]
+    cents = round(float(price) * 100) * quantity
+    return {
+        "order_id": order_id,
+        "purchase_date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "currency": "USD",
+        "buyer": {"email": "buyer@marketplace.test"},
+        "ship_to": {"country_code": "US"},
+        "items": [
+            {
+                "seller_sku": listing["sku"],
+                "title": f"Listing {listing['sku']}",
+                "quantity": quantity,
+                "item_price": f"{cents / 100:.2f}",
+                "item_tax": "0.00",
+            }
+        ],
+        "shipping_price": "0.00",
+        "order_total": f"{cents / 100:.2f}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Crossdock's marketplace simulator")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--seller", required=True)
+    parser.add_argument("--hub-url", required=True)
+    args = parser.parse_args()
+    app = create_app(
+        os.environ["MARKETPLACE_TOKEN"],
+        os.environ["MARKETPLACE_WEBHOOK_SECRET"],
+        args.seller,
+        args.hub_url.rstrip("/"),
+    )
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""A point-of-sale system, as a real HTTP server: it shows stock at its outlet and sells.
+
+Inventory API (`Authorization: Bearer <token>`), 10 requests/s, 429 with `Retry-After`:
+    GET /api/inventory?page=N      {"inventory": [{sku, outlet_id, count}], "next_page"}
+    GET /api/inventory/{sku}       404 for a product the POS does not carry
+    PUT /api/inventory/{sku}       {"count", "outlet_id"}
+Sales: every sale at a register is posted to the hub as `POST {hub}/webhooks/pos`,
+amounts in minor units, signed with HMAC-SHA256 (base64) in `X-Pos-Signature`, the
+account in `X-Pos-Account` and a unique `X-Pos-Event-Id` repeated on retries.
+Test side: POST /_products, POST /_sell (sells only what it shows), GET /_levels.
+
+    POS_TOKEN=.. POS_WEBHOOK_SECRET=.. python -m simulators.pos --port 9501 \
+        --account A1 --outlet soho --hub-url http://127.0.0.1:8000
+"""
+
+import argparse
+import base64
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import time
+import uuid
+from typing import Any
+
+import httpx
+import uvicorn
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from simulators.ratelimit import TokenBucket
+
+PAGE = 50
+
+
+def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_url: str) -> FastAPI:
+    app = FastAPI(title="point-of-sale simulator")
+    products: dict[str, dict[str, Any]] = {}
+    bucket = TokenBucket(rate=10.0, burst=20)
+    sales = itertools.count(1)
+
+    @app.middleware("http")
+    async def api_limits(request: Request, call_next: Any) -> Any:
+        if request.url.path.startswith("/_"):
+            return await call_next(request)
+        if not bucket.take():
+            return JSONResponse({"error": "rate limited"}, 429, headers={"Retry-After": "1"})
+        if request.headers.get("authorization") != f"Bearer {token}":
+            return JSONResponse({"error": "unauthorized"}, status_code=401)
+        return await call_next(request)
+
+    @app.get("/api/inventory")
+    async def list_inventory(page: int = 1) -> dict[str, Any]:
+        skus = sorted(products)
+        chunk = skus[(page - 1) * PAGE : page * PAGE]
+        more = len(skus) > page * PAGE
+        return {
+            "inventory": [_record(products[s], outlet) for s in chunk],
+            "next_page": page + 1 if more else None,
+        }
+
+    @app.get("/api/inventory/{sku}")
+    async def get_item(sku: str) -> dict[str, Any]:
+        if sku not in products:
+            raise HTTPException(404, {"error": f"product {sku} not carried"})
+        return _record(products[sku], outlet)
+
+    @app.put("/api/inventory/{sku}")
+    async def set_count(sku: str, body: dict[str, Any]) -> dict[str, Any]:
+        if sku not in products:
+            raise HTTPException(404, {"error": f"product {sku} not carried"})
+        count = body.get("count")
+        if not isinstance(count, int) or count < 0:
+            raise HTTPException(422, {"error": "count must be a whole number >= 0"})
+        if body.get("outlet_id") not in (None, outlet):
+            raise HTTPException(422, {"error": f"unknown outlet {body.get('outlet_id')}"})
+        products[sku]["count"] = count
+        return _record(products[sku], outlet)
+
+    @app.post("/_products")
+    async def register(body: dict[str, Any]) -> dict[str, int]:
+        for item in body["products"]:
+            products[item["sku"]] = {
+                "sku": item["sku"],
+                "count": int(item.get("count", 0)),
+                "price_minor": int(item.get("price_minor", 1000)),
+            }
+        return {"products": len(products)}
+
+    @app.get("/_levels")
+    async def levels() -> dict[str, int]:
+        return {sku: p["count"] for sku, p in products.items()}
+
+    @app.post("/_sell")
+    async def sell(body: dict[str, Any]) -> dict[str, Any]:
+        """A customer at the counter: the register sells only what it shows."""
+        product = products.get(body["sku"])
+        quantity = int(body.get("quantity", 1))
+        if product is None or product["count"] < quantity:
+            return {"sold": False, "reason": "not enough shown"}
+        product["count"] -= quantity
+        sale = _sale(
+            f"{account}-{next(sales):06d}-{uuid.uuid4().hex[:4]}", outlet, product, quantity
+        )
+        raw = json.dumps(sale).encode()
+        signature = base64.b64encode(
+            hmac.new(webhook_secret.encode(), raw, hashlib.sha256).digest()
+        ).decode()
+        headers = {
+            "content-type": "application/json",
+            "x-pos-account": account,
+            "x-pos-event-id": str(uuid.uuid4()),
+            "x-pos-signature": signature,
+        }
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(f"{hub_url}/webhooks/pos", content=raw, headers=headers)
+        return {"sold": True, "sale_id": sale["sale_id"], "hub_status": answer.status_code}
+
+    return app
+
+
+def _record(product: dict[str, Any], outlet: str) -> dict[str, Any]:
+    return {"sku": product["sku"], "outlet_id": outlet, "count": product["count"]}
+
+
+def _sale(sale_id: str, outlet: str, product: dict[str, Any], quantity: int) -> dict[str, Any]:
+    line_minor = product["price_minor"] * quantity
+    return {
+        "sale_id": sale_id,
+        "outlet_id": outlet,
+        "register_id": "REG-1",
+        "sold_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "currency": "USD",
+        "tax_inclusive": True,
+        "lines": [
+            {
+                "sku": product["sku"],
+                "name": f"Product {product['sku']}",
+                "quantity": quantity,
+                "unit_price_minor": product["price_minor"],
+                "line_total_minor": line_minor,
+                "tax_minor": 0,
+            }
+        ],
+        "total_minor": line_minor,
+        "total_tax_minor": 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Crossdock's point-of-sale simulator")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--account", required=True)
+    parser.add_argument("--outlet", required=True)
+    parser.add_argument("--hub-url", required=True)
+    args = parser.parse_args()
+    app = create_app(
+        os.environ["POS_TOKEN"],
+        os.environ["POS_WEBHOOK_SECRET"],
+        args.account,
+        args.outlet,
+        args.hub_url.rstrip("/"),
+    )
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Stock on the simulated Shopify and WooCommerce stores.
+
+Shopify, GraphQL Admin API (`POST /admin/api/{version}/graphql.json`), the operations a
+stock integration uses: `productVariants` (by `sku:` query, or paged), `inventoryItem`
+→ `inventoryLevel`, and `inventorySetQuantities` with `changeFromQuantity`
+(`CHANGE_FROM_QUANTITY_STALE` when the store holds another quantity). Cost-based
+throttling: a bucket of 1000 points restoring 50/s, 10 points a call, reported in
+`extensions.cost.throttleStatus`; an empty bucket answers `THROTTLED`.
+WooCommerce REST v3: `GET /products?sku=` or paged, `PUT /products/{id}`.
+Like the real stores, a sale lowers the store's own quantity at once.
+"""
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Header, HTTPException
+
+from simulators.ratelimit import TokenBucket
+
+COST = 10.0
+
+
+def add_inventory(
+    app: FastAPI, shopify_auth: Callable[[str | None], None], woo_auth: Callable[[str | None], None]
+) -> None:
+    shop: dict[str, dict[str, Any]] = {}  # sku -> {"item": gid, "available": n}
+    woo: dict[str, dict[str, Any]] = {}  # sku -> product
+    ids = itertools.count(1000)
+    bucket = TokenBucket(rate=50.0, burst=1000)
+    location = "gid://shopify/Location/1"
+
+    @app.post("/admin/api/{version}/graphql.json")
+    async def graphql(
+        version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
+    ) -> dict[str, Any]:
+        shopify_auth(x_shopify_access_token)
+        throttled = not bucket.take(COST)
+        cost = {
+            "requestedQueryCost": COST,
+            "throttleStatus": {
+                "maximumAvailable": bucket.burst,
+                "currentlyAvailable": round(bucket.tokens),
+                "restoreRate": bucket.rate,
+            },
+        }
+        if throttled:
+            error = {"message": "Throttled", "extensions": {"code": "THROTTLED"}}
+            return {"errors": [error], "extensions": {"cost": cost}}
+        query, variables = body.get("query", ""), body.get("variables") or {}
+        return {"data": _run(query, variables), "extensions": {"cost": cost}}
+
+    def _run(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        if "inventorySetQuantities" in query:
+            return {"inventorySetQuantities": _set(variables["input"])}
+        if "inventoryItem(" in query:
+            found = next((v for v in shop.values() if v["item"] == variables["item"]), None)
+            return {"inventoryItem": _item(found, variables["location"]) if found else None}
+        wanted = variables.get("q", "")
+        if wanted.startswith("sku:"):
+            sku = wanted.removeprefix("sku:").strip('"')
+            nodes = [_variant(sku, shop[sku], location)] if sku in shop else []
+            return {"productVariants": {"nodes": nodes}}
+        skus = sorted(shop)
+        start = int(variables.get("after") or 0)
+        page = skus[start : start + 100]
+        more = start + 100 < len(skus)
+        return {
+            "productVariants": {
+                "nodes": [_variant(s, shop[s], variables.get("location")) for s in page],
+                "pageInfo": {"hasNextPage": more, "endCursor": str(start + 100) if more else None},
+            }
+        }
+
+    def _set(spec: dict[str, Any]) -> dict[str, Any]:
+        errors = []
+        for change in spec["quantities"]:
+            entry = next((v for v in shop.values() if v["item"] == change["inventoryItemId"]), None)
+            if entry is None or change["locationId"] != location:
+                errors.append(
+                    {"field": ["quantities"], "message": "not stocked", "code": "INVALID"}
+                )
+            elif change.get("changeFromQuantity") not in (None, entry["available"]):
+                errors.append(
+                    {
+                        "field": ["input", "quantities", "0", "changeFromQuantity"],
+                        "message": "The specified compare quantity does not match the current"
+                        " quantity",
+                        "code": "CHANGE_FROM_QUANTITY_STALE",
+                    }
+                )
+        if errors:
+            return {"inventoryAdjustmentGroup": None, "userErrors": errors}
+        for change in spec["quantities"]:
+            entry = next(v for v in shop.values() if v["item"] == change["inventoryItemId"])
+            entry["available"] = int(change["quantity"])
+            entry["sets"] += 1
+        return {"inventoryAdjustmentGroup": {"reason": spec.get("reason")}, "userErrors": []}
+
+    @app.get("/wp-json/wc/v3/products")
+    async def woo_products(
+        sku: str | None = None,
+        page: int = 1,
+        per_page: int = 10,
+        authorization: str | None = Header(None),
+    ) -> list[Any]:
+        woo_auth(authorization)
+        if sku is not None:
+            return [woo[sku]] if sku in woo else []
+        ordered = [woo[s] for s in sorted(woo)]
+        return ordered[(page - 1) * per_page : page * per_page]
+
+    @app.put("/wp-json/wc/v3/products/{product_id}")
+    async def woo_update(
+        product_id: int, body: dict[str, Any], authorization: str | None = Header(None)
+    ) -> dict[str, Any]:
+        woo_auth(authorization)
+        product = next((p for p in woo.values() if p["id"] == product_id), None)
+        if product is None:
+            raise HTTPException(404, {"code": "woocommerce_rest_product_invalid_id"})
+        if "stock_quantity" in body:
+            product["stock_quantity"] = int(body["stock_quantity"])
+            product["manage_stock"] = bool(body.get("manage_stock", True))
+            product["sets"] += 1
+        return product
+
+    @app.post("/_products/{platform}")
+    async def register(platform: str, body: dict[str, Any]) -> dict[str, int]:
+        for item in body["products"]:
+            sku, count = item["sku"], int(item.get("quantity", 0))
+            if platform == "shopify":
+                gid = f"gid://shopify/InventoryItem/{next(ids)}"
+                shop[sku] = {"item": gid, "available": count, "sets": 0}
+            else:
+                woo[sku] = {
+                    "id": next(ids),
+                    "sku": sku,
+                    "name": sku,
+                    "manage_stock": True,
+                    "stock_quantity": count,
+                    "sets": 0,
+                }
+        return {"products": len(body["products"])}
+
+    def levels_of(platform: str) -> dict[str, int]:
+        if platform == "shopify":
+            return {sku: v["available"] for sku, v in shop.items()}
+        return {sku: int(p["stock_quantity"] or 0) for sku, p in woo.items()}
+
+    @app.get("/_levels/{platform}")
+    async def levels(platform: str) -> dict[str, int]:
+        return levels_of(platform)
+
+    @app.post("/_sell/{platform}")
+    async def sell(platform: str, body: dict[str, Any]) -> dict[str, Any]:
+        """A shopper checks out: the store sells only what it shows, lowers its own count
+        and sends the order webhook it was handed (signed by the test, as the store would)."""
+        sku, quantity = body["sku"], int(body.get("quantity", 1))
+        if levels_of(platform).get(sku, 0) < quantity:
+            return {"sold": False, "reason": "not enough shown"}
+        if platform == "shopify":
+            shop[sku]["available"] -= quantity
+        else:
+            woo[sku]["stock_quantity"] -= quantity
+        hook = body["webhook"]
+        async with httpx.AsyncClient() as client:
+            answer = await client.post(
+                hook["url"], content=hook["body"].encode(), headers=hook["headers"]
+            )
+        return {"sold": True, "hub_status": answer.status_code}
+
+
+def _variant(sku: str, entry: dict[str, Any], location: str | None) -> dict[str, Any]:
+    return {"sku": sku, "inventoryItem": _item(entry, location)}
+
+
+def _item(entry: dict[str, Any], location: str | None) -> dict[str, Any]:
+    level = None
+    if location == "gid://shopify/Location/1":
+        level = {"quantities": [{"name": "available", "quantity": entry["available"]}]}
+    return {"id": entry["item"], "inventoryLevel": level}
