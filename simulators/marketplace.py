@@ -4,8 +4,10 @@ Seller side (`Authorization: Bearer <token>`), 2 requests/s with bursts of 4; be
 that 429 with `Retry-After`:
     GET /v1/listings?page=N           {"listings": [{sku, quantity, price}], "next_page"}
     GET /v1/listings/{sku}            404 when the seller has no such listing
-    PUT /v1/listings/{sku}/quantity   {"quantity", "sequence"}: a sequence older than the
-                                      last applied is refused with 409 (stale update)
+    PUT /v1/listings/quantities       {"items": [{sku, quantity, sequence}]}, up to 50; per
+                                      item ACCEPTED, NOT_FOUND, INVALID, or STALE when
+                                      its sequence is older than the one last applied
+
 Orders: a sale on the marketplace is notified to the seller's endpoint (the hub) as
 `POST {hub}/webhooks/marketplace`, body signed with HMAC-SHA256 (hex) in
 `X-Marketplace-Signature`, `X-Marketplace-Seller` naming the seller account.
@@ -75,19 +77,27 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
             raise HTTPException(404, {"error": f"no listing for seller SKU {sku}"})
         return listings[sku]
 
-    @app.put("/v1/listings/{sku}/quantity")
-    async def set_quantity(sku: str, body: dict[str, Any]) -> dict[str, Any]:
-        listing = listings.get(sku)
+    @app.put("/v1/listings/quantities")
+    async def set_quantities(body: dict[str, Any]) -> dict[str, Any]:
+        """Bulk quantity update, up to 50 SKUs; each result stands on its own."""
+        items = body.get("items")
+        if not isinstance(items, list) or not 1 <= len(items) <= 50:
+            raise HTTPException(400, {"error": "items: 1 to 50 updates"})
+        stats["updates"] = stats.get("updates", 0) + len(items)
+        return {"results": [_apply(item) for item in items]}
+
+    def _apply(item: dict[str, Any]) -> dict[str, Any]:
+        sku, quantity, sequence = item.get("sku"), item.get("quantity"), item.get("sequence")
+        listing = listings.get(str(sku))
         if listing is None:
-            raise HTTPException(404, {"error": f"no listing for seller SKU {sku}"})
-        quantity, sequence = body.get("quantity"), body.get("sequence")
+            return {"sku": sku, "status": "NOT_FOUND", "message": "no such listing"}
         if not isinstance(quantity, int) or quantity < 0 or not isinstance(sequence, int):
-            raise HTTPException(400, {"error": "quantity (>= 0) and sequence are required"})
+            return {"sku": sku, "status": "INVALID", "message": "quantity >= 0 and sequence"}
         if sequence < listing["sequence"]:
             stats["stale"] += 1
-            raise HTTPException(409, {"error": f"sequence {sequence} < {listing['sequence']}"})
+            return {"sku": sku, "status": "STALE", "message": f"sequence {sequence} is older"}
         listing.update(quantity=quantity, sequence=sequence)
-        return listing
+        return {"sku": sku, "status": "ACCEPTED"}
 
     @app.post("/_listings")
     async def register(body: dict[str, Any]) -> dict[str, int]:
@@ -104,7 +114,14 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
     async def levels() -> dict[str, int]:
         return {sku: x["quantity"] for sku, x in listings.items()}
 
+    @app.post("/_levels")
+    async def overwrite(body: dict[str, int]) -> dict[str, int]:
+        for sku, quantity in body.items():
+            listings[sku]["quantity"] = quantity
+        return {sku: x["quantity"] for sku, x in listings.items()}
+
     @app.get("/_stats")
+
     async def get_stats() -> dict[str, Any]:
         return stats
 

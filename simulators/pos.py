@@ -3,7 +3,8 @@
 Inventory API (`Authorization: Bearer <token>`), 10 requests/s, 429 with `Retry-After`:
     GET /api/inventory?page=N      {"inventory": [{sku, outlet_id, count}], "next_page"}
     GET /api/inventory/{sku}       404 for a product the POS does not carry
-    PUT /api/inventory/{sku}       {"count", "outlet_id"}
+    PUT /api/inventory             {"outlet_id", "counts": [{sku, count}]}, per-SKU results
+
 Sales: every sale at a register is posted to the hub as `POST {hub}/webhooks/pos`,
 amounts in minor units, signed with HMAC-SHA256 (base64) in `X-Pos-Signature`, the
 account in `X-Pos-Account` and a unique `X-Pos-Event-Id` repeated on retries.
@@ -66,17 +67,21 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
             raise HTTPException(404, {"error": f"product {sku} not carried"})
         return _record(products[sku], outlet)
 
-    @app.put("/api/inventory/{sku}")
-    async def set_count(sku: str, body: dict[str, Any]) -> dict[str, Any]:
-        if sku not in products:
-            raise HTTPException(404, {"error": f"product {sku} not carried"})
-        count = body.get("count")
-        if not isinstance(count, int) or count < 0:
-            raise HTTPException(422, {"error": "count must be a whole number >= 0"})
-        if body.get("outlet_id") not in (None, outlet):
-            raise HTTPException(422, {"error": f"unknown outlet {body.get('outlet_id')}"})
-        products[sku]["count"] = count
-        return _record(products[sku], outlet)
+    @app.put("/api/inventory")
+    async def set_counts(body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("outlet_id") != outlet:
+            raise HTTPException(422, {"error": f"unknown outlet {body.get('outlet_id')!r}"})
+        results = []
+        for entry in body.get("counts") or []:
+            sku, count = entry.get("sku"), entry.get("count")
+            if sku not in products:
+                results.append({"sku": sku, "status": "not_found"})
+            elif not isinstance(count, int) or count < 0:
+                results.append({"sku": sku, "status": "invalid", "message": "count >= 0"})
+            else:
+                products[sku]["count"] = count
+                results.append({"sku": sku, "status": "ok"})
+        return {"results": results}
 
     @app.post("/_products")
     async def register(body: dict[str, Any]) -> dict[str, int]:
@@ -92,7 +97,14 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
     async def levels() -> dict[str, int]:
         return {sku: p["count"] for sku, p in products.items()}
 
+    @app.post("/_levels")
+    async def overwrite(body: dict[str, int]) -> dict[str, int]:
+        for sku, count in body.items():
+            products[sku]["count"] = count
+        return {sku: p["count"] for sku, p in products.items()}
+
     @app.post("/_sell")
+
     async def sell(body: dict[str, Any]) -> dict[str, Any]:
         """A customer at the counter: the register sells only what it shows."""
         product = products.get(body["sku"])

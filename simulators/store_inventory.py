@@ -75,7 +75,7 @@ def add_inventory(
 
     def _set(spec: dict[str, Any]) -> dict[str, Any]:
         errors = []
-        for change in spec["quantities"]:
+        for index, change in enumerate(spec["quantities"]):
             entry = next((v for v in shop.values() if v["item"] == change["inventoryItemId"]), None)
             if entry is None or change["locationId"] != location:
                 errors.append(
@@ -84,7 +84,7 @@ def add_inventory(
             elif change.get("changeFromQuantity") not in (None, entry["available"]):
                 errors.append(
                     {
-                        "field": ["input", "quantities", "0", "changeFromQuantity"],
+                        "field": ["input", "quantities", str(index), "changeFromQuantity"],
                         "message": "The specified compare quantity does not match the current"
                         " quantity",
                         "code": "CHANGE_FROM_QUANTITY_STALE",
@@ -110,6 +110,25 @@ def add_inventory(
             return [woo[sku]] if sku in woo else []
         ordered = [woo[s] for s in sorted(woo)]
         return ordered[(page - 1) * per_page : page * per_page]
+
+    @app.post("/wp-json/wc/v3/products/batch")
+    async def woo_batch(body: dict[str, Any], authorization: str | None = Header(None)) -> Any:
+        woo_auth(authorization)
+        updates = body.get("update") or []
+        if len(updates) > 100:
+            raise HTTPException(413, {"code": "woocommerce_rest_request_entity_too_large"})
+        answers = []
+        for change in updates:
+            product = next((p for p in woo.values() if p["id"] == change.get("id")), None)
+            if product is None:
+                error = {"code": "woocommerce_rest_product_invalid_id", "message": "Invalid ID."}
+                answers.append({"id": change.get("id"), "error": error})
+                continue
+            if "stock_quantity" in change:
+                product["stock_quantity"] = int(change["stock_quantity"])
+                product["sets"] += 1
+            answers.append(product)
+        return {"update": answers}
 
     @app.put("/wp-json/wc/v3/products/{product_id}")
     async def woo_update(
@@ -152,7 +171,18 @@ def add_inventory(
     async def levels(platform: str) -> dict[str, int]:
         return levels_of(platform)
 
+    @app.post("/_levels/{platform}")
+    async def overwrite(platform: str, body: dict[str, int]) -> dict[str, int]:
+        """Someone edits the count in the store's admin (drift the hub must notice)."""
+        for sku, count in body.items():
+            if platform == "shopify":
+                shop[sku]["available"] = count
+            else:
+                woo[sku]["stock_quantity"] = count
+        return levels_of(platform)
+
     @app.post("/_sell/{platform}")
+
     async def sell(platform: str, body: dict[str, Any]) -> dict[str, Any]:
         """A shopper checks out: the store sells only what it shows, lowers its own count
         and sends the order webhook it was handed (signed by the test, as the store would)."""

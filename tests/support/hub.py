@@ -54,7 +54,12 @@ def _env_name(fulfiller: str) -> str:
     return "TEST_" + fulfiller.upper().replace("-", "_")
 
 
+MARKET_SELLER = "SELLER-T1"
+POS_ACCOUNT = "POS-ACCT-T1"
+
+
 def free_port() -> int:
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -86,6 +91,10 @@ class Hub:
                 "shipstation_secret",
                 "shipstation_token",
                 "easypost",
+                "market_token",
+                "market_secret",
+                "pos_token",
+                "pos_secret",
             )
         }
     )
@@ -102,6 +111,8 @@ class Hub:
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
         self.ports["shipstation-api"] = free_port()
+        for name in ("storefront-gateway", "marketplace", "pos"):
+            self.ports[name] = free_port()
         store = self.url("storefront-api", "")
         chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
         books = self.url("accounting-api", "")
@@ -127,10 +138,23 @@ class Hub:
             f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
             " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT},"
             " pos_locations: {'8801': wh-2},"
-            f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN}}\n"
+            f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN,"
+            " stock: {platform_location_id: 'gid://shopify/Location/1',"
+            " requests_per_second: 20, burst: 40}}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
             " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"
-            f" api_url: '{store}', api_token_env: TEST_WOO_API}}\n"
+            f" api_url: '{store}', api_token_env: TEST_WOO_API,"
+            " stock: {buffer: 1, requests_per_second: 20, burst: 40}}\n"
+            # The marketplace allows 2 calls/s (bursts of 4): the hub keeps under it.
+            f"  - {{id: market-test, platform: marketplace, shop: {MARKET_SELLER},"
+            f" secret_env: TEST_MARKET_SECRET, api_url: '{self.url('marketplace', '')}',"
+            " api_token_env: TEST_MARKET_TOKEN,"
+            " stock: {buffer: '10%', requests_per_second: 1.8, burst: 3}}\n"
+            f"  - {{id: pos-test, platform: pos, shop: {POS_ACCOUNT},"
+            f" secret_env: TEST_POS_SECRET, api_url: '{self.url('pos', '')}',"
+            " api_token_env: TEST_POS_TOKEN, pos_locations: {outlet-1: wh-2},"
+            " stock: {locations: [wh-2], platform_location_id: outlet-1,"
+            " requests_per_second: 8, burst: 10}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
@@ -177,6 +201,11 @@ class Hub:
             "CROSSDOCK_EASYPOST_WEBHOOK_SECRET": self.store_keys["easypost"],
             "TEST_WOO_API": f"{self.store_keys['woo_key']}:{self.store_keys['woo_secret']}",
             "TEST_WOO_SECRET": self.woo_secret,
+            "TEST_MARKET_SECRET": self.store_keys["market_secret"],
+            "TEST_MARKET_TOKEN": self.store_keys["market_token"],
+            "TEST_POS_SECRET": self.store_keys["pos_secret"],
+            "TEST_POS_TOKEN": self.store_keys["pos_token"],
+            "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
             **(extra or {}),
         }
 
@@ -313,8 +342,46 @@ class Hub:
             stderr=subprocess.STDOUT,
         )
 
+    def start_channel_sims(self) -> None:
+        """The marketplace and the point of sale: they sell, and post sales to the gateway."""
+        gateway = self.url("storefront-gateway", "")
+        k = self.store_keys
+        for name, args, env in (
+            (
+                "marketplace",
+                ["--seller", MARKET_SELLER],
+                {
+                    "MARKETPLACE_TOKEN": k["market_token"],
+                    "MARKETPLACE_WEBHOOK_SECRET": k["market_secret"],
+                },
+            ),
+            (
+                "pos",
+                ["--account", POS_ACCOUNT, "--outlet", "outlet-1"],
+                {"POS_TOKEN": k["pos_token"], "POS_WEBHOOK_SECRET": k["pos_secret"]},
+            ),
+        ):
+            log = open(self.workdir / f"{name}.log", "ab")
+            self.procs[name] = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    f"simulators.{name}",
+                    "--port",
+                    str(self.ports[name]),
+                    "--hub-url",
+                    gateway,
+                    *args,
+                ],
+                env={**os.environ, **env},
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
     async def start_all(self) -> None:
         self.start_store()
+        self.start_channel_sims()
         self.start_books()
         self.start_shipstation()
         for fulfiller in FULFILLERS:
@@ -326,6 +393,9 @@ class Hub:
         await self.wait_tpl("storefront-api")
         await self.wait_tpl("accounting-api")
         await self.wait_tpl("shipstation-api")
+        await self.wait_tpl("marketplace")
+        await self.wait_tpl("pos")
+
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:
                 await self.wait_tpl(fulfiller)

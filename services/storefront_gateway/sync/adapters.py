@@ -3,11 +3,16 @@
 import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.sync.client import RestStock, StockAdapter
+from services.storefront_gateway.sync.client import StockAdapter
+from services.storefront_gateway.sync.rest_stock import MarketplaceStock, PosStock, WooStock
 from services.storefront_gateway.sync.shopify_stock import ShopifyStock
 
 
 def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> StockAdapter:
-    if channel.platform is Platform.SHOPIFY:
-        return ShopifyStock(http, channel, token)
-    return RestStock(http, channel, token)
+    kinds: dict[Platform, type[ShopifyStock | WooStock | MarketplaceStock | PosStock]] = {
+        Platform.SHOPIFY: ShopifyStock,
+        Platform.WOOCOMMERCE: WooStock,
+        Platform.MARKETPLACE: MarketplaceStock,
+        Platform.POS: PosStock,
+    }
+    return kinds[channel.platform](http, channel, token)

@@ -1,19 +1,24 @@
-"""Stock on the channels' own APIs: find a SKU's listing, set its quantity, read all.
+"""Stock on the channels' own APIs: read the catalog (listings and quantities), set many
+quantities in one call.
 
-Per platform, in its documented shape: Shopify's GraphQL Admin API (`inventorySetQuantities`
-with `changeFromQuantity` as compare-and-set; see `shopify_stock`), WooCommerce REST v3
-products, a marketplace listings API that takes a `sequence` and drops older ones, and
-a point-of-sale inventory API. Every answer passes through the channel's rate budget.
+Per platform, in its documented shape: Shopify's GraphQL Admin API (see `shopify_stock`),
+WooCommerce REST v3 (`products` and `products/batch`), a marketplace listings API whose
+bulk quantity update takes a `sequence` per SKU and refuses older ones, and a
+point-of-sale inventory API. Batching is what keeps a strict rate limit (2 calls/s) from
+becoming latency: ten SKUs changing at once cost one call, not ten. Every answer passes
+through the channel's rate budget.
 
 Exceptions::
 
     StockApiError
     ├── PushRejected       4xx other than 429: retrying the same call will not help
     ├── PushDeferred       429, 5xx, timeout, connection: try again after `retry_after`
-    └── StaleQuantity      compare-and-set lost: the channel holds another quantity
+    ├── StaleQuantity      compare-and-set lost: the channel holds another quantity
+    └── Superseded         the channel has already applied a later version of ours
 """
 
 import base64
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
@@ -22,7 +27,6 @@ from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.sync.budget import RateBudget
 
 WOO_API = "/wp-json/wc/v3"
-PAGE = 100
 
 
 class StockApiError(Exception):
@@ -30,7 +34,7 @@ class StockApiError(Exception):
 
 
 class PushRejected(StockApiError):
-    """The channel refused the call (authentication, validation, unknown listing)."""
+    """The channel refused the call or the item (authentication, validation, unknown)."""
 
 
 class PushDeferred(StockApiError):
@@ -40,15 +44,47 @@ class PushDeferred(StockApiError):
 
 
 class StaleQuantity(StockApiError):
-    def __init__(self, message: str, actual: int | None) -> None:
+    def __init__(self, message: str, actual: int | None = None) -> None:
         super().__init__(message)
         self.actual = actual
 
 
+class Superseded(StockApiError):
+    """Nothing to do: a push with a later ledger version already reached the channel."""
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A SKU as the channel lists it: its own ids, and the quantity it shows."""
+
+    listing: dict[str, Any]
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Push:
+    sku: str
+    listing: dict[str, Any]
+    quantity: int
+    version: int
+    previous: int | None  # what we believe the channel holds (compare-and-set)
+
+
+# Per pushed SKU: None when applied, else why not.
+Results = dict[str, StockApiError | None]
+
+
+class StockAdapter(Protocol):
+    max_batch: int
+
+    async def catalog(self, budget: RateBudget) -> dict[str, Listed]: ...
+
+    async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results: ...
+
+
 def retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after", "")
     try:
-        return max(0.0, float(value))
+        return max(0.0, float(response.headers.get("retry-after", "")))
     except ValueError:
         return None
 
@@ -70,34 +106,14 @@ def check(response: httpx.Response, budget: RateBudget) -> httpx.Response:
     return response
 
 
-class StockAdapter(Protocol):
-    async def find(self, budget: RateBudget, sku: str) -> dict[str, Any] | None: ...
-
-    async def set(
-        self,
-        budget: RateBudget,
-        sku: str,
-        listing: dict[str, Any],
-        quantity: int,
-        version: int,
-        previous: int | None,
-    ) -> None: ...
-
-    async def read_all(self, budget: RateBudget) -> dict[str, int]: ...
-
-
-class RestStock:
-    """WooCommerce, marketplace and POS: plain REST, one call per change."""
-
+class RestApi:
     def __init__(self, http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> None:
         self._http = http
-        self._channel = channel
+        self.channel = channel
         self._base = (channel.api_url or "").rstrip("/")
         self._headers = _auth(channel.platform, token)
 
-    async def call(
-        self, budget: RateBudget, method: str, path: str, **kwargs: Any
-    ) -> httpx.Response:
+    async def call(self, budget: RateBudget, method: str, path: str, **kwargs: Any) -> Any:
         await budget.acquire()
         try:
             response = await self._http.request(
@@ -105,88 +121,10 @@ class RestStock:
             )
         except httpx.HTTPError as exc:
             raise PushDeferred(f"{type(exc).__name__}: {exc}") from exc
-        return check(response, budget)
-
-    async def find(self, budget: RateBudget, sku: str) -> dict[str, Any] | None:
-        if self._channel.platform is Platform.WOOCOMMERCE:
-            found = await self.call(budget, "GET", f"{WOO_API}/products", params={"sku": sku})
-            products = found.json()
-            return {"product_id": products[0]["id"]} if products else None
-        path = _item_path(self._channel.platform, sku)
-        try:
-            await self.call(budget, "GET", path)
-        except PushRejected as exc:
-            if str(exc).startswith("404"):
-                return None
-            raise
-        return {"sku": sku}
-
-    async def set(
-        self,
-        budget: RateBudget,
-        sku: str,
-        listing: dict[str, Any],
-        quantity: int,
-        version: int,
-        previous: int | None,
-    ) -> None:
-        """Set the quantity; `previous` is unused here (no compare-and-set on these APIs)."""
-        platform = self._channel.platform
-        if platform is Platform.WOOCOMMERCE:
-            body: dict[str, Any] = {"manage_stock": True, "stock_quantity": quantity}
-            await self.call(budget, "PUT", f"{WOO_API}/products/{listing['product_id']}", json=body)
-        elif platform is Platform.MARKETPLACE:
-            body = {"quantity": quantity, "sequence": version}
-            try:
-                await self.call(budget, "PUT", f"/v1/listings/{sku}/quantity", json=body)
-            except PushRejected as exc:
-                if str(exc).startswith("409"):
-                    raise StaleQuantity(str(exc), None) from exc
-                raise
-        else:
-            body = {"count": quantity, "outlet_id": _outlet(self._channel)}
-            await self.call(budget, "PUT", f"/api/inventory/{sku}", json=body)
-
-    async def read_all(self, budget: RateBudget) -> dict[str, int]:
-        platform = self._channel.platform
-        levels: dict[str, int] = {}
-        page = 1
-        while True:
-            if platform is Platform.WOOCOMMERCE:
-                params = {"per_page": PAGE, "page": page}
-                items = (
-                    await self.call(budget, "GET", f"{WOO_API}/products", params=params)
-                ).json()
-                levels |= {p["sku"]: int(p.get("stock_quantity") or 0) for p in items if p["sku"]}
-                more = len(items) == PAGE
-            elif platform is Platform.MARKETPLACE:
-                found = (
-                    await self.call(budget, "GET", "/v1/listings", params={"page": page})
-                ).json()
-                levels |= {x["sku"]: int(x["quantity"]) for x in found["listings"]}
-                more = found.get("next_page") is not None
-            else:
-                found = (
-                    await self.call(budget, "GET", "/api/inventory", params={"page": page})
-                ).json()
-                levels |= {x["sku"]: int(x["count"]) for x in found["inventory"]}
-                more = found.get("next_page") is not None
-            if not more:
-                return levels
-            page += 1
-
-
-def _item_path(platform: Platform, sku: str) -> str:
-    return f"/v1/listings/{sku}" if platform is Platform.MARKETPLACE else f"/api/inventory/{sku}"
-
-
-def _outlet(channel: ChannelConfig) -> str | None:
-    return channel.stock.platform_location_id if channel.stock else None
+        return check(response, budget).json()
 
 
 def _auth(platform: Platform, token: str) -> dict[str, str]:
     if platform is Platform.WOOCOMMERCE:
         return {"authorization": "Basic " + base64.b64encode(token.encode()).decode()}
-    if platform is Platform.SHOPIFY:
-        return {"x-shopify-access-token": token}
     return {"authorization": f"Bearer {token}"}

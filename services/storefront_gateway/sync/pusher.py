@@ -1,10 +1,10 @@
 """Drains each channel's due quantities to its API, within its rate budget.
 
 One loop per channel, so a slow or rate-limited channel never delays another. Each pass
-claims no more rows than the budget allows now (at least one), stock-outs first, so a
-sell-out jumps the queue at every pass. A channel's loop runs in one replica at a time:
-it holds a session advisory lock on its listening connection, released if the replica
-dies. Nothing is dropped: a refused or failed call leaves the row due, with the reason.
+claims one batch (stock-outs first, then the longest waiting) and sends it in one call
+where the channel takes many. A channel's loop runs in one replica at a time: it holds a
+session advisory lock on its listening connection, released if the replica dies.
+Nothing is dropped: a refused or failed push stays due, with the reason.
 """
 
 from datetime import UTC, datetime
@@ -16,16 +16,18 @@ from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.sync import repository
 from services.storefront_gateway.sync.budget import RateBudget
 from services.storefront_gateway.sync.client import (
+    Push,
     PushDeferred,
     PushRejected,
     StaleQuantity,
     StockAdapter,
+    StockApiError,
+    Superseded,
 )
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
-MAX_BATCH = 50
 LEASE_SECONDS = 30.0
 
 
@@ -50,24 +52,26 @@ class ChannelStockPusher(DrainLoop):
         self._metrics = metrics
         self._base_backoff = base_backoff
         self._leader = False
-        self._limit = 1
 
     @property
     def leads(self) -> bool:
         return self._leader
 
     def batch_was_full(self, handled: int) -> bool:
-
-        return handled >= self._limit
+        return handled >= self.adapter.max_batch
 
     async def drain(self) -> int:
         if not await self._lead():
             return 0
-        self._limit = min(MAX_BATCH, max(1, self.budget.available()))
         async with self._pool.acquire() as conn:
-            due = await repository.claim_due(conn, self._target.id, self._limit, LEASE_SECONDS)
-        for row in due:
-            await self._push(row)
+            due = await repository.claim_due(
+                conn, self._target.id, self.adapter.max_batch, LEASE_SECONDS
+            )
+        if due:
+            try:
+                await self._push(due)
+            except StockApiError as exc:
+                await self._defer_all(due, exc)
         return len(due)
 
     async def _lead(self) -> bool:
@@ -79,45 +83,85 @@ class ChannelStockPusher(DrainLoop):
             )
         return self._leader
 
-    async def _push(self, row: dict[str, Any]) -> None:
-        channel, sku = self._target.id, row["sku"]
+    async def _push(self, rows: list[dict[str, Any]]) -> None:
+        channel = self._target.id
+        if any(r["listing"] is None for r in rows):
+            rows = await self._with_listings(rows)
+        now = datetime.now(UTC)
+        for row in rows:
+            lag = (now - row["dirty_since"]).total_seconds()
+            self._metrics.lag_seconds.labels(channel).observe(max(0.0, lag))
+        pushes = [
+            Push(r["sku"], r["listing"], r["desired"], r["desired_version"], r["pushed"])
+            for r in rows
+        ]
+        results = await self.adapter.set_many(self.budget, pushes) if pushes else {}
+        stale = []
         async with self._pool.acquire() as conn:
-            try:
-                listing = row["listing"] or await self.adapter.find(self.budget, sku)
-                if listing is None or row["listing"] is None:
-                    await repository.save_listing(conn, channel, sku, listing)
-                if listing is None:
-                    self._metrics.pushes.labels(channel, "unlisted").inc()
-                    return
-                lag = (datetime.now(UTC) - row["dirty_since"]).total_seconds()
-                self._metrics.lag_seconds.labels(channel).observe(max(0.0, lag))
-                await self.adapter.set(
-                    self.budget, sku, listing, row["desired"], row["desired_version"], row["pushed"]
-                )
-            except StaleQuantity as exc:
-                await self._stale(conn, row, exc)
-            except PushDeferred as exc:
-                delay = exc.retry_after or backoff(row["attempts"], self._base_backoff)
-                await repository.defer(conn, channel, sku, str(exc), delay)
-                self._metrics.pushes.labels(channel, "deferred").inc()
-            except PushRejected as exc:
-                log.warning(
-                    "channel refused a stock update", channel=channel, sku=sku, error=str(exc)
-                )
-                delay = backoff(row["attempts"] + 4, self._base_backoff)
-                await repository.defer(conn, channel, sku, str(exc), delay)
-                self._metrics.pushes.labels(channel, "rejected").inc()
-            else:
-                await repository.pushed(conn, channel, sku, row["desired"], row["desired_version"])
-                self._metrics.pushes.labels(channel, "pushed").inc()
+            for row in rows:
+                outcome = results.get(row["sku"])
+                if outcome is None or isinstance(outcome, Superseded):
+                    await repository.pushed(
+                        conn, channel, row["sku"], row["desired"], row["desired_version"]
+                    )
+                    self._metrics.pushes.labels(channel, "pushed").inc()
+                elif isinstance(outcome, StaleQuantity):
+                    stale.append(row)
+                else:
+                    await self._defer(conn, row, outcome)
+        if stale:
+            await self._restart_from_actual(stale)
 
-    async def _stale(self, conn: Any, row: dict[str, Any], exc: StaleQuantity) -> None:
-        """The channel holds another quantity than we last set (it sold, or someone edited
-        it): try again at once from what it holds. A marketplace that has already applied
-        a later sequence needs nothing more."""
+    async def _with_listings(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Learn the channel's ids for these SKUs from its catalog (one paged read); a
+        SKU the channel does not list is set aside, not an error."""
+        catalog = await self.adapter.catalog(self.budget)
+        listed = []
+        async with self._pool.acquire() as conn:
+            for row in rows:
+                found = catalog.get(row["sku"])
+                listing = found.listing if found else row["listing"]
+                await repository.save_listing(conn, self._target.id, row["sku"], listing)
+                if listing is None:
+                    self._metrics.pushes.labels(self._target.id, "unlisted").inc()
+                else:
+                    listed.append({**row, "listing": listing})
+        return listed
+
+    async def _restart_from_actual(self, rows: list[dict[str, Any]]) -> None:
+        """Compare-and-set lost (the channel sold, or someone edited the count): read
+        what it holds now and push again at once from there."""
+        catalog = await self.adapter.catalog(self.budget)
+        async with self._pool.acquire() as conn:
+            for row in rows:
+                found = catalog.get(row["sku"])
+                actual = found.quantity if found else None
+                self._metrics.pushes.labels(self._target.id, "stale").inc()
+                await repository.defer(
+                    conn, self._target.id, row["sku"], "stale view", 0.0, actual, counts=False
+                )
+
+    async def _defer(self, conn: Any, row: dict[str, Any], error: StockApiError) -> None:
         channel, sku = self._target.id, row["sku"]
-        self._metrics.pushes.labels(channel, "stale").inc()
-        if exc.actual is None:
-            await repository.pushed(conn, channel, sku, row["desired"], row["desired_version"])
-            return
-        await repository.defer(conn, channel, sku, str(exc), 0.0, exc.actual, counts=False)
+        if isinstance(error, PushDeferred):
+            delay = (
+                error.retry_after
+                if error.retry_after is not None
+                else backoff(row["attempts"], self._base_backoff)
+            )
+            self._metrics.pushes.labels(channel, "deferred").inc()
+        else:
+            log.warning(
+                "channel refused a stock update", channel=channel, sku=sku, error=str(error)
+            )
+            delay = backoff(row["attempts"] + 4, self._base_backoff)
+            self._metrics.pushes.labels(channel, "rejected").inc()
+        counts = not (isinstance(error, PushDeferred) and error.retry_after == 0.0)
+        await repository.defer(conn, channel, sku, str(error), delay, counts=counts)
+
+    async def _defer_all(self, rows: list[dict[str, Any]], error: StockApiError) -> None:
+        if isinstance(error, PushRejected):
+            log.warning("channel refused a stock call", channel=self._target.id, error=str(error))
+        async with self._pool.acquire() as conn:
+            for row in rows:
+                await self._defer(conn, row, error)

@@ -47,7 +47,7 @@ async def reconcile(
     channel: ChannelConfig, adapter: StockAdapter, budget: RateBudget, pool: Any, dry_run: bool
 ) -> Report:
     assert channel.stock is not None
-    actual = await adapter.read_all(budget)
+    actual = {sku: listed.quantity for sku, listed in (await adapter.catalog(budget)).items()}
     async with pool.acquire() as conn:
         ledger = await repository.ledger_view(conn, channel.stock.locations)
         pending = await repository.pending_skus(conn, channel.id)

@@ -1,9 +1,10 @@
 """Shopify stock over the GraphQL Admin API.
 
-The quantity is set with `inventorySetQuantities`, passing `changeFromQuantity` — the
-quantity we believe Shopify holds — so a push based on a stale view fails with
-`CHANGE_FROM_QUANTITY_STALE` instead of overwriting a newer value. Throttling follows
-`extensions.cost.throttleStatus` and the `THROTTLED` error.
+Quantities are set with `inventorySetQuantities` (many in one mutation), each passing
+`changeFromQuantity` — the quantity we believe Shopify holds — so a push based on a
+stale view fails with `CHANGE_FROM_QUANTITY_STALE` instead of overwriting what changed
+there (Shopify lowers its own count when it sells). The mutation is all or nothing.
+Throttling follows `extensions.cost.throttleStatus` and the `THROTTLED` error.
 """
 
 from typing import Any
@@ -13,28 +14,23 @@ import httpx
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.sync.budget import RateBudget
 from services.storefront_gateway.sync.client import (
+    Listed,
+    Push,
     PushDeferred,
     PushRejected,
+    Results,
     StaleQuantity,
+    StockApiError,
     check,
 )
 
 API = "/admin/api/2025-10/graphql.json"
-
-FIND = """query VariantBySku($q: String!) {
-  productVariants(first: 1, query: $q) { nodes { sku inventoryItem { id } } }
-}"""
 
 SET = """mutation SetAvailable($input: InventorySetQuantitiesInput!) {
   inventorySetQuantities(input: $input) {
     inventoryAdjustmentGroup { reason }
     userErrors { field message code }
   }
-}"""
-
-LEVEL = """query Level($item: ID!, $location: ID!) {
-  inventoryItem(id: $item) { inventoryLevel(locationId: $location) {
-    quantities(names: ["available"]) { name quantity } } }
 }"""
 
 READ = """query Levels($after: String, $location: ID!) {
@@ -47,6 +43,8 @@ READ = """query Levels($after: String, $location: ID!) {
 
 
 class ShopifyStock:
+    max_batch = 100
+
     def __init__(self, http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> None:
         self._http = http
         self._url = (channel.api_url or "").rstrip("/") + API
@@ -78,55 +76,61 @@ class ShopifyStock:
             raise PushRejected("; ".join(str(e.get("message")) for e in errors))
         return document["data"]
 
-    async def find(self, budget: RateBudget, sku: str) -> dict[str, Any] | None:
-        data = await self.query(budget, FIND, {"q": f'sku:"{sku}"'})
-        nodes = [n for n in data["productVariants"]["nodes"] if n["sku"] == sku]
-        return {"inventory_item_id": nodes[0]["inventoryItem"]["id"]} if nodes else None
-
-    async def set(
-        self,
-        budget: RateBudget,
-        sku: str,
-        listing: dict[str, Any],
-        quantity: int,
-        version: int,
-        previous: int | None,
-    ) -> None:
-        change = {
-            "inventoryItemId": listing["inventory_item_id"],
-            "locationId": self._location,
-            "quantity": quantity,
-            "changeFromQuantity": previous,
-        }
-        payload = {
-            "name": "available",
-            "reason": "correction",
-            "referenceDocumentUri": f"crossdock://stock/{sku}?version={version}",
-            "quantities": [change],
-        }
-        data = await self.query(budget, SET, {"input": payload})
-        errors = data["inventorySetQuantities"]["userErrors"]
-        if any(e.get("code") == "CHANGE_FROM_QUANTITY_STALE" for e in errors):
-            raise StaleQuantity(errors[0]["message"], await self.current(budget, listing))
-        if errors:
-            raise PushRejected("; ".join(f"{e.get('field')}: {e['message']}" for e in errors))
-
-    async def current(self, budget: RateBudget, listing: dict[str, Any]) -> int | None:
-        variables = {"item": listing["inventory_item_id"], "location": self._location}
-        data = await self.query(budget, LEVEL, variables)
-        level = (data.get("inventoryItem") or {}).get("inventoryLevel")
-        return int(level["quantities"][0]["quantity"]) if level else None
-
-    async def read_all(self, budget: RateBudget) -> dict[str, int]:
-        levels: dict[str, int] = {}
+    async def catalog(self, budget: RateBudget) -> dict[str, Listed]:
+        found: dict[str, Listed] = {}
         after = None
         while True:
             data = await self.query(budget, READ, {"after": after, "location": self._location})
             page = data["productVariants"]
             for node in page["nodes"]:
-                level = node["inventoryItem"]["inventoryLevel"]
+                item = node["inventoryItem"]
+                level = item["inventoryLevel"]
                 if node["sku"] and level:
-                    levels[node["sku"]] = int(level["quantities"][0]["quantity"])
+                    quantity = int(level["quantities"][0]["quantity"])
+                    found[node["sku"]] = Listed({"inventory_item_id": item["id"]}, quantity)
             if not page["pageInfo"]["hasNextPage"]:
-                return levels
+                return found
             after = page["pageInfo"]["endCursor"]
+
+    async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results:
+        sku = pushes[0].sku
+        changes = [
+            {
+                "inventoryItemId": p.listing["inventory_item_id"],
+                "locationId": self._location,
+                "quantity": p.quantity,
+                "changeFromQuantity": p.previous,
+            }
+            for p in pushes
+        ]
+        payload = {
+            "name": "available",
+            "reason": "correction",
+            "referenceDocumentUri": f"crossdock://stock/{sku}?version={pushes[0].version}",
+            "quantities": changes,
+        }
+        data = await self.query(budget, SET, {"input": payload})
+        errors = data["inventorySetQuantities"]["userErrors"]
+        if not errors:
+            return {p.sku: None for p in pushes}
+        # All or nothing: the items without an error of their own were not applied either.
+        results: Results = {
+            p.sku: PushDeferred("not applied: another item in the call failed", 0.0) for p in pushes
+        }
+        for error in errors:
+            index = _index(error.get("field"))
+            failure: StockApiError = (
+                StaleQuantity(error["message"])
+                if error.get("code") == "CHANGE_FROM_QUANTITY_STALE"
+                else PushRejected(f"{error.get('code')}: {error['message']}")
+            )
+            for p in pushes if index is None else pushes[index : index + 1]:
+                results[p.sku] = failure
+        return results
+
+
+def _index(field: list[str] | None) -> int | None:
+    """`["input", "quantities", "3", "changeFromQuantity"]` -> 3."""
+    if field and len(field) > 2 and field[1] == "quantities" and str(field[2]).isdigit():
+        return int(field[2])
+    return None
