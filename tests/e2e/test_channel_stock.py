@@ -2,7 +2,10 @@
 reconciled — on real Kafka and PostgreSQL, with the four channel simulators."""
 
 import asyncio
+import os
 import random
+import subprocess
+import sys
 import time
 import uuid
 
@@ -182,3 +185,28 @@ async def test_reconcile_needs_the_admin_token_and_a_known_channel(
     auth = {"Authorization": f"Bearer {hub.admin_token}"}
     unknown = await client.post(url, params={"channel": "nope"}, headers=auth)
     assert unknown.status_code == 404 and "nope" in unknown.text
+
+
+async def test_the_reconcile_command_prints_the_differences_and_exits_1(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    [sku] = new_skus(1)
+    await list_everywhere(hub, client, [sku])
+    await hub.set_stock(client, sku, "wh-2", 4)
+    await eventually(lambda: _shown_as(hub, client, "pos-test", sku, 4))
+    await overwrite(hub, client, "pos-test", {sku: 1})
+    command = [sys.executable, "-m", "shared.cli", "reconcile", "--channel", "pos-test"]
+    env = {
+        **os.environ,
+        "CROSSDOCK_ADMIN_TOKEN": hub.admin_token,
+        "CROSSDOCK_GATEWAY_URL": hub.url("storefront-gateway", ""),
+    }
+    done = await asyncio.to_thread(
+        subprocess.run, [*command, "--dry-run"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 1, done.stderr
+    [row] = [line.split() for line in done.stdout.splitlines() if sku in line]
+    assert row[:5] == ["pos-test", sku, "mismatch", "4", "1"]
+    healed = await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True)
+    assert healed.returncode == 1
+    await eventually(lambda: _shown_as(hub, client, "pos-test", sku, 4))

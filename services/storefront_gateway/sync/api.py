@@ -37,7 +37,10 @@ def stock_sync_router(sync: Callable[[], StockSync], admin_token: str) -> APIRou
         except StockApiError as exc:
             raise HTTPException(502, f"could not read a channel's stock: {exc}") from exc
         if format == "table":
-            return PlainTextResponse(as_table(reports) + "\n")
+            found = sum(len(r.differences) for r in reports)
+            headers = {"X-Crossdock-Differences": str(found)}
+            return PlainTextResponse(as_table(reports) + "\n", headers=headers)
+
         return {"reports": [r.as_json() for r in reports]}
 
     return router
