@@ -45,6 +45,8 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
     stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}
     outage = {"until": 0.0}
     orders = itertools.count(1)
+    sold: set[str] = set()
+    shipments: list[dict[str, Any]] = []
 
     @app.middleware("http")
     async def seller_api_limits(request: Request, call_next: Any) -> Any:
@@ -99,9 +101,25 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         listing.update(quantity=quantity, sequence=sequence)
         return {"sku": sku, "status": "ACCEPTED"}
 
+    @app.post("/v1/orders/{order_id}/shipments", status_code=201)
+    async def confirm_shipment(order_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The seller confirms a shipment with tracking (the marketplace tells the buyer)."""
+        if order_id not in sold:
+            raise HTTPException(404, {"error": f"no order {order_id} for this seller"})
+        if not body.get("tracking_number") or not body.get("items"):
+            raise HTTPException(400, {"error": "tracking_number and items are required"})
+        shipments.append({"order_id": order_id, **body})
+        return {"order_id": order_id, "status": "SHIPPED"}
+
+    @app.get("/_shipments")
+    async def confirmed() -> list[dict[str, Any]]:
+        return shipments
+
     @app.post("/_listings")
     async def register(body: dict[str, Any]) -> dict[str, int]:
         for item in body["listings"]:
+            if item["sku"] in listings:
+                continue  # already listed: registering again changes nothing
             listings[item["sku"]] = {
                 "sku": item["sku"],
                 "quantity": int(item.get("quantity", 0)),
@@ -121,7 +139,6 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         return {sku: x["quantity"] for sku, x in listings.items()}
 
     @app.get("/_stats")
-
     async def get_stats() -> dict[str, Any]:
         return stats
 
@@ -139,7 +156,9 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
             return {"sold": False, "reason": "not enough shown"}
         listing["quantity"] -= quantity
         order = _order(f"MKT-{seller}-{next(orders):06d}-{uuid.uuid4().hex[:4]}", listing, quantity)
+        sold.add(order["order_id"])
         raw = json.dumps(order).encode()
+
         signature = hmac.new(webhook_secret.encode(), raw, hashlib.sha256).hexdigest()
         headers = {
             "content-type": "application/json",

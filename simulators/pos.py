@@ -86,6 +86,8 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
     @app.post("/_products")
     async def register(body: dict[str, Any]) -> dict[str, int]:
         for item in body["products"]:
+            if item["sku"] in products:
+                continue  # already listed: registering again changes nothing
             products[item["sku"]] = {
                 "sku": item["sku"],
                 "count": int(item.get("count", 0)),
@@ -104,7 +106,6 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
         return {sku: p["count"] for sku, p in products.items()}
 
     @app.post("/_sell")
-
     async def sell(body: dict[str, Any]) -> dict[str, Any]:
         """A customer at the counter: the register sells only what it shows."""
         product = products.get(body["sku"])

@@ -148,6 +148,8 @@ def add_inventory(
     async def register(platform: str, body: dict[str, Any]) -> dict[str, int]:
         for item in body["products"]:
             sku, count = item["sku"], int(item.get("quantity", 0))
+            if sku in (shop if platform == "shopify" else woo):
+                continue  # already listed: a product keeps its ids
             if platform == "shopify":
                 gid = f"gid://shopify/InventoryItem/{next(ids)}"
                 shop[sku] = {"item": gid, "available": count, "sets": 0}
@@ -182,7 +184,6 @@ def add_inventory(
         return levels_of(platform)
 
     @app.post("/_sell/{platform}")
-
     async def sell(platform: str, body: dict[str, Any]) -> dict[str, Any]:
         """A shopper checks out: the store sells only what it shows, lowers its own count
         and sends the order webhook it was handed (signed by the test, as the store would)."""

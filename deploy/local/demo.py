@@ -18,6 +18,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from deploy.local import demo_channels  # noqa: E402
 from deploy.local.stack import Stack  # noqa: E402
 from simulators.storefronts import (  # noqa: E402
     Line,
@@ -266,12 +267,19 @@ async def told_the_channel(client: httpx.AsyncClient, order: dict[str, Any]) -> 
 async def main() -> None:
     secrets = Stack(ROOT / ".local" / "stack", 19092, 15432, 0).secrets()
     async with httpx.AsyncClient(timeout=10) as client:
+        await demo_channels.list_products(client)
         print("Receiving stock")
         await receive_stock(client, secrets["CROSSDOCK_ADMIN_TOKEN"])
+        await demo_channels.reconcile(client, secrets["CROSSDOCK_ADMIN_TOKEN"], heal=True)
+
+        await demo_channels.show_levels(client, "What every channel shows (available to sell)")
         for title, hook in scenarios(secrets):
             await play(client, title, hook)
         await cancel_before_dispatch(client, secrets)
         await refund_and_return(client, secrets)
+        await demo_channels.sell_on_marketplace_and_pos(client)
+        await demo_channels.show_levels(client, "Every channel after those sales")
+        await demo_channels.reconcile(client, secrets["CROSSDOCK_ADMIN_TOKEN"])
         print("\nStock now")
         for sku in dict.fromkeys(sku for sku, _, _ in RECEIVING):
             stock = (await client.get(f"{LEDGER}/stock/{sku}")).json()

@@ -46,7 +46,14 @@ SECRET_NAMES = (
     "CROSSDOCK_WOO_DEMO_SECRET",
     "CROSSDOCK_QBO_TOKEN",
     "CROSSDOCK_XERO_TOKEN",
+    "CROSSDOCK_SECRET_MARKET_DEMO",
+    "CROSSDOCK_MARKET_DEMO_TOKEN",
+    "CROSSDOCK_SECRET_POS_DEMO",
+    "CROSSDOCK_POS_DEMO_TOKEN",
 )
+# The marketplace and point-of-sale simulators, on the ports config/channels.yaml gives them.
+MARKETPLACE_PORT = 9401
+POS_PORT = 9501
 BOOKS_PORT = 9301  # the accounting simulator, as config/accounts.yaml's exports expect it
 STORE_PORT = 9201  # the storefront API simulator, as config/channels.yaml expects it
 # The local hub's 3PL simulators, on the ports config/fulfillers.yaml gives them.
@@ -97,6 +104,7 @@ class Stack:
         if not infra_only:
             self.start_store()
             self.start_books()
+            self.start_selling_channels()
             for name in SIMULATED_3PLS:
                 self.start_simulated_3pl(name)
             for name in SERVICES:
@@ -120,7 +128,42 @@ class Stack:
             cwd=ROOT,
         )
 
+    def start_selling_channels(self) -> None:
+        """The marketplace and the point of sale post their sales to the gateway."""
+        known = self.secrets()
+        gateway = f"http://127.0.0.1:{self.service_port('storefront-gateway')}"
+        for name, port, args, env in (
+            (
+                "marketplace",
+                MARKETPLACE_PORT,
+                ["--seller", "SELLER-CROSSDOCK"],
+                {
+                    "MARKETPLACE_TOKEN": known["CROSSDOCK_MARKET_DEMO_TOKEN"],
+                    "MARKETPLACE_WEBHOOK_SECRET": known["CROSSDOCK_SECRET_MARKET_DEMO"],
+                },
+            ),
+            (
+                "pos",
+                POS_PORT,
+                ["--account", "POS-SOHO", "--outlet", "soho"],
+                {
+                    "POS_TOKEN": known["CROSSDOCK_POS_DEMO_TOKEN"],
+                    "POS_WEBHOOK_SECRET": known["CROSSDOCK_SECRET_POS_DEMO"],
+                },
+            ),
+        ):
+            if not self.procs.alive(name):
+                require_free(port, name)
+            command = [sys.executable, "-m", f"simulators.{name}", "--port", str(port)]
+            self.procs.spawn(
+                name,
+                [*command, "--hub-url", gateway, *args],
+                env={**os.environ, **env},
+                cwd=ROOT,
+            )
+
     def start_books(self) -> None:
+
         import yaml
 
         if not self.procs.alive("accounting-api"):
@@ -221,7 +264,7 @@ class Stack:
     def down(self) -> None:
         for name in reversed(SERVICES):
             self.procs.stop(name)
-        for name in (*SIMULATED_3PLS, "storefront-api", "accounting-api"):
+        for name in (*SIMULATED_3PLS, "storefront-api", "accounting-api", "marketplace", "pos"):
             self.procs.stop(name)
 
         self.pg.stop()

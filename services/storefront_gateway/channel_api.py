@@ -64,6 +64,19 @@ class ChannelApi:
                 f"{WOO_API}/orders/{payload['channel_order_ref']}",
                 {"status": "completed"},
             )
+        elif channel.platform is Platform.MARKETPLACE and kind == "fulfilment":
+            # The marketplace wants each shipment confirmed, with tracking, per seller SKU.
+            body = {
+                "carrier": payload["carrier"],
+                "tracking_number": payload["tracking_number"],
+                "tracking_url": payload.get("tracking_url"),
+                "items": [
+                    {"seller_sku": i["sku"], "quantity": i["quantity"]}
+                    for i in payload["line_items"]
+                ],
+            }
+            ref = payload["channel_order_ref"]
+            await self._call(channel, token, "POST", f"/v1/orders/{ref}/shipments", body)
         else:
             raise ChannelRejected(f"{channel.platform} takes no {kind!r} update")
 
@@ -123,6 +136,8 @@ class ChannelApi:
     ) -> Any:
         if channel.platform is Platform.SHOPIFY:
             auth: dict[str, Any] = {"headers": {"X-Shopify-Access-Token": token}}
+        elif channel.platform is Platform.MARKETPLACE:
+            auth = {"headers": {"Authorization": f"Bearer {token}"}}
         else:
             key, _, secret = token.partition(":")
             auth = {"auth": (key, secret)}

@@ -102,8 +102,10 @@ async def _queue(
     payload: dict[str, Any],
 ) -> None:
     channel = channels.by_id(order["channel"])
-    if channel is None or channel.api_url is None:
+    # A point-of-sale sale left with its customer: there is nothing to tell the till.
+    if channel is None or channel.api_url is None or channel.platform is Platform.POS:
         return
+
     await repository.queue_update(
         uow.connection,
         cause.event_id,

@@ -1,11 +1,31 @@
-"""Which stock adapter speaks to which channel."""
+"""Which stock adapter speaks to which channel, seen through the hub's SKUs.
+
+A channel may name a product differently (its `sku_aliases`): its catalog is read in its
+own SKUs and handed on in the hub's; a listing remembers the channel's own identity, so
+pushes reach the right product.
+"""
 
 import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.sync.client import StockAdapter
+from services.storefront_gateway.sync.budget import RateBudget
+from services.storefront_gateway.sync.client import Listed, Push, Results, StockAdapter
 from services.storefront_gateway.sync.rest_stock import MarketplaceStock, PosStock, WooStock
 from services.storefront_gateway.sync.shopify_stock import ShopifyStock
+
+
+class InHubSkus:
+    def __init__(self, channel: ChannelConfig, adapter: StockAdapter) -> None:
+        self._channel = channel
+        self._adapter = adapter
+        self.max_batch = adapter.max_batch
+
+    async def catalog(self, budget: RateBudget) -> dict[str, Listed]:
+        found = await self._adapter.catalog(budget)
+        return {self._channel.sku_for(sku, None) or sku: listed for sku, listed in found.items()}
+
+    async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results:
+        return await self._adapter.set_many(budget, pushes)
 
 
 def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> StockAdapter:
@@ -15,4 +35,4 @@ def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> 
         Platform.MARKETPLACE: MarketplaceStock,
         Platform.POS: PosStock,
     }
-    return kinds[channel.platform](http, channel, token)
+    return InHubSkus(channel, kinds[channel.platform](http, channel, token))

@@ -29,6 +29,7 @@ from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
 LEASE_SECONDS = 30.0
+UNLISTED_RECHECK_SECONDS = 60.0
 
 
 class ChannelStockPusher(DrainLoop):
@@ -121,7 +122,9 @@ class ChannelStockPusher(DrainLoop):
             for row in rows:
                 found = catalog.get(row["sku"])
                 listing = found.listing if found else row["listing"]
-                await repository.save_listing(conn, self._target.id, row["sku"], listing)
+                await repository.save_listing(
+                    conn, self._target.id, row["sku"], listing, UNLISTED_RECHECK_SECONDS
+                )
                 if listing is None:
                     self._metrics.pushes.labels(self._target.id, "unlisted").inc()
                 else:
@@ -151,13 +154,16 @@ class ChannelStockPusher(DrainLoop):
             )
             self._metrics.pushes.labels(channel, "deferred").inc()
         else:
+            # Often the listing changed under us (product re-created, new ids): the next
+            # attempt reads the catalog again instead of insisting on the old ids.
             log.warning(
                 "channel refused a stock update", channel=channel, sku=sku, error=str(error)
             )
-            delay = backoff(row["attempts"] + 4, self._base_backoff)
+            delay = backoff(row["attempts"], self._base_backoff)
             self._metrics.pushes.labels(channel, "rejected").inc()
         counts = not (isinstance(error, PushDeferred) and error.retry_after == 0.0)
-        await repository.defer(conn, channel, sku, str(error), delay, counts=counts)
+        forget = isinstance(error, PushRejected)
+        await repository.defer(conn, channel, sku, str(error), delay, counts=counts, forget=forget)
 
     async def _defer_all(self, rows: list[dict[str, Any]], error: StockApiError) -> None:
         if isinstance(error, PushRejected):

@@ -70,7 +70,7 @@ async def claim_due(
         "UPDATE channel_stock c SET leased_until = now() + make_interval(secs => $3)"
         " FROM (SELECT channel, sku FROM channel_stock"
         "   WHERE channel = $1 AND desired_version > pushed_version"
-        "   AND next_attempt_at <= now() AND listed IS NOT FALSE"
+        "   AND next_attempt_at <= now()"
         "   AND (leased_until IS NULL OR leased_until < now())"
         "   ORDER BY desired = 0 DESC, dirty_since LIMIT $2 FOR UPDATE SKIP LOCKED) due"
         " WHERE c.channel = due.channel AND c.sku = due.sku"
@@ -98,16 +98,24 @@ async def pushed(
 
 
 async def save_listing(
-    conn: asyncpg.Connection, channel: str, sku: str, listing: dict[str, Any] | None
+    conn: asyncpg.Connection,
+    channel: str,
+    sku: str,
+    listing: dict[str, Any] | None,
+    recheck_seconds: float,
 ) -> None:
-    """The channel's ids for the SKU; None: the channel does not sell it (not an error)."""
+    """The channel's ids for the SKU. None: the channel does not sell it (not an error);
+    its catalog is read again after `recheck_seconds`, in case the merchant lists it."""
     await conn.execute(
-        "UPDATE channel_stock SET listing = $3, listed = $4, leased_until = NULL"
+        "UPDATE channel_stock SET listing = $3, listed = $4, leased_until = NULL,"
+        " next_attempt_at = CASE WHEN $4 THEN next_attempt_at"
+        "   ELSE now() + make_interval(secs => $5) END"
         " WHERE channel = $1 AND sku = $2",
         channel,
         sku,
         listing,
         listing is not None,
+        recheck_seconds,
     )
 
 
@@ -119,12 +127,16 @@ async def defer(
     delay: float,
     actual: int | None = None,
     counts: bool = True,
+    forget: bool = False,
 ) -> None:
-    """Try again later; `actual` is what the channel turned out to hold (compare-and-set)."""
+    """Try again later; `actual` is what the channel turned out to hold (compare-and-set);
+    `forget` drops the listing so that the next attempt looks it up again."""
     await conn.execute(
         "UPDATE channel_stock SET last_error = $3, leased_until = NULL,"
         " next_attempt_at = now() + make_interval(secs => $4),"
-        " attempts = attempts + $5::int, pushed = coalesce($6, pushed)"
+        " attempts = attempts + $5::int, pushed = coalesce($6, pushed),"
+        " listing = CASE WHEN $7 THEN NULL ELSE listing END,"
+        " listed = CASE WHEN $7 THEN NULL ELSE listed END"
         " WHERE channel = $1 AND sku = $2",
         channel,
         sku,
@@ -132,25 +144,31 @@ async def defer(
         delay,
         1 if counts else 0,
         actual,
+        forget,
     )
 
 
 async def ledger_view(
     conn: asyncpg.Connection, locations: tuple[str, ...] | None
 ) -> dict[str, tuple[int, int]]:
-    """Every SKU the ledger has told us of: units free in these locations, version sum."""
+    """Every SKU the ledger has told us of (0 free where none of these locations holds
+    it): units free in these locations, and the sum of their versions."""
     records = await conn.fetch(
-        "SELECT sku, sum(greatest(available, 0)) AS free, sum(version) AS v FROM location_stock"
-        " WHERE $1::text[] IS NULL OR location = ANY($1) GROUP BY sku",
+        "SELECT sku, coalesce(sum(greatest(available, 0)) FILTER (WHERE mine), 0) AS free,"
+        " coalesce(sum(version) FILTER (WHERE mine), 0) AS v FROM ("
+        "   SELECT *, ($1::text[] IS NULL OR location = ANY($1)) AS mine FROM location_stock"
+        " ) s GROUP BY sku",
         list(locations) if locations is not None else None,
     )
+
     return {r["sku"]: (int(r["free"]), int(r["v"])) for r in records}
 
 
 async def pending_skus(conn: asyncpg.Connection, channel: str) -> set[str]:
     """SKUs with a change on its way to the channel: not drift, just not there yet."""
     records = await conn.fetch(
-        "SELECT sku FROM channel_stock WHERE channel = $1 AND desired_version > pushed_version",
+        "SELECT sku FROM channel_stock WHERE channel = $1 AND desired_version > pushed_version"
+        " AND listed IS NOT FALSE",
         channel,
     )
     return {r["sku"] for r in records}

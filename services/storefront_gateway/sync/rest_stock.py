@@ -60,7 +60,9 @@ class MarketplaceStock(RestApi):
         return await _paged(self, budget, "/v1/listings", "listings", "quantity")
 
     async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results:
-        items = [{"sku": p.sku, "quantity": p.quantity, "sequence": p.version} for p in pushes]
+        items = [
+            {"sku": p.listing["sku"], "quantity": p.quantity, "sequence": p.version} for p in pushes
+        ]
         answer = await self.call(budget, "PUT", "/v1/listings/quantities", json={"items": items})
         return _item_results(pushes, answer["results"])
 
@@ -77,7 +79,7 @@ class PosStock(RestApi):
         outlet = self.channel.stock.platform_location_id if self.channel.stock else None
         body = {
             "outlet_id": outlet,
-            "counts": [{"sku": p.sku, "count": p.quantity} for p in pushes],
+            "counts": [{"sku": p.listing["sku"], "count": p.quantity} for p in pushes],
         }
         answer = await self.call(budget, "PUT", "/api/inventory", json=body)
         return _item_results(pushes, answer["results"])
@@ -97,13 +99,18 @@ async def _paged(
 
 
 def _item_results(pushes: list[Push], answers: list[dict[str, Any]]) -> Results:
+    """Per-item answers (keyed by the channel's SKU) back to the hub's SKUs."""
+    hub_sku = {p.listing["sku"]: p.sku for p in pushes}
     results: Results = {p.sku: PushRejected("not in the answer") for p in pushes}
     for item in answers:
+        sku = hub_sku.get(item.get("sku"))
         status = str(item.get("status", "")).lower()
+        if sku is None:
+            continue
         if status in ("accepted", "ok"):
-            results[item["sku"]] = None
+            results[sku] = None
         elif status == "stale":
-            results[item["sku"]] = Superseded(str(item.get("message", "older sequence")))
+            results[sku] = Superseded(str(item.get("message", "older sequence")))
         else:
-            results[item["sku"]] = PushRejected(f"{status}: {item.get('message', '')}")
+            results[sku] = PushRejected(f"{status}: {item.get('message', '')}")
     return results
