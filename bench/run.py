@@ -2,9 +2,12 @@
 the null pipeline, on the same Kafka and PostgreSQL in the same run.
 
 Reports webhook acknowledgement p50/p99, OrderPlaced -> StockReserved p50/p99 (Kafka
-record timestamps, one clock), webhook sent -> StockReserved, and sustained orders/s, to
-the console and to bench/results/<time>.json. Parameters: BENCH_RATE (orders/s),
-BENCH_SECONDS.
+record timestamps, one clock), webhook sent -> StockReserved, and sustained orders/s;
+then stock changes at BENCH_STOCK_RATE per second on 20 SKUs listed on the four
+simulated channels: change -> each channel's API call p50/p99, change -> all channels,
+and the API calls coalescing and batching saved (bench/channel_stock.py). To the console
+and to bench/results/<time>.json. Parameters: BENCH_RATE (orders/s), BENCH_SECONDS.
+
 """
 
 import asyncio
@@ -24,6 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.channel_stock import bench_channel_stock  # noqa: E402
 from bench.null_pipeline import NullPipeline  # noqa: E402
 from simulators.storefronts import Line, shopify_order, signed_shopify  # noqa: E402
 from tests.support.hub import Hub  # noqa: E402
@@ -31,6 +35,7 @@ from tests.support.infra import Infra, create_database  # noqa: E402
 
 RATE = float(os.environ.get("BENCH_RATE", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
+STOCK_RATE = float(os.environ.get("BENCH_STOCK_RATE", 20))
 SKU = "BENCH-SKU"
 
 
@@ -177,6 +182,7 @@ async def main() -> None:
         await bench_hub(hub, min(int(RATE * 5), count))
         await asyncio.sleep(2)
         hub_result = await bench_hub(hub, count)
+        stock_result = await bench_channel_stock(hub, STOCK_RATE, SECONDS, sku_count=20)
     finally:
         hub.stop_all()
     null_result = await bench_null(infra, count)
@@ -186,6 +192,7 @@ async def main() -> None:
         "load": {"rate_per_s": RATE, "seconds": SECONDS, "orders": count},
         "hub": hub_result,
         "null_pipeline": null_result,
+        "channel_stock": stock_result,
         "ratio_placed_to_reserved_p50": round(
             hub_result["placed_to_reserved"]["p50_ms"]
             / null_result["placed_to_reserved"]["p50_ms"],

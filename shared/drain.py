@@ -43,10 +43,23 @@ class DrainLoop(ABC):
     def batch_was_full(self, handled: int) -> bool:
         return False
 
+    def wakes_on(self, payload: str) -> bool:
+        """Whether a notification with this payload concerns this loop (default: all)."""
+        return True
+
+    def idle_seconds(self) -> float:
+        """How long to wait for a notification before looking again (a retry may be due
+        sooner than the poll; a subclass that knows says so)."""
+        return self._poll_seconds
+
     async def start(self) -> None:
         self._listener = await asyncpg.connect(self._dsn)
-        await self._listener.add_listener(self._channel, lambda *_: self._wake.set())
+        await self._listener.add_listener(self._channel, self._notified)
         self._task = asyncio.create_task(self._run(), name=f"drain-{self._channel}")
+
+    def _notified(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        if self.wakes_on(payload):
+            self._wake.set()
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -67,6 +80,7 @@ class DrainLoop(ABC):
                 await asyncio.sleep(self._poll_seconds)
             if not self.batch_was_full(handled):
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds())
+
                 # Under load many commits notify within a few ms: one pass takes them all.
                 await asyncio.sleep(self._linger_seconds)

@@ -7,6 +7,7 @@ whose `writer` it is; verdicts go on the verdict-maker's own topic.
 
 from dataclasses import dataclass, field
 
+from shared.events.catalog import CustomerChanged, PriceScheduled, ProductChanged
 from shared.events.envelope import Event
 from shared.events.fulfilment import (
     ShipmentCancellationFailed,
@@ -91,6 +92,22 @@ STOCK_LEVELS = Topic(
     config={"cleanup.policy": "compact,delete"},
 )
 
+CATALOG = Topic(
+    "catalog",
+    key="sku",
+    writer=STOREFRONT_GATEWAY,
+    event_types=(ProductChanged, PriceScheduled),
+    # Not compacted: a SKU's product and its several price entries share the key.
+    config={"retention.ms": str(90 * 24 * 3600 * 1000)},
+)
+CUSTOMERS = Topic(
+    "customers",
+    key="customer_id",
+    writer=STOREFRONT_GATEWAY,
+    event_types=(CustomerChanged,),
+    config={"cleanup.policy": "compact,delete"},
+)
+
 FULFILMENT_REQUESTS = Topic(
     "fulfilment-requests",
     key="order_id",
@@ -128,6 +145,8 @@ DOMAIN_TOPICS = (
     FULFILMENT_REQUESTS,
     SHIPMENTS,
     CUSTOMER_NOTIFICATIONS,
+    CATALOG,
+    CUSTOMERS,
 )
 
 

@@ -33,6 +33,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators.calllog import StockCallLog
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -45,6 +46,7 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
     stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}
     outage = {"until": 0.0}
     orders = itertools.count(1)
+    log = StockCallLog()
     sold: set[str] = set()
     shipments: list[dict[str, Any]] = []
 
@@ -86,7 +88,10 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         if not isinstance(items, list) or not 1 <= len(items) <= 50:
             raise HTTPException(400, {"error": "items: 1 to 50 updates"})
         stats["updates"] = stats.get("updates", 0) + len(items)
-        return {"results": [_apply(item) for item in items]}
+        results = [_apply(item) for item in items]
+        applied = {r["sku"] for r in results if r["status"] == "ACCEPTED"}
+        log.record({i["sku"]: i["quantity"] for i in items if i["sku"] in applied})
+        return {"results": results}
 
     def _apply(item: dict[str, Any]) -> dict[str, Any]:
         sku, quantity, sequence = item.get("sku"), item.get("quantity"), item.get("sequence")
@@ -137,6 +142,10 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         for sku, quantity in body.items():
             listings[sku]["quantity"] = quantity
         return {sku: x["quantity"] for sku, x in listings.items()}
+
+    @app.get("/_stock_calls")
+    async def stock_calls() -> list[dict[str, object]]:
+        return log.calls
 
     @app.get("/_stats")
     async def get_stats() -> dict[str, Any]:

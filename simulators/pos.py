@@ -30,6 +30,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators.calllog import StockCallLog
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -40,6 +41,7 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
     products: dict[str, dict[str, Any]] = {}
     bucket = TokenBucket(rate=10.0, burst=20)
     sales = itertools.count(1)
+    log = StockCallLog()
 
     @app.middleware("http")
     async def api_limits(request: Request, call_next: Any) -> Any:
@@ -81,6 +83,7 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
             else:
                 products[sku]["count"] = count
                 results.append({"sku": sku, "status": "ok"})
+        log.record({r["sku"]: products[r["sku"]]["count"] for r in results if r["status"] == "ok"})
         return {"results": results}
 
     @app.post("/_products")
@@ -94,6 +97,10 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
                 "price_minor": int(item.get("price_minor", 1000)),
             }
         return {"products": len(products)}
+
+    @app.get("/_stock_calls")
+    async def stock_calls() -> list[dict[str, object]]:
+        return log.calls
 
     @app.get("/_levels")
     async def levels() -> dict[str, int]:

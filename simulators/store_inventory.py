@@ -4,7 +4,7 @@ Shopify, GraphQL Admin API (`POST /admin/api/{version}/graphql.json`), the opera
 stock integration uses: `productVariants` (by `sku:` query, or paged), `inventoryItem`
 → `inventoryLevel`, and `inventorySetQuantities` with `changeFromQuantity`
 (`CHANGE_FROM_QUANTITY_STALE` when the store holds another quantity). Cost-based
-throttling: a bucket of 1000 points restoring 50/s, 10 points a call, reported in
+throttling: a bucket of 1000 points restoring 100/s (a standard plan), 10 points a call, reported in
 `extensions.cost.throttleStatus`; an empty bucket answers `THROTTLED`.
 WooCommerce REST v3: `GET /products?sku=` or paged, `PUT /products/{id}`.
 Like the real stores, a sale lowers the store's own quantity at once.
@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Header, HTTPException
 
+from simulators.calllog import StockCallLog
 from simulators.ratelimit import TokenBucket
 
 COST = 10.0
@@ -28,8 +29,9 @@ def add_inventory(
     shop: dict[str, dict[str, Any]] = {}  # sku -> {"item": gid, "available": n}
     woo: dict[str, dict[str, Any]] = {}  # sku -> product
     ids = itertools.count(1000)
-    bucket = TokenBucket(rate=50.0, burst=1000)
+    bucket = TokenBucket(rate=100.0, burst=1000)
     location = "gid://shopify/Location/1"
+    logs = {"shopify": StockCallLog(), "woocommerce": StockCallLog()}
 
     @app.post("/admin/api/{version}/graphql.json")
     async def graphql(
@@ -92,10 +94,15 @@ def add_inventory(
                 )
         if errors:
             return {"inventoryAdjustmentGroup": None, "userErrors": errors}
+        told = {}
         for change in spec["quantities"]:
-            entry = next(v for v in shop.values() if v["item"] == change["inventoryItemId"])
+            sku, entry = next(
+                (s, v) for s, v in shop.items() if v["item"] == change["inventoryItemId"]
+            )
             entry["available"] = int(change["quantity"])
             entry["sets"] += 1
+            told[sku] = entry["available"]
+        logs["shopify"].record(told)
         return {"inventoryAdjustmentGroup": {"reason": spec.get("reason")}, "userErrors": []}
 
     @app.get("/wp-json/wc/v3/products")
@@ -118,6 +125,7 @@ def add_inventory(
         if len(updates) > 100:
             raise HTTPException(413, {"code": "woocommerce_rest_request_entity_too_large"})
         answers = []
+        told = {}
         for change in updates:
             product = next((p for p in woo.values() if p["id"] == change.get("id")), None)
             if product is None:
@@ -127,7 +135,9 @@ def add_inventory(
             if "stock_quantity" in change:
                 product["stock_quantity"] = int(change["stock_quantity"])
                 product["sets"] += 1
+                told[product["sku"]] = product["stock_quantity"]
             answers.append(product)
+        logs["woocommerce"].record(told)
         return {"update": answers}
 
     @app.put("/wp-json/wc/v3/products/{product_id}")
@@ -168,6 +178,10 @@ def add_inventory(
         if platform == "shopify":
             return {sku: v["available"] for sku, v in shop.items()}
         return {sku: int(p["stock_quantity"] or 0) for sku, p in woo.items()}
+
+    @app.get("/_stock_calls/{platform}")
+    async def stock_calls(platform: str) -> list[dict[str, object]]:
+        return logs[platform].calls
 
     @app.get("/_levels/{platform}")
     async def levels(platform: str) -> dict[str, int]:

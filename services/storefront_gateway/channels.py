@@ -13,6 +13,8 @@ from typing import Annotated, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from shared.events.money import CURRENCY_PATTERN
+
 
 class Platform(StrEnum):
     SHOPIFY = "shopify"
@@ -92,6 +94,12 @@ class ChannelConfig(BaseModel):
     )
     stock: StockSync | None = Field(
         None, description="Push available-to-sell to this channel (needs api_url)."
+    )
+    currency: str | None = Field(
+        None,
+        pattern=CURRENCY_PATTERN,
+        description="The currency the channel sells in: its prices come from the price "
+        "book in this currency (none: prices are not pushed).",
     )
 
     @model_validator(mode="after")

@@ -72,3 +72,9 @@ class Money(BaseModel):
     @classmethod
     def parse(cls, amount: str | int | float | Decimal, currency: str) -> Self:
         return cls(amount_minor=to_minor_units(amount, currency), currency=currency)
+
+
+def to_decimal_string(amount_minor: int, currency: str) -> str:
+    """Minor units back to the decimal string channels expect: 1999 USD -> "19.99"."""
+    exponent = minor_unit_exponent(currency)
+    return f"{Decimal(amount_minor).scaleb(-exponent):.{exponent}f}"

@@ -140,7 +140,7 @@ class Hub:
             " pos_locations: {'8801': wh-2},"
             f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN,"
             " stock: {platform_location_id: 'gid://shopify/Location/1',"
-            " requests_per_second: 20, burst: 40}}\n"
+            " requests_per_second: 8, burst: 20}}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
             " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"
             f" api_url: '{store}', api_token_env: TEST_WOO_API,"

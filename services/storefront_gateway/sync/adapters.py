@@ -9,7 +9,13 @@ import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import Listed, Push, Results, StockAdapter
+from services.storefront_gateway.sync.client import (
+    Listed,
+    ListingPush,
+    Push,
+    Results,
+    StockAdapter,
+)
 from services.storefront_gateway.sync.rest_stock import MarketplaceStock, PosStock, WooStock
 from services.storefront_gateway.sync.shopify_stock import ShopifyStock
 
@@ -26,6 +32,12 @@ class InHubSkus:
 
     async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results:
         return await self._adapter.set_many(budget, pushes)
+
+    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        return await self._adapter.set_prices(budget, pushes)
+
+    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        return await self._adapter.set_details(budget, pushes)
 
 
 def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> StockAdapter:

@@ -38,12 +38,16 @@ class RateBudget:
         refill = 0.0 if self._tokens >= 1 else (1 - self._tokens) / self._rate
         return max(pause, refill)
 
-    async def acquire(self) -> None:
+    async def ready(self) -> None:
+        """Wait until a call may go out, without taking it."""
         while True:
             delay = self.wait_seconds()
             if delay <= 0:
-                break
+                return
             await asyncio.sleep(delay)
+
+    async def acquire(self) -> None:
+        await self.ready()
         self._tokens -= 1
 
     def pause(self, seconds: float) -> None:

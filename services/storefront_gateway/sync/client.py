@@ -25,6 +25,7 @@ import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.sync.budget import RateBudget
+from shared.events.money import to_decimal_string
 
 WOO_API = "/wp-json/wc/v3"
 
@@ -70,6 +71,16 @@ class Push:
     previous: int | None  # what we believe the channel holds (compare-and-set)
 
 
+@dataclass(frozen=True)
+class ListingPush:
+    """A price (`currency`, `amount_minor`, `compare_at_minor`) or product details
+    (`title`, `description`, `barcode`, `weight_grams`) for one listing."""
+
+    sku: str
+    listing: dict[str, Any]
+    payload: dict[str, Any]
+
+
 # Per pushed SKU: None when applied, else why not.
 Results = dict[str, StockApiError | None]
 
@@ -80,6 +91,20 @@ class StockAdapter(Protocol):
     async def catalog(self, budget: RateBudget) -> dict[str, Listed]: ...
 
     async def set_many(self, budget: RateBudget, pushes: list[Push]) -> Results: ...
+
+    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results: ...
+
+    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results: ...
+
+
+def price_fields(payload: dict[str, Any]) -> tuple[str, str | None]:
+    """(price, compare-at price) as decimal strings."""
+    currency = payload["currency"]
+    compare_at = payload.get("compare_at_minor")
+    return (
+        to_decimal_string(payload["amount_minor"], currency),
+        to_decimal_string(compare_at, currency) if compare_at is not None else None,
+    )
 
 
 def retry_after(response: httpx.Response) -> float | None:

@@ -24,11 +24,14 @@ from services.storefront_gateway.sync.client import (
     StockApiError,
     Superseded,
 )
+from services.storefront_gateway.sync.listing_updates import ListingUpdates
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
 LEASE_SECONDS = 30.0
+POLL_SECONDS = 5.0
+
 UNLISTED_RECHECK_SECONDS = 60.0
 
 
@@ -44,7 +47,8 @@ class ChannelStockPusher(DrainLoop):
         metrics: SyncMetrics,
         base_backoff: float = 0.5,
     ) -> None:
-        super().__init__(dsn, f"{schema}_channel_stock", poll_seconds=0.5)
+        super().__init__(dsn, f"{schema}_channel_stock", poll_seconds=POLL_SECONDS)
+        self._idle = POLL_SECONDS
         self._pool = pool
         self._lock_key = f"channel-stock:{schema}:{channel.id}"
         self._target = channel
@@ -53,20 +57,51 @@ class ChannelStockPusher(DrainLoop):
         self._metrics = metrics
         self._base_backoff = base_backoff
         self._leader = False
+        self._listings = ListingUpdates(pool, channel, adapter, budget, metrics)
 
     @property
     def leads(self) -> bool:
         return self._leader
 
     def batch_was_full(self, handled: int) -> bool:
-        return handled >= self.adapter.max_batch
+        return handled > 0  # something was due: look again at once (the budget paces us)
+
+    def wakes_on(self, payload: str) -> bool:
+        return payload == self._target.id
+
+    def idle_seconds(self) -> float:
+        return self._idle
+
+    async def _schedule_next_look(self) -> None:
+        """Nothing due now: sleep until the next deferred row is (a retry after 0.1 s
+        should not wait for the poll), or a notification, or the poll."""
+        async with self._pool.acquire() as conn:
+            due_in = await repository.seconds_until_due(conn, self._target.id)
+        self._idle = POLL_SECONDS if due_in is None else min(POLL_SECONDS, max(0.01, due_in))
 
     async def drain(self) -> int:
+        """One call's worth, most urgent first: stock-outs, prices, other stock levels,
+        product details."""
         if not await self._lead():
             return 0
+        # Wait for the budget first, then claim: whatever changed while we waited goes
+        # out in the same call instead of the one after.
+        await self.budget.ready()
+        handled = (
+            await self._stock(stock_outs_only=True)
+            or await self._listings.drain("price")
+            or await self._stock(stock_outs_only=False)
+            or await self._listings.drain("details")
+        )
+        if handled:
+            return handled
+        await self._schedule_next_look()
+        return 0
+
+    async def _stock(self, stock_outs_only: bool) -> int:
         async with self._pool.acquire() as conn:
             due = await repository.claim_due(
-                conn, self._target.id, self.adapter.max_batch, LEASE_SECONDS
+                conn, self._target.id, self.adapter.max_batch, LEASE_SECONDS, stock_outs_only
             )
         if due:
             try:

@@ -63,14 +63,18 @@ async def set_desired(
 
 
 async def claim_due(
-    conn: asyncpg.Connection, channel: str, limit: int, lease_seconds: float
+    conn: asyncpg.Connection,
+    channel: str,
+    limit: int,
+    lease_seconds: float,
+    stock_outs_only: bool = False,
 ) -> list[dict[str, Any]]:
     """Due rows of one channel, stock-outs first, then the longest waiting."""
     records = await conn.fetch(
         "UPDATE channel_stock c SET leased_until = now() + make_interval(secs => $3)"
         " FROM (SELECT channel, sku FROM channel_stock"
         "   WHERE channel = $1 AND desired_version > pushed_version"
-        "   AND next_attempt_at <= now()"
+        "   AND next_attempt_at <= now() AND (NOT $4 OR desired = 0)"
         "   AND (leased_until IS NULL OR leased_until < now())"
         "   ORDER BY desired = 0 DESC, dirty_since LIMIT $2 FOR UPDATE SKIP LOCKED) due"
         " WHERE c.channel = due.channel AND c.sku = due.sku"
@@ -79,6 +83,7 @@ async def claim_due(
         channel,
         limit,
         lease_seconds,
+        stock_outs_only,
     )
     return [dict(r) for r in records]
 
@@ -212,3 +217,16 @@ async def force_push(
         version,
         actual,
     )
+
+
+async def seconds_until_due(conn: asyncpg.Connection, channel: str) -> float | None:
+    """When the channel's next deferred row (stock or listing) falls due; None: nothing."""
+    value = await conn.fetchval(
+        "SELECT extract(epoch FROM min(t) - now()) FROM ("
+        " SELECT min(next_attempt_at) AS t FROM channel_stock"
+        "   WHERE channel = $1 AND desired_version > pushed_version"
+        " UNION ALL SELECT min(next_attempt_at) FROM channel_listing_updates"
+        "   WHERE channel = $1 AND version > pushed_version) d",
+        channel,
+    )
+    return float(value) if value is not None else None

@@ -6,11 +6,13 @@ from services.storefront_gateway.sync.budget import RateBudget
 from services.storefront_gateway.sync.client import (
     WOO_API,
     Listed,
+    ListingPush,
     Push,
     PushRejected,
     RestApi,
     Results,
     Superseded,
+    price_fields,
 )
 
 
@@ -40,14 +42,49 @@ class WooStock(RestApi):
         answer = await self.call(
             budget, "POST", f"{WOO_API}/products/batch", json={"update": update}
         )
-        by_id = {p.listing["id"]: p.sku for p in pushes}
-        results: Results = {p.sku: PushRejected("not in the batch answer") for p in pushes}
-        for item in answer.get("update", []):
-            sku = by_id.get(item.get("id"))
-            if sku is not None:
-                error = item.get("error")
-                results[sku] = PushRejected(str(error.get("message"))) if error else None
-        return results
+        return _batch_results(pushes, answer)
+
+    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        """A compare-at price becomes the regular price and the price the sale price."""
+        update = []
+        for p in pushes:
+            price, compare_at = price_fields(p.payload)
+            regular, sale = (compare_at, price) if compare_at else (price, "")
+            update.append({"id": p.listing["id"], "regular_price": regular, "sale_price": sale})
+        answer = await self.call(
+            budget, "POST", f"{WOO_API}/products/batch", json={"update": update}
+        )
+        return _batch_results(pushes, answer)
+
+    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        update = []
+        for p in pushes:
+            d = p.payload
+            grams = d.get("weight_grams")
+            update.append(
+                {
+                    "id": p.listing["id"],
+                    "name": d["title"],
+                    "description": d.get("description") or "",
+                    "global_unique_id": d.get("barcode") or "",
+                    "weight": f"{grams / 1000:g}" if grams is not None else "",
+                }
+            )
+        answer = await self.call(
+            budget, "POST", f"{WOO_API}/products/batch", json={"update": update}
+        )
+        return _batch_results(pushes, answer)
+
+
+def _batch_results(pushes: list[Push] | list[ListingPush], answer: dict[str, Any]) -> Results:
+    by_id = {p.listing["id"]: p.sku for p in pushes}
+    results: Results = {p.sku: PushRejected("not in the batch answer") for p in pushes}
+    for item in answer.get("update", []):
+        sku = by_id.get(item.get("id"))
+        if sku is not None:
+            error = item.get("error")
+            results[sku] = PushRejected(str(error.get("message"))) if error else None
+    return results
 
 
 class MarketplaceStock(RestApi):
@@ -64,6 +101,29 @@ class MarketplaceStock(RestApi):
             {"sku": p.listing["sku"], "quantity": p.quantity, "sequence": p.version} for p in pushes
         ]
         answer = await self.call(budget, "PUT", "/v1/listings/quantities", json={"items": items})
+        return _item_results(pushes, answer["results"])
+
+    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        items = []
+        for p in pushes:
+            price, compare_at = price_fields(p.payload)
+            item = {"sku": p.listing["sku"], "price": price, "currency": p.payload["currency"]}
+            items.append({**item, "list_price": compare_at})
+        answer = await self.call(budget, "PUT", "/v1/listings/prices", json={"items": items})
+        return _item_results(pushes, answer["results"])
+
+    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        items = [
+            {
+                "sku": p.listing["sku"],
+                "title": p.payload["title"],
+                "description": p.payload.get("description") or "",
+                "gtin": p.payload.get("barcode"),
+                "weight_grams": p.payload.get("weight_grams"),
+            }
+            for p in pushes
+        ]
+        answer = await self.call(budget, "PUT", "/v1/listings/attributes", json={"items": items})
         return _item_results(pushes, answer["results"])
 
 
@@ -84,6 +144,27 @@ class PosStock(RestApi):
         answer = await self.call(budget, "PUT", "/api/inventory", json=body)
         return _item_results(pushes, answer["results"])
 
+    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        outlet = self.channel.stock.platform_location_id if self.channel.stock else None
+        prices = [
+            {"sku": p.listing["sku"], "price_minor": p.payload["amount_minor"]} for p in pushes
+        ]
+        body = {"outlet_id": outlet, "prices": prices}
+        answer = await self.call(budget, "PUT", "/api/prices", json=body)
+        return _item_results(pushes, answer["results"])
+
+    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        products = [
+            {
+                "sku": p.listing["sku"],
+                "name": p.payload["title"],
+                "barcode": p.payload.get("barcode"),
+            }
+            for p in pushes
+        ]
+        answer = await self.call(budget, "PUT", "/api/products", json={"products": products})
+        return _item_results(pushes, answer["results"])
+
 
 async def _paged(
     api: RestApi, budget: RateBudget, path: str, key: str, quantity: str
@@ -98,7 +179,7 @@ async def _paged(
     return found
 
 
-def _item_results(pushes: list[Push], answers: list[dict[str, Any]]) -> Results:
+def _item_results(pushes: list[Push] | list[ListingPush], answers: list[dict[str, Any]]) -> Results:
     """Per-item answers (keyed by the channel's SKU) back to the hub's SKUs."""
     hub_sku = {p.listing["sku"]: p.sku for p in pushes}
     results: Results = {p.sku: PushRejected("not in the answer") for p in pushes}

@@ -1,0 +1,73 @@
+"""The price clock: at the start and at the end of every price window, every channel is
+owed the price then in force.
+
+It sleeps until the next boundary in the price book (at most a second, so windows
+added meanwhile are noticed), then reprices the SKUs whose boundaries passed since the
+last tick. The last tick is kept in the database: a gateway that was down across a
+boundary catches up when it starts; replicas take turns per tick (advisory lock).
+"""
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import structlog
+
+from services.storefront_gateway.catalog import repository
+from services.storefront_gateway.catalog.handlers import reprice
+from services.storefront_gateway.channels import Channels
+from shared.db import UnitOfWork
+from shared.events.envelope import utcnow
+
+log = structlog.get_logger(__name__)
+MAX_SLEEP = 1.0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class PriceClock:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], channels: Channels) -> None:
+        self._uow = uow_factory
+        self._channels = channels
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="price-clock")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                upcoming = await self.tick()
+            except Exception:
+                log.exception("price clock tick failed; trying again")
+                upcoming = None
+            wait = MAX_SLEEP
+            if upcoming is not None:
+                wait = min(MAX_SLEEP, max(0.0, (upcoming - utcnow()).total_seconds()))
+            await asyncio.sleep(wait)
+
+    async def tick(self) -> datetime | None:
+        """Reprice what the clock changed since the last tick; returns the next boundary."""
+        now = utcnow()
+        async with self._uow() as uow:
+            conn = uow.connection
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext('price-clock'))"):
+                return None
+            micros = await conn.fetchval("SELECT since FROM erp_cursors WHERE kind = 'price-clock'")
+            last = _EPOCH + timedelta(microseconds=micros) if micros else now - timedelta(days=1)
+            for sku in await repository.skus_with_boundary(conn, last, now):
+                await reprice(conn, self._channels, sku, now)
+            await conn.execute(
+                "INSERT INTO erp_cursors (kind, since) VALUES ('price-clock', $1)"
+                " ON CONFLICT (kind) DO UPDATE SET since = EXCLUDED.since",
+                (now - _EPOCH) // timedelta(microseconds=1),
+            )
+            upcoming = await repository.next_boundary(conn, now)
+            await uow.commit()
+            return upcoming

@@ -1,0 +1,102 @@
+"""Prices and product details to one channel: claimed from what the channel is owed,
+sent in one call per batch, each SKU's outcome recorded. The channel's ids for a SKU come
+from its catalog, read again when a SKU is not yet known (at most every few seconds)."""
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from services.storefront_gateway.catalog import repository
+from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.sync.budget import RateBudget
+from services.storefront_gateway.sync.client import (
+    ListingPush,
+    PushDeferred,
+    StockAdapter,
+    StockApiError,
+)
+from services.storefront_gateway.sync.metrics import SyncMetrics
+from shared.drain import backoff
+
+log = structlog.get_logger(__name__)
+LEASE_SECONDS = 30.0
+CATALOG_MAX_AGE = 5.0
+
+
+class ListingUpdates:
+    def __init__(
+        self,
+        pool: Any,
+        channel: ChannelConfig,
+        adapter: StockAdapter,
+        budget: RateBudget,
+        metrics: SyncMetrics,
+    ) -> None:
+        self._pool = pool
+        self._channel = channel
+        self._adapter = adapter
+        self._budget = budget
+        self._metrics = metrics
+        self._listings: dict[str, dict[str, Any]] = {}
+        self._read_at = 0.0
+
+    async def drain(self, kind: str) -> int:
+        """Push one batch of `kind` ('price' or 'details'); returns how many were due."""
+        async with self._pool.acquire() as conn:
+            due = await repository.claim_due(
+                conn, self._channel.id, kind, self._adapter.max_batch, LEASE_SECONDS
+            )
+        if not due:
+            return 0
+        try:
+            results = await self._send(kind, due)
+        except StockApiError as exc:
+            results = {row["sku"]: exc for row in due}
+        await self._record(kind, due, results)
+        return len(due)
+
+    async def _send(self, kind: str, due: list[dict[str, Any]]) -> dict[str, Any]:
+        if any(row["sku"] not in self._listings for row in due) and (
+            time.monotonic() - self._read_at > CATALOG_MAX_AGE
+        ):
+            catalog = await self._adapter.catalog(self._budget)
+            self._listings = {sku: listed.listing for sku, listed in catalog.items()}
+            self._read_at = time.monotonic()
+        pushes = [
+            ListingPush(row["sku"], self._listings[row["sku"]], row["payload"])
+            for row in due
+            if row["sku"] in self._listings
+        ]
+        results: dict[str, Any] = {
+            row["sku"]: PushDeferred("not listed on the channel", 60.0)
+            for row in due
+            if row["sku"] not in self._listings
+        }
+        now = datetime.now(UTC)
+        for row in due:
+            lag = (now - row["dirty_since"]).total_seconds()
+            self._metrics.listing_lag_seconds.labels(self._channel.id, kind).observe(max(0.0, lag))
+        if pushes:
+            send = self._adapter.set_prices if kind == "price" else self._adapter.set_details
+            results |= await send(self._budget, pushes)
+        return results
+
+    async def _record(self, kind: str, due: list[dict[str, Any]], results: dict[str, Any]) -> None:
+        channel = self._channel.id
+        async with self._pool.acquire() as conn:
+            for row in due:
+                error = results.get(row["sku"])
+                if error is None:
+                    await repository.pushed(conn, channel, row["sku"], kind, row["version"])
+                    self._metrics.listing_pushes.labels(channel, kind, "pushed").inc()
+                    continue
+                if isinstance(error, PushDeferred) and error.retry_after is not None:
+                    delay = error.retry_after
+                else:
+                    delay = backoff(row["attempts"], 0.5)
+                    self._listings.pop(row["sku"], None)  # perhaps re-created: look it up again
+                log.info("listing update not applied", channel=channel, kind=kind, error=str(error))
+                await repository.defer(conn, channel, row["sku"], kind, str(error), delay)
+                self._metrics.listing_pushes.labels(channel, kind, "deferred").inc()
