@@ -110,7 +110,7 @@ def _report(
                 (
                     c["t"]
                     for c in calls[channel]
-                    if c["t"] >= sent and c["quantities"].get(sku) in wanted
+                    if c["t"] >= sent and c["values"].get(sku) in wanted
                 ),
                 None,
             )
@@ -128,7 +128,7 @@ def _report(
         "coalescing": {
             c: {
                 "changes_for_channel": relevant[c],
-                "skus_pushed": sum(len(x["quantities"]) for x in calls[c]),
+                "skus_pushed": sum(len(x["values"]) for x in calls[c]),
                 "api_calls": len(calls[c]),
                 "api_calls_saved": relevant[c] - len(calls[c]),
             }

@@ -32,6 +32,7 @@ from shared.events.inventory import (
 )
 from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import (
+    OrderApproved,
     OrderCancellationRefused,
     OrderCancellationRequested,
     OrderPlaced,
@@ -70,7 +71,7 @@ ORDERS = Topic(
     "orders",
     key="order_id",
     writer=ORDER_ROUTER,
-    event_types=(OrderStatusChanged, OrderCancellationRefused),
+    event_types=(OrderStatusChanged, OrderCancellationRefused, OrderApproved),
 )
 STOCK_COMMANDS = Topic(
     "stock-commands",

@@ -33,7 +33,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from simulators.calllog import StockCallLog
+from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -46,7 +46,8 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
     stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}
     outage = {"until": 0.0}
     orders = itertools.count(1)
-    log = StockCallLog()
+    log = CallLog()
+    price_log = CallLog()
     sold: set[str] = set()
     shipments: list[dict[str, Any]] = []
 
@@ -92,6 +93,48 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         applied = {r["sku"] for r in results if r["status"] == "ACCEPTED"}
         log.record({i["sku"]: i["quantity"] for i in items if i["sku"] in applied})
         return {"results": results}
+
+    @app.put("/v1/listings/prices")
+    async def set_prices(body: dict[str, Any]) -> dict[str, Any]:
+        """Bulk price update, up to 50 SKUs; the price is what buyers pay from now on."""
+        items = body.get("items")
+        if not isinstance(items, list) or not 1 <= len(items) <= 50:
+            raise HTTPException(400, {"error": "items: 1 to 50 updates"})
+        results, told = [], {}
+        for item in items:
+            listing = listings.get(str(item.get("sku")))
+            if listing is None:
+                results.append({"sku": item.get("sku"), "status": "NOT_FOUND"})
+                continue
+            listing.update(price=item["price"], list_price=item.get("list_price"))
+            told[listing["sku"]] = item["price"]
+            results.append({"sku": listing["sku"], "status": "ACCEPTED"})
+        price_log.record(told)
+        return {"results": results}
+
+    @app.put("/v1/listings/attributes")
+    async def set_attributes(body: dict[str, Any]) -> dict[str, Any]:
+        results = []
+        for item in body.get("items") or []:
+            listing = listings.get(str(item.get("sku")))
+            if listing is None:
+                results.append({"sku": item.get("sku"), "status": "NOT_FOUND"})
+                continue
+            if not item.get("title"):
+                results.append({"sku": listing["sku"], "status": "INVALID", "message": "title"})
+                continue
+            for key in ("title", "description", "gtin", "weight_grams"):
+                listing[key] = item.get(key)
+            results.append({"sku": listing["sku"], "status": "ACCEPTED"})
+        return {"results": results}
+
+    @app.get("/_prices")
+    async def prices() -> dict[str, Any]:
+        return {"prices": {s: x["price"] for s, x in listings.items()}, "calls": price_log.calls}
+
+    @app.get("/_listing/{sku}")
+    async def listing_as_shown(sku: str) -> dict[str, Any]:
+        return listings[sku]
 
     def _apply(item: dict[str, Any]) -> dict[str, Any]:
         sku, quantity, sequence = item.get("sku"), item.get("quantity"), item.get("sequence")

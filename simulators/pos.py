@@ -30,7 +30,7 @@ import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from simulators.calllog import StockCallLog
+from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -41,7 +41,8 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
     products: dict[str, dict[str, Any]] = {}
     bucket = TokenBucket(rate=10.0, burst=20)
     sales = itertools.count(1)
-    log = StockCallLog()
+    log = CallLog()
+    price_log = CallLog()
 
     @app.middleware("http")
     async def api_limits(request: Request, call_next: Any) -> Any:
@@ -85,6 +86,46 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
                 results.append({"sku": sku, "status": "ok"})
         log.record({r["sku"]: products[r["sku"]]["count"] for r in results if r["status"] == "ok"})
         return {"results": results}
+
+    @app.put("/api/prices")
+    async def set_prices(body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("outlet_id") != outlet:
+            raise HTTPException(422, {"error": f"unknown outlet {body.get('outlet_id')!r}"})
+        results, told = [], {}
+        for entry in body.get("prices") or []:
+            product = products.get(str(entry.get("sku")))
+            price = entry.get("price_minor")
+            if product is None:
+                results.append({"sku": entry.get("sku"), "status": "not_found"})
+            elif not isinstance(price, int) or price < 0:
+                results.append({"sku": product["sku"], "status": "invalid"})
+            else:
+                product["price_minor"] = price
+                told[product["sku"]] = price
+                results.append({"sku": product["sku"], "status": "ok"})
+        price_log.record(told)
+        return {"results": results}
+
+    @app.put("/api/products")
+    async def set_products(body: dict[str, Any]) -> dict[str, Any]:
+        results = []
+        for entry in body.get("products") or []:
+            product = products.get(str(entry.get("sku")))
+            if product is None:
+                results.append({"sku": entry.get("sku"), "status": "not_found"})
+                continue
+            product.update(name=entry.get("name"), barcode=entry.get("barcode"))
+            results.append({"sku": product["sku"], "status": "ok"})
+        return {"results": results}
+
+    @app.get("/_prices")
+    async def prices() -> dict[str, Any]:
+        now = {s: p["price_minor"] for s, p in products.items()}
+        return {"prices": now, "calls": price_log.calls}
+
+    @app.get("/_product/{sku}")
+    async def product_as_shown(sku: str) -> dict[str, Any]:
+        return products[sku]
 
     @app.post("/_products")
     async def register(body: dict[str, Any]) -> dict[str, int]:

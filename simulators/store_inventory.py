@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Header, HTTPException
 
-from simulators.calllog import StockCallLog
+from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
 COST = 10.0
@@ -31,7 +31,8 @@ def add_inventory(
     ids = itertools.count(1000)
     bucket = TokenBucket(rate=100.0, burst=1000)
     location = "gid://shopify/Location/1"
-    logs = {"shopify": StockCallLog(), "woocommerce": StockCallLog()}
+    logs = {"shopify": CallLog(), "woocommerce": CallLog()}
+    price_logs = {"shopify": CallLog(), "woocommerce": CallLog()}
 
     @app.post("/admin/api/{version}/graphql.json")
     async def graphql(
@@ -54,6 +55,8 @@ def add_inventory(
         return {"data": _run(query, variables), "extensions": {"cost": cost}}
 
     def _run(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        if "productVariantsBulkUpdate" in query or "productUpdate" in query:
+            return _listings(variables)
         if "inventorySetQuantities" in query:
             return {"inventorySetQuantities": _set(variables["input"])}
         if "inventoryItem(" in query:
@@ -105,6 +108,49 @@ def add_inventory(
         logs["shopify"].record(told)
         return {"inventoryAdjustmentGroup": {"reason": spec.get("reason")}, "userErrors": []}
 
+    def _listings(variables: dict[str, Any]) -> dict[str, Any]:
+        """Aliased `productVariantsBulkUpdate` ($pN, $vN) and `productUpdate` ($dN)."""
+        data: dict[str, Any] = {}
+        told: dict[str, Any] = {}
+        for name, value in variables.items():
+            if name.startswith("v"):
+                product = variables["p" + name[1:]]
+                errors = []
+                for change in value:
+                    found = [(k, e) for k, e in shop.items() if e["variant"] == change["id"]]
+                    if not found or found[0][1]["product"] != product:
+                        errors.append({"field": ["variants"], "message": "variant not found"})
+                        continue
+                    sku, entry = found[0]
+                    if "price" in change:
+                        entry["price"], entry["compare_at"] = (
+                            change["price"],
+                            change.get("compareAtPrice"),
+                        )
+                        told[sku] = entry["price"]
+                    if "barcode" in change:
+                        entry["barcode"] = change["barcode"]
+                    grams = ((change.get("inventoryItem") or {}).get("measurement") or {}).get(
+                        "weight"
+                    )
+                    if grams:
+                        entry["grams"] = grams["value"]
+                data[name] = {"userErrors": errors}
+            elif name.startswith("d"):
+                entries = [e for e in shop.values() if e["product"] == value["id"]]
+                for entry in entries:
+                    entry["title"], entry["description"] = (
+                        value["title"],
+                        value.get("descriptionHtml", ""),
+                    )
+                data[name] = {
+                    "userErrors": []
+                    if entries
+                    else [{"field": ["id"], "message": "product not found"}]
+                }
+        price_logs["shopify"].record(told)
+        return data
+
     @app.get("/wp-json/wc/v3/products")
     async def woo_products(
         sku: str | None = None,
@@ -126,6 +172,7 @@ def add_inventory(
             raise HTTPException(413, {"code": "woocommerce_rest_request_entity_too_large"})
         answers = []
         told = {}
+        priced: dict[str, Any] = {}
         for change in updates:
             product = next((p for p in woo.values() if p["id"] == change.get("id")), None)
             if product is None:
@@ -136,8 +183,21 @@ def add_inventory(
                 product["stock_quantity"] = int(change["stock_quantity"])
                 product["sets"] += 1
                 told[product["sku"]] = product["stock_quantity"]
+            for key in (
+                "regular_price",
+                "sale_price",
+                "name",
+                "description",
+                "global_unique_id",
+                "weight",
+            ):
+                if key in change:
+                    product[key] = change[key]
+            if "regular_price" in change:
+                priced[product["sku"]] = product["sale_price"] or product["regular_price"]
             answers.append(product)
         logs["woocommerce"].record(told)
+        price_logs["woocommerce"].record(priced)
         return {"update": answers}
 
     @app.put("/wp-json/wc/v3/products/{product_id}")
@@ -161,13 +221,30 @@ def add_inventory(
             if sku in (shop if platform == "shopify" else woo):
                 continue  # already listed: a product keeps its ids
             if platform == "shopify":
-                gid = f"gid://shopify/InventoryItem/{next(ids)}"
-                shop[sku] = {"item": gid, "available": count, "sets": 0}
+                n = next(ids)
+                shop[sku] = {
+                    "item": f"gid://shopify/InventoryItem/{n}",
+                    "variant": f"gid://shopify/ProductVariant/{n}",
+                    "product": f"gid://shopify/Product/{n}",
+                    "available": count,
+                    "sets": 0,
+                    "price": item.get("price", "0.00"),
+                    "compare_at": None,
+                    "title": sku,
+                    "description": "",
+                    "barcode": None,
+                    "grams": None,
+                }
             else:
                 woo[sku] = {
                     "id": next(ids),
                     "sku": sku,
                     "name": sku,
+                    "description": "",
+                    "global_unique_id": "",
+                    "weight": "",
+                    "regular_price": item.get("price", "0.00"),
+                    "sale_price": "",
                     "manage_stock": True,
                     "stock_quantity": count,
                     "sets": 0,
@@ -182,6 +259,19 @@ def add_inventory(
     @app.get("/_stock_calls/{platform}")
     async def stock_calls(platform: str) -> list[dict[str, object]]:
         return logs[platform].calls
+
+    @app.get("/_prices/{platform}")
+    async def prices(platform: str) -> dict[str, Any]:
+        """What a shopper pays now, and when each price arrived."""
+        if platform == "shopify":
+            now = {sku: e["price"] for sku, e in shop.items()}
+        else:
+            now = {sku: p["sale_price"] or p["regular_price"] for sku, p in woo.items()}
+        return {"prices": now, "calls": price_logs[platform].calls}
+
+    @app.get("/_products/{platform}")
+    async def products(platform: str) -> dict[str, Any]:
+        return shop if platform == "shopify" else woo
 
     @app.get("/_levels/{platform}")
     async def levels(platform: str) -> dict[str, int]:
@@ -217,7 +307,12 @@ def add_inventory(
 
 
 def _variant(sku: str, entry: dict[str, Any], location: str | None) -> dict[str, Any]:
-    return {"sku": sku, "inventoryItem": _item(entry, location)}
+    return {
+        "id": entry["variant"],
+        "sku": sku,
+        "product": {"id": entry["product"]},
+        "inventoryItem": _item(entry, location),
+    }
 
 
 def _item(entry: dict[str, Any], location: str | None) -> dict[str, Any]:

@@ -1,15 +1,18 @@
 """HTTP API of the order-router: an order, its state and its timeline."""
 
+import hmac
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
-from uuid import UUID
+from typing import Annotated, Any
+from uuid import UUID, uuid4
 
-from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, Header, HTTPException
+from pydantic import BaseModel, Field
 
-from services.order_router import repository
+from services.order_router import handlers, repository
+from services.order_router.locations import Location
 from shared.db import UnitOfWork
+from shared.events.orders import OrderApproved
 
 
 class TimelineEntry(BaseModel):
@@ -36,8 +39,35 @@ class OrderView(BaseModel):
     timeline: list[TimelineEntry]
 
 
-def orders_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
+class Approval(BaseModel):
+    approved_by: str = Field(min_length=1, max_length=200)
+    note: str | None = Field(None, max_length=2000)
+
+
+def orders_router(
+    uow_factory: Callable[[], UnitOfWork],
+    admin_token: str,
+    locations: tuple[Location, ...],
+) -> APIRouter:
     router = APIRouter(tags=["orders"])
+
+    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
+        expected = f"Bearer {admin_token}".encode()
+        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
+            raise HTTPException(401, "admin bearer token required")
+
+    @router.post("/orders/{order_id}/approve", dependencies=[Depends(require_admin)])
+    async def approve_order(order_id: UUID, body: Approval) -> dict[str, str]:
+        """Send on an order held for approval (a B2B credit limit)."""
+        approval = OrderApproved(
+            correlation_id=uuid4(), order_id=order_id, approved_by=body.approved_by, note=body.note
+        )
+        refused = await handlers.approve(approval, uow_factory(), locations)
+        if refused == "no such order":
+            raise HTTPException(404, f"no order {order_id}")
+        if refused is not None:
+            raise HTTPException(409, refused)
+        return {"status": "approved", "order_id": str(order_id)}
 
     @router.get("/orders/{order_id}")
     async def get_order(order_id: UUID) -> OrderView:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from services.order_router import subscribers
 from services.order_router.api import orders_router
@@ -15,10 +16,15 @@ from shared.topics import ORDER_ROUTER
 class OrderRouterSettings(HubSettings):
     http_port: int = 8001
     locations_file: Path = Path("config/locations.yaml")
+    admin_token: SecretStr
 
 
 def create_app(settings: OrderRouterSettings | None = None) -> FastAPI:
     settings = settings or OrderRouterSettings()
     runtime = ServiceRuntime(ORDER_ROUTER, settings, "services.order_router.migrations")
-    subscribers.register(runtime, load_locations(settings.locations_file))
-    return runtime.http_app("Crossdock order-router", __doc__ or "", [orders_router(runtime.uow)])
+    locations = load_locations(settings.locations_file)
+    subscribers.register(runtime, locations)
+    token = settings.admin_token.get_secret_value()
+    return runtime.http_app(
+        "Crossdock order-router", __doc__ or "", [orders_router(runtime.uow, token, locations)]
+    )

@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 
 from services.order_router.locations import Location
 from shared.events.inventory import Allocation, RequestedQuantity, ReserveStock
+from shared.events.money import to_decimal_string
 from shared.events.orders import OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
-    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.BACKORDERED, S.CANCELLED}),
+    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.BACKORDERED, S.CANCELLED, S.HELD_FOR_APPROVAL}),
+    # Beyond a B2B customer's credit limit: nothing is reserved until someone approves.
+    S.HELD_FOR_APPROVAL: frozenset({S.PLACED, S.CANCELLED}),
     S.BACKORDERED: frozenset({S.RESERVED, S.CANCELLED}),
     # A counter sale is delivered the moment it is handed over.
     S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED, S.DELIVERED}),
@@ -30,7 +33,14 @@ _ALLOWED: dict[S, frozenset[S]] = {
 
 # Before anything left: cancelling is still possible (at the 3PL if it has the order).
 CANCELLABLE = frozenset(
-    {S.PLACED, S.BACKORDERED, S.RESERVED, S.SENT_TO_FULFILMENT, S.FULFILMENT_FAILED}
+    {
+        S.PLACED,
+        S.HELD_FOR_APPROVAL,
+        S.BACKORDERED,
+        S.RESERVED,
+        S.SENT_TO_FULFILMENT,
+        S.FULFILMENT_FAILED,
+    }
 )
 # Shipments that will never ship.
 OFF = frozenset({"refused", "cancelled"})
@@ -38,6 +48,24 @@ OFF = frozenset({"refused", "cancelled"})
 
 def can_move(current: S, target: S) -> bool:
     return target in _ALLOWED[current]
+
+
+def credit_hold_reason(
+    limit_minor: int, open_minor: int, order_minor: int, currency: str
+) -> str | None:
+    """Why the order must wait for approval, or None when it fits the credit limit.
+    `open_minor` is what the customer already owes or has on order."""
+    exposure = open_minor + order_minor
+    if exposure <= limit_minor:
+        return None
+
+    def money(minor: int) -> str:
+        return to_decimal_string(minor, currency)
+
+    return (
+        f"credit limit {money(limit_minor)} {currency} exceeded: {money(open_minor)} open"
+        f" + this order {money(order_minor)} = {money(exposure)}"
+    )
 
 
 def preferred_locations(

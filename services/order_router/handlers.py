@@ -2,11 +2,19 @@
 
 import structlog
 
-from services.order_router import backorders, cancellations, repository, returns, transitions
+from services.order_router import (
+    backorders,
+    cancellations,
+    credit,
+    repository,
+    returns,
+    transitions,
+)
 from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
+from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentLine, ShipmentRequested
 from shared.events.inventory import (
     HandOverStock,
@@ -16,6 +24,7 @@ from shared.events.inventory import (
     StockReserved,
 )
 from shared.events.orders import (
+    OrderApproved,
     OrderCancellationRequested,
     OrderPlaced,
     OrderStatus,
@@ -48,9 +57,42 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Loca
             to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
-        preference = preferred_locations(locations, order.ship_to_country, order.sold_at_location)
-        await uow.outbox.add(reservation_request(order, preference), key=str(order.order_id))
+        held = await credit.hold_reason(uow.connection, order)
+        if held is not None:
+            locked = LockedOrder(order.order_id, OrderStatus.PLACED, order)
+            await transitions.move(uow, locked, OrderStatus.HELD_FOR_APPROVAL, order, held)
+        else:
+            await request_stock(uow, order, order, locations)
         await uow.commit()
+
+
+async def request_stock(
+    uow: UnitOfWork, order: OrderPlaced, cause: Event, locations: tuple[Location, ...]
+) -> None:
+    preference = preferred_locations(locations, order.ship_to_country, order.sold_at_location)
+    request = reservation_request(order, preference)
+    if cause is not order:
+        request = request.model_copy(update={"causation_id": cause.event_id})
+    await uow.outbox.add(request, key=str(order.order_id))
+
+
+async def approve(
+    approval: OrderApproved, uow: UnitOfWork, locations: tuple[Location, ...]
+) -> str | None:
+    """Send a held order on; returns why it cannot be approved (None: approved)."""
+    async with uow:
+        order = await repository.lock_order(uow.connection, approval.order_id)
+        if order is None:
+            return "no such order"
+        if order.status is not OrderStatus.HELD_FOR_APPROVAL:
+            return f"order is {order.status.value}, not held for approval"
+        await uow.outbox.add(approval, key=str(order.order_id))
+        await transitions.move(
+            uow, order, OrderStatus.PLACED, approval, approved_by=approval.approved_by
+        )
+        await request_stock(uow, order.placed, approval, locations)
+        await uow.commit()
+        return None
 
 
 async def take_cancellation(request: OrderCancellationRequested, uow: UnitOfWork) -> None:

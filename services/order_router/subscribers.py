@@ -1,8 +1,9 @@
 """The order-router's Kafka edge."""
 
-from services.order_router import backorders, fulfilment, handlers, returns
+from services.order_router import backorders, credit, fulfilment, handlers, returns
 from services.order_router.locations import Location
 from shared import topics
+from shared.events.catalog import CustomerChanged
 from shared.events.codec import Decoder
 from shared.events.inventory import (
     StockHandedOver,
@@ -58,6 +59,15 @@ def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
 
     runtime.consume(
         topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, Decoder(StockLevelChanged), on_stock_level
+    )
+
+    async def on_customer(customer: CustomerChanged) -> None:
+        async with runtime.uow() as uow:
+            await credit.record_account(uow.connection, customer)
+            await uow.commit()
+
+    runtime.consume(
+        topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, Decoder(CustomerChanged), on_customer
     )
     runtime.consume(
         topics.SHIPMENTS,

@@ -3,19 +3,18 @@
 Run: `uvicorn services.storefront_gateway.app:create_app --factory`.
 """
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
 from services.storefront_gateway import subscribers
-from services.storefront_gateway.api import quarantine_router
+from services.storefront_gateway.api import erp_router, quarantine_router
+from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.feedback_sender import FeedbackSender
+from services.storefront_gateway.customers import customers_router
 from services.storefront_gateway.more_webhooks import sales_router
 from services.storefront_gateway.sync.api import stock_sync_router
 from services.storefront_gateway.sync.metrics import SyncMetrics
@@ -33,6 +32,9 @@ class StorefrontGatewaySettings(HubSettings):
     feedback_backoff_seconds: float = 0.5
     admin_token: SecretStr
     reconcile_interval_seconds: float = 300.0
+    erp_url: str | None = None
+    erp_token: SecretStr = SecretStr("")
+    erp_poll_seconds: float = 2.0
 
 
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
@@ -41,51 +43,32 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     subscribers.register(runtime, channels)
 
-    apis: list[ChannelApi] = []
-    syncs: list[StockSync] = []
+    background = Background()
     sync_metrics = SyncMetrics(runtime.metrics.registry)
 
-    @asynccontextmanager
-    async def talking_back(_: FastAPI) -> AsyncIterator[None]:
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        async with httpx.AsyncClient(limits=limits) as http:
-            apis.append(ChannelApi(http))
-            sender = FeedbackSender(
-                runtime.pool,
-                settings.database_url,
-                channels,
-                apis[0],
-                settings.feedback_backoff_seconds,
-            )
-            syncs.append(
-                StockSync(
-                    runtime.pool,
-                    settings.database_url,
-                    runtime.schema,
-                    channels,
-                    http,
-                    sync_metrics,
-                    settings.reconcile_interval_seconds,
-                )
-            )
-            await sender.start()
-            await syncs[0].start()
-            try:
-                yield
-            finally:
-                await syncs[0].stop()
-                await sender.stop()
+    def extra_lifespan(_: FastAPI) -> AbstractAsyncContextManager[None]:
+        return running(runtime, settings, channels, sync_metrics, background)
+
+    def stock_sync() -> StockSync:
+        assert background.stock_sync is not None, "the app has not started"
+        return background.stock_sync
+
+    def channel_api() -> ChannelApi:
+        assert background.channel_api is not None, "the app has not started"
+        return background.channel_api
 
     return runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",
         [
             webhooks_router(
-                channels, runtime.uow, runtime.metrics, settings.max_body_bytes, lambda: apis[0]
+                channels, runtime.uow, runtime.metrics, settings.max_body_bytes, channel_api
             ),
             sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
             quarantine_router(runtime.uow),
-            stock_sync_router(lambda: syncs[0], settings.admin_token.get_secret_value()),
+            stock_sync_router(stock_sync, settings.admin_token.get_secret_value()),
+            customers_router(runtime.uow),
+            erp_router(runtime.uow),
         ],
-        extra_lifespan=talking_back,
+        extra_lifespan=extra_lifespan,
     )

@@ -1,9 +1,11 @@
 """The storefront-gateway's Kafka edge: what goes back to channels and customers."""
 
-from services.storefront_gateway import feedback
+from services.storefront_gateway import customers, feedback
+from services.storefront_gateway.catalog import handlers as catalog
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.sync import handlers as stock_sync
 from shared import topics
+from shared.events.catalog import CustomerChanged, PriceScheduled, ProductChanged
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
 from shared.events.inventory import StockLevelChanged
@@ -28,6 +30,19 @@ def register(runtime: ServiceRuntime, channels: Channels) -> None:
             Decoder(StockLevelChanged),
             on_stock_level,
         )
+
+    async def on_catalog(event: ProductChanged | PriceScheduled) -> None:
+        await catalog.on_catalog(event, runtime.uow(), channels)
+
+    async def on_customer(customer: CustomerChanged) -> None:
+        await customers.record_customer(customer, runtime.uow())
+
+    runtime.consume(
+        topics.CATALOG, catalog.CATALOG_CONSUMER, Decoder(*topics.CATALOG.event_types), on_catalog
+    )
+    runtime.consume(
+        topics.CUSTOMERS, customers.CUSTOMERS_CONSUMER, Decoder(CustomerChanged), on_customer
+    )
     runtime.consume(
         topics.SHIPMENTS,
         feedback.SHIPMENTS_CONSUMER,

@@ -17,7 +17,7 @@ from uuid import UUID
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
-from services.storefront_gateway import handlers, repository, signatures
+from services.storefront_gateway import accounts, handlers, repository, signatures
 from services.storefront_gateway.channel_api import ChannelApi, ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder, order_id_for
@@ -133,6 +133,8 @@ def webhooks_router(
             h.get("x-shopify-hmac-sha256"),
         )
         topic = h.get("x-shopify-topic", "")
+        if topic == "customers/create":
+            return await _new_account(channel, parse_payload(body, accounts.ShopifyCustomer))
         if topic not in SHOPIFY_TOPICS and topic != "refunds/create":
             return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
         # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
@@ -149,6 +151,17 @@ def webhooks_router(
         order = parse_payload(body, shopify.ShopifyOrder)
         mapper = SHOPIFY_TOPICS[topic]
         return await accept(delivery, lambda: mapper(order, channel))
+
+    async def _new_account(
+        channel: ChannelConfig, customer: accounts.ShopifyCustomer
+    ) -> WebhookReceipt:
+        if not customer.email:
+            raise HTTPException(422, "customers/create without an email cannot open an account")
+        async with uow_factory() as uow:
+            new = await accounts.remember(uow.connection, channel.id, customer)
+            await uow.commit()
+        metrics.webhooks.labels("shopify", "account").inc()
+        return WebhookReceipt(status="accepted" if new else "duplicate")
 
     async def _woocommerce(request: Request) -> WebhookReceipt:
         body = await read_limited(request, max_body_bytes)

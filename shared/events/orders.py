@@ -102,7 +102,9 @@ class OrderPlaced(Event):
 
 class OrderStatus(StrEnum):
     PLACED = "placed"
+    HELD_FOR_APPROVAL = "held_for_approval"
     BACKORDERED = "backordered"
+
     RESERVED = "reserved"
     REJECTED = "rejected"
     SENT_TO_FULFILMENT = "sent_to_fulfilment"
@@ -132,6 +134,15 @@ class OrderCancellationRefused(Event):
     order_id: UUID
     channel: str
     reason: str
+
+
+class OrderApproved(Event):
+    """Someone approved an order held for approval (a B2B credit limit): it is routed."""
+
+    event_type: Literal["OrderApproved"] = "OrderApproved"
+    order_id: UUID
+    approved_by: str = Field(description="Who approved it, as they identified themselves.")
+    note: str | None = None
 
 
 class OrderStatusChanged(Event):

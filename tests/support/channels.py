@@ -125,3 +125,39 @@ async def _ok(request: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, indent=1, sort_keys=True, default=str)
+
+
+PRICES = {
+    "shopify-test": ("storefront-api", "/_prices/shopify"),
+    "woo-test": ("storefront-api", "/_prices/woocommerce"),
+    "market-test": ("marketplace", "/_prices"),
+    "pos-test": ("pos", "/_prices"),
+}
+
+
+def _minor(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, int) else round(float(value) * 100)
+
+
+async def prices(hub: Hub, client: httpx.AsyncClient, channel: str) -> dict[str, int | None]:
+    """What a shopper pays on the channel now, per SKU, in cents."""
+    found = (await client.get(hub.url(*PRICES[channel]))).json()
+    return {sku: _minor(value) for sku, value in found["prices"].items()}
+
+
+async def price_calls(hub: Hub, client: httpx.AsyncClient, channel: str) -> list[dict[str, Any]]:
+    """Each price call the channel received: wall-clock time and prices (in cents)."""
+    found = (await client.get(hub.url(*PRICES[channel]))).json()
+    return [
+        {"t": call["t"], "values": {s: _minor(v) for s, v in call["values"].items()}}
+        for call in found["calls"]
+    ]
+
+
+async def erp_put(
+    hub: Hub, client: httpx.AsyncClient, kind: str, items: list[dict[str, Any]]
+) -> None:
+    """The merchant changes products, prices or customers in the ERP."""
+    await _ok(client.post(hub.url("erp", f"/_{kind}"), json={"items": items}))

@@ -95,6 +95,7 @@ class Hub:
                 "market_secret",
                 "pos_token",
                 "pos_secret",
+                "erp",
             )
         }
     )
@@ -111,7 +112,7 @@ class Hub:
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
         self.ports["shipstation-api"] = free_port()
-        for name in ("storefront-gateway", "marketplace", "pos"):
+        for name in ("storefront-gateway", "marketplace", "pos", "erp"):
             self.ports[name] = free_port()
         store = self.url("storefront-api", "")
         chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
@@ -140,21 +141,21 @@ class Hub:
             " pos_locations: {'8801': wh-2},"
             f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN,"
             " stock: {platform_location_id: 'gid://shopify/Location/1',"
-            " requests_per_second: 8, burst: 20}}\n"
+            " requests_per_second: 8, burst: 20}, currency: USD}\n"
             f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
             " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"
             f" api_url: '{store}', api_token_env: TEST_WOO_API,"
-            " stock: {buffer: 1, requests_per_second: 20, burst: 40}}\n"
+            " stock: {buffer: 1, requests_per_second: 20, burst: 40}, currency: USD}\n"
             # The marketplace allows 2 calls/s (bursts of 4): the hub keeps under it.
             f"  - {{id: market-test, platform: marketplace, shop: {MARKET_SELLER},"
             f" secret_env: TEST_MARKET_SECRET, api_url: '{self.url('marketplace', '')}',"
             " api_token_env: TEST_MARKET_TOKEN,"
-            " stock: {buffer: '10%', requests_per_second: 1.8, burst: 3}}\n"
+            " stock: {buffer: '10%', requests_per_second: 1.8, burst: 3}, currency: USD}\n"
             f"  - {{id: pos-test, platform: pos, shop: {POS_ACCOUNT},"
             f" secret_env: TEST_POS_SECRET, api_url: '{self.url('pos', '')}',"
             " api_token_env: TEST_POS_TOKEN, pos_locations: {outlet-1: wh-2},"
             " stock: {locations: [wh-2], platform_location_id: outlet-1,"
-            " requests_per_second: 8, burst: 10}}\n"
+            " requests_per_second: 8, burst: 10}, currency: USD}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
@@ -206,6 +207,9 @@ class Hub:
             "TEST_POS_SECRET": self.store_keys["pos_secret"],
             "TEST_POS_TOKEN": self.store_keys["pos_token"],
             "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
+            "CROSSDOCK_ERP_URL": self.url("erp", ""),
+            "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
+            "CROSSDOCK_ERP_POLL_SECONDS": "0.2",
             **(extra or {}),
         }
 
@@ -343,7 +347,8 @@ class Hub:
         )
 
     def start_channel_sims(self) -> None:
-        """The marketplace and the point of sale: they sell, and post sales to the gateway."""
+        """The marketplace and the point of sale (they sell, and post sales to the gateway),
+        and the ERP the gateway reads products, prices and customers from."""
         gateway = self.url("storefront-gateway", "")
         k = self.store_keys
         for name, args, env in (
@@ -360,6 +365,7 @@ class Hub:
                 ["--account", POS_ACCOUNT, "--outlet", "outlet-1"],
                 {"POS_TOKEN": k["pos_token"], "POS_WEBHOOK_SECRET": k["pos_secret"]},
             ),
+            ("erp", [], {"ERP_TOKEN": k["erp"]}),
         ):
             log = open(self.workdir / f"{name}.log", "ab")
             self.procs[name] = subprocess.Popen(
@@ -369,8 +375,7 @@ class Hub:
                     f"simulators.{name}",
                     "--port",
                     str(self.ports[name]),
-                    "--hub-url",
-                    gateway,
+                    *(["--hub-url", gateway] if name != "erp" else []),
                     *args,
                 ],
                 env={**os.environ, **env},
@@ -395,6 +400,7 @@ class Hub:
         await self.wait_tpl("shipstation-api")
         await self.wait_tpl("marketplace")
         await self.wait_tpl("pos")
+        await self.wait_tpl("erp")
 
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:

@@ -22,7 +22,8 @@ from shared.drain import backoff
 
 log = structlog.get_logger(__name__)
 LEASE_SECONDS = 30.0
-CATALOG_MAX_AGE = 5.0
+CATALOG_MAX_AGE = 2.0
+UNLISTED_RECHECK = 60.0
 
 
 class ListingUpdates:
@@ -58,19 +59,21 @@ class ListingUpdates:
         return len(due)
 
     async def _send(self, kind: str, due: list[dict[str, Any]]) -> dict[str, Any]:
-        if any(row["sku"] not in self._listings for row in due) and (
-            time.monotonic() - self._read_at > CATALOG_MAX_AGE
-        ):
+        age = time.monotonic() - self._read_at
+        if any(row["sku"] not in self._listings for row in due) and age > CATALOG_MAX_AGE:
             catalog = await self._adapter.catalog(self._budget)
             self._listings = {sku: listed.listing for sku, listed in catalog.items()}
-            self._read_at = time.monotonic()
+            self._read_at, age = time.monotonic(), 0.0
+        # Not in a catalog read just now: the channel does not list it (look again in a
+        # minute); in an older read: it may be new, look again when the read is stale.
+        unlisted_for = UNLISTED_RECHECK if age == 0.0 else CATALOG_MAX_AGE - age + 0.05
         pushes = [
             ListingPush(row["sku"], self._listings[row["sku"]], row["payload"])
             for row in due
             if row["sku"] in self._listings
         ]
         results: dict[str, Any] = {
-            row["sku"]: PushDeferred("not listed on the channel", 60.0)
+            row["sku"]: PushDeferred("not listed on the channel", unlisted_for)
             for row in due
             if row["sku"] not in self._listings
         }

@@ -1,0 +1,65 @@
+"""The gateway's background work, started after the pool and broker are up and stopped
+before them: status back to channels, stock/price/catalog pushes, the price clock, and —
+where an ERP is configured — reading it and sending it new accounts."""
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from services.storefront_gateway.accounts import AccountExporter
+from services.storefront_gateway.catalog.scheduler import PriceClock
+from services.storefront_gateway.channel_api import ChannelApi
+from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.erp.client import ErpClient
+from services.storefront_gateway.erp.poller import ErpPoller
+from services.storefront_gateway.feedback_sender import FeedbackSender
+from services.storefront_gateway.sync.metrics import SyncMetrics
+from services.storefront_gateway.sync.runner import StockSync
+from shared.runtime import ServiceRuntime
+
+
+@dataclass
+class Background:
+    """What the HTTP routes need from the running background work."""
+
+    channel_api: ChannelApi | None = None
+    stock_sync: StockSync | None = None
+    loops: list[Any] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def running(
+    runtime: ServiceRuntime,
+    settings: Any,
+    channels: Channels,
+    metrics: SyncMetrics,
+    into: Background,
+) -> AsyncIterator[None]:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    async with httpx.AsyncClient(limits=limits) as http, AsyncExitStack() as stack:
+        into.channel_api = ChannelApi(http)
+        dsn, pool = settings.database_url, runtime.pool
+        into.stock_sync = StockSync(
+            pool, dsn, runtime.schema, channels, http, metrics, settings.reconcile_interval_seconds
+        )
+        loops: list[Any] = [
+            FeedbackSender(
+                pool, dsn, channels, into.channel_api, settings.feedback_backoff_seconds
+            ),
+            into.stock_sync,
+            PriceClock(runtime.uow, channels),
+        ]
+        if settings.erp_url:
+            erp = ErpClient(http, settings.erp_url, settings.erp_token.get_secret_value())
+            loops += [
+                ErpPoller(runtime.uow, erp, settings.erp_poll_seconds),
+                AccountExporter(pool, dsn, runtime.schema, erp),
+            ]
+        for loop in loops:
+            await loop.start()
+            stack.push_async_callback(loop.stop)
+        into.loops = loops
+        yield
