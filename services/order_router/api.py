@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Depends, Header, HTTPException
 from pydantic import BaseModel, Field
 
-from services.order_router import handlers, repository
+from services.order_router import credit, handlers, repository
 from services.order_router.locations import Location
 from shared.db import UnitOfWork
 from shared.events.orders import OrderApproved
@@ -55,6 +55,15 @@ def orders_router(
         expected = f"Bearer {admin_token}".encode()
         if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
             raise HTTPException(401, "admin bearer token required")
+
+    @router.get("/credit-accounts/{customer_id}")
+    async def credit_account(customer_id: str) -> dict[str, Any]:
+        """A B2B account's credit: limit, balance, orders placed since, what is left."""
+        async with uow_factory() as uow:
+            found = await credit.standing(uow.connection, customer_id)
+        if found is None:
+            raise HTTPException(404, f"no credit account {customer_id}")
+        return found
 
     @router.post("/orders/{order_id}/approve", dependencies=[Depends(require_admin)])
     async def approve_order(order_id: UUID, body: Approval) -> dict[str, str]:

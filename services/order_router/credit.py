@@ -78,3 +78,24 @@ async def _on_order(
         order_id,
     )
     return int(value)
+
+
+async def standing(conn: asyncpg.Connection, customer_id: str) -> dict[str, Any] | None:
+    """A B2B account's limit, what it owes and has on order, and what is left."""
+    account = await conn.fetchrow(
+        "SELECT customer_id, email, currency, credit_limit_minor, balance_minor,"
+        " balance_as_of FROM credit_accounts WHERE customer_id = $1",
+        customer_id,
+    )
+    if account is None:
+        return None
+    on_order = await _on_order(conn, account, account["email"], account["currency"], _NO_ORDER)
+    used = account["balance_minor"] + on_order
+    return {
+        **dict(account),
+        "on_order_minor": on_order,
+        "available_minor": account["credit_limit_minor"] - used,
+    }
+
+
+_NO_ORDER = UUID(int=0)
