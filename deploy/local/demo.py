@@ -18,7 +18,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from deploy.local import demo_channels  # noqa: E402
+from deploy.local import demo_catalog, demo_channels  # noqa: E402
 from deploy.local.stack import Stack  # noqa: E402
 from simulators.storefronts import (  # noqa: E402
     Line,
@@ -268,6 +268,7 @@ async def main() -> None:
     secrets = Stack(ROOT / ".local" / "stack", 19092, 15432, 0).secrets()
     async with httpx.AsyncClient(timeout=10) as client:
         await demo_channels.list_products(client)
+        await demo_catalog.publish_catalog(client)
         print("Receiving stock")
         await receive_stock(client, secrets["CROSSDOCK_ADMIN_TOKEN"])
         await demo_channels.reconcile(client, secrets["CROSSDOCK_ADMIN_TOKEN"], heal=True)
@@ -280,6 +281,9 @@ async def main() -> None:
         await demo_channels.sell_on_marketplace_and_pos(client)
         await demo_channels.show_levels(client, "Every channel after those sales")
         await demo_channels.reconcile(client, secrets["CROSSDOCK_ADMIN_TOKEN"])
+        await demo_catalog.show_prices(client, "Prices from the ERP (USD; EUR on WooCommerce)")
+        await demo_catalog.flash_sale(client)
+        await demo_catalog.b2b(client, secrets)
         print("\nStock now")
         for sku in dict.fromkeys(sku for sku, _, _ in RECEIVING):
             stock = (await client.get(f"{LEDGER}/stock/{sku}")).json()

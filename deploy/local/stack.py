@@ -50,10 +50,12 @@ SECRET_NAMES = (
     "CROSSDOCK_MARKET_DEMO_TOKEN",
     "CROSSDOCK_SECRET_POS_DEMO",
     "CROSSDOCK_POS_DEMO_TOKEN",
+    "CROSSDOCK_ERP_TOKEN",
 )
 # The marketplace and point-of-sale simulators, on the ports config/channels.yaml gives them.
 MARKETPLACE_PORT = 9401
 POS_PORT = 9501
+ERP_PORT = 9601  # the ERP/PIM simulator: products, prices, customers
 BOOKS_PORT = 9301  # the accounting simulator, as config/accounts.yaml's exports expect it
 STORE_PORT = 9201  # the storefront API simulator, as config/channels.yaml expects it
 # The local hub's 3PL simulators, on the ports config/fulfillers.yaml gives them.
@@ -142,6 +144,7 @@ class Stack:
                     "MARKETPLACE_WEBHOOK_SECRET": known["CROSSDOCK_SECRET_MARKET_DEMO"],
                 },
             ),
+            ("erp", ERP_PORT, [], {"ERP_TOKEN": known["CROSSDOCK_ERP_TOKEN"]}),
             (
                 "pos",
                 POS_PORT,
@@ -155,9 +158,10 @@ class Stack:
             if not self.procs.alive(name):
                 require_free(port, name)
             command = [sys.executable, "-m", f"simulators.{name}", "--port", str(port)]
+            hub = ["--hub-url", gateway] if name != "erp" else []
             self.procs.spawn(
                 name,
-                [*command, "--hub-url", gateway, *args],
+                [*command, *hub, *args],
                 env={**os.environ, **env},
                 cwd=ROOT,
             )
@@ -224,6 +228,7 @@ class Stack:
             "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
             "CROSSDOCK_LOCATIONS_FILE": str(ROOT / "config" / "locations.yaml"),
             "CROSSDOCK_FULFILLERS_FILE": str(ROOT / "config" / "fulfillers.yaml"),
+            "CROSSDOCK_ERP_URL": f"http://127.0.0.1:{ERP_PORT}",
         }
 
         self.procs.spawn(
@@ -264,7 +269,14 @@ class Stack:
     def down(self) -> None:
         for name in reversed(SERVICES):
             self.procs.stop(name)
-        for name in (*SIMULATED_3PLS, "storefront-api", "accounting-api", "marketplace", "pos"):
+        for name in (
+            *SIMULATED_3PLS,
+            "storefront-api",
+            "accounting-api",
+            "marketplace",
+            "pos",
+            "erp",
+        ):
             self.procs.stop(name)
 
         self.pg.stop()

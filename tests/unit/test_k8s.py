@@ -26,3 +26,16 @@ def test_autoscaling_never_goes_beyond_the_partitions() -> None:
     docs = list(yaml.safe_load_all((BASE / "autoscaling.yaml").read_text()))
     assert {d["metadata"]["name"] for d in docs} == set(SERVICES)
     assert all(d["spec"]["maxReplicaCount"] <= 6 for d in docs)
+
+
+def test_every_consumer_group_scales_on_its_lag() -> None:
+    """A consumer added to a service without a KEDA trigger would never scale out."""
+    import re
+
+    root = BASE.parents[2]
+    declared = set()
+    for path in (root / "services").rglob("*.py"):
+        declared |= set(re.findall(r'^[A-Z_]+ = "([a-z-]+\.[a-z-]+)"$', path.read_text(), re.M))
+    docs = list(yaml.safe_load_all((BASE / "autoscaling.yaml").read_text()))
+    triggered = {t["metadata"]["consumerGroup"] for d in docs for t in d["spec"]["triggers"]}
+    assert declared and declared <= triggered, declared - triggered

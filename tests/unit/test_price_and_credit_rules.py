@@ -11,7 +11,9 @@ NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 
 
-def entry(pid: str, amount: int, start: datetime | None = None, end: datetime | None = None, rev: int = 1) -> PriceEntry:
+def entry(
+    pid: str, amount: int, start: datetime | None = None, end: datetime | None = None, rev: int = 1
+) -> PriceEntry:
     return PriceEntry(pid, "USD", amount, None, start, end, rev)
 
 
@@ -32,7 +34,11 @@ def test_a_window_in_force_wins_and_the_latest_starting_window_wins_over_another
 
 
 def test_the_newest_standing_price_wins_and_other_currencies_are_ignored() -> None:
-    book = [entry("a", 1000, rev=1), entry("b", 1100, rev=2), PriceEntry("eur", "EUR", 900, None, None, None, 3)]
+    book = [
+        entry("a", 1000, rev=1),
+        entry("b", 1100, rev=2),
+        PriceEntry("eur", "EUR", 900, None, None, None, 3),
+    ]
     assert price_at(book, "USD", NOW).amount_minor == 1100
     assert price_at(book, "GBP", NOW) is None
 
@@ -66,7 +72,10 @@ def test_an_erp_price_maps_money_and_windows() -> None:
         ({"amount": "1.999"}, "amount: '1.999' has more decimals than USD allows"),
         ({"currency": "usd"}, "currency"),
         ({"starts_at": "tomorrow"}, "starts_at: 'tomorrow' is not an ISO 8601 time"),
-        ({"ends_at": "2026-11-28T11:00:00Z", "starts_at": "2026-11-28T12:00:00Z"}, "ends_at must be after"),
+        (
+            {"ends_at": "2026-11-28T11:00:00Z", "starts_at": "2026-11-28T12:00:00Z"},
+            "ends_at must be after",
+        ),
     ],
 )
 def test_an_erp_price_that_cannot_be_mapped_says_which_field_and_why(
