@@ -4,6 +4,7 @@ checkout, and an order beyond their credit limit held until approved."""
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -115,12 +116,8 @@ async def b2b(client: httpx.AsyncClient, secrets: dict[str, str]) -> None:
             }
         ],
     )
-    await asyncio.sleep(1.5)
-    answer = (
-        await client.get(
-            f"{GATEWAY}/customers/C-ACME/pricing", params=[("sku", "TEE-BLK-M"), ("sku", "MUG-WHT")]
-        )
-    ).json()
+    query = [("sku", "TEE-BLK-M"), ("sku", "MUG-WHT")]
+    answer = await until(lambda: _json(client, f"{GATEWAY}/customers/C-ACME/pricing", query))
     print("\nAcme Trading at checkout (GET /customers/C-ACME/pricing)")
     for p in answer["prices"]:
         listed, theirs = p["list_price_minor"] / 100, p["price_minor"] / 100
@@ -138,8 +135,8 @@ async def b2b(client: httpx.AsyncClient, secrets: dict[str, str]) -> None:
     placed = (
         await client.post(f"{GATEWAY}{hook.path}", headers=hook.headers, content=hook.body)
     ).json()
-    await asyncio.sleep(1.5)
-    held = (await client.get(f"{ROUTER}/orders/{placed['order_id']}")).json()
+    order_url = f"{ROUTER}/orders/{placed['order_id']}"
+    held = await until(lambda: _json(client, order_url, [], lambda o: o["status"] != "placed"))
     print(f"  an order of 58.50: {held['status'].upper()} — {held['reason']}")
     auth = {"Authorization": f"Bearer {secrets['CROSSDOCK_ADMIN_TOKEN']}"}
     await client.post(
@@ -147,9 +144,35 @@ async def b2b(client: httpx.AsyncClient, secrets: dict[str, str]) -> None:
         json={"approved_by": "finance"},
         headers=auth,
     )
-    await asyncio.sleep(1.5)
-    approved = (await client.get(f"{ROUTER}/orders/{placed['order_id']}")).json()
+    approved = await until(
+        lambda: _json(
+            client, order_url, [], lambda o: o["status"] not in ("held_for_approval", "placed")
+        )
+    )
     print(f"  approved by finance: {approved['status'].upper()}")
+
+
+async def until(check: Callable[[], Awaitable[Any]], timeout: float = 15) -> Any:
+    """The first answer of `check` that is not None (the ERP is read every 2 s)."""
+    for _ in range(int(timeout / 0.2)):
+        found = await check()
+        if found is not None:
+            return found
+        await asyncio.sleep(0.2)
+    raise SystemExit("the hub did not answer in time; see .local/stack/logs/")
+
+
+async def _json(
+    client: httpx.AsyncClient,
+    url: str,
+    params: list[tuple[str, str]],
+    ready: Callable[[Any], bool] = lambda _: True,
+) -> Any:
+    response = await client.get(url, params=params)
+    if response.status_code != 200:
+        return None
+    body = response.json()
+    return body if ready(body) else None
 
 
 def _iso(at: datetime) -> str:
