@@ -112,6 +112,23 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         price_log.record(told)
         return {"results": results}
 
+    @app.post("/v1/listings")
+    async def create_listings(body: dict[str, Any]) -> dict[str, Any]:
+        """New listings (no price and no quantity yet: buyers cannot buy them until set)."""
+        results = []
+        for item in body.get("items") or []:
+            sku = item.get("sku")
+            if not sku or not item.get("title"):
+                results.append({"sku": sku, "status": "INVALID", "message": "sku and title"})
+            elif sku in listings:
+                results.append({"sku": sku, "status": "EXISTS"})
+            else:
+                listings[sku] = {"sku": sku, "quantity": 0, "price": None, "sequence": 0}
+                for key in ("title", "description", "gtin", "weight_grams"):
+                    listings[sku][key] = item.get(key)
+                results.append({"sku": sku, "status": "CREATED"})
+        return {"results": results}
+
     @app.put("/v1/listings/attributes")
     async def set_attributes(body: dict[str, Any]) -> dict[str, Any]:
         results = []

@@ -106,6 +106,20 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
         price_log.record(told)
         return {"results": results}
 
+    @app.post("/api/products")
+    async def create_products(body: dict[str, Any]) -> dict[str, Any]:
+        results = []
+        for entry in body.get("products") or []:
+            sku = entry.get("sku")
+            if not sku or not entry.get("name"):
+                results.append({"sku": sku, "status": "invalid", "message": "sku and name"})
+            elif sku in products:
+                results.append({"sku": sku, "status": "exists"})
+            else:
+                products[sku] = {"sku": sku, "count": 0, "price_minor": 0, **entry}
+                results.append({"sku": sku, "status": "created"})
+        return {"results": results}
+
     @app.put("/api/products")
     async def set_products(body: dict[str, Any]) -> dict[str, Any]:
         results = []

@@ -55,6 +55,8 @@ def add_inventory(
         return {"data": _run(query, variables), "extensions": {"cost": cost}}
 
     def _run(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        if "productSet" in query:
+            return {name: _product_set(spec) for name, spec in variables.items()}
         if "productVariantsBulkUpdate" in query or "productUpdate" in query:
             return _listings(variables)
         if "inventorySetQuantities" in query:
@@ -107,6 +109,33 @@ def add_inventory(
             told[sku] = entry["available"]
         logs["shopify"].record(told)
         return {"inventoryAdjustmentGroup": {"reason": spec.get("reason")}, "userErrors": []}
+
+    def _product_set(spec: dict[str, Any]) -> dict[str, Any]:
+        """A new product with its variants (each tracked, at our one location)."""
+        skus = [v["inventoryItem"]["sku"] for v in spec.get("variants") or []]
+        taken = [sku for sku in skus if sku in shop]
+        if not spec.get("title") or not skus or taken:
+            message = f"SKU already exists: {taken}" if taken else "title and variants required"
+            return {"product": None, "userErrors": [{"field": ["input"], "message": message}]}
+        product = f"gid://shopify/Product/{next(ids)}"
+        for variant in spec["variants"]:
+            n = next(ids)
+            weight = (variant["inventoryItem"].get("measurement") or {}).get("weight") or {}
+            shop[variant["inventoryItem"]["sku"]] = {
+                "item": f"gid://shopify/InventoryItem/{n}",
+                "variant": f"gid://shopify/ProductVariant/{n}",
+                "product": product,
+                "available": 0,
+                "sets": 0,
+                "price": "0.00",
+                "compare_at": None,
+                "title": spec["title"],
+                "description": spec.get("descriptionHtml", ""),
+                "barcode": variant.get("barcode"),
+                "grams": weight.get("value"),
+                "options": {o["optionName"]: o["name"] for o in variant.get("optionValues", [])},
+            }
+        return {"product": {"id": product}, "userErrors": []}
 
     def _listings(variables: dict[str, Any]) -> dict[str, Any]:
         """Aliased `productVariantsBulkUpdate` ($pN, $vN) and `productUpdate` ($dN)."""
@@ -168,6 +197,7 @@ def add_inventory(
     async def woo_batch(body: dict[str, Any], authorization: str | None = Header(None)) -> Any:
         woo_auth(authorization)
         updates = body.get("update") or []
+        created = [_woo_create(spec) for spec in body.get("create") or []]
         if len(updates) > 100:
             raise HTTPException(413, {"code": "woocommerce_rest_request_entity_too_large"})
         answers = []
@@ -198,7 +228,28 @@ def add_inventory(
             answers.append(product)
         logs["woocommerce"].record(told)
         price_logs["woocommerce"].record(priced)
-        return {"update": answers}
+        return {"update": answers, "create": created}
+
+    def _woo_create(spec: dict[str, Any]) -> dict[str, Any]:
+        sku = spec.get("sku")
+        if not sku or not spec.get("name"):
+            return {"error": {"code": "woocommerce_rest_missing", "message": "name and sku"}}
+        if sku in woo:
+            return {"error": {"code": "product_invalid_sku", "message": "Duplicate SKU."}}
+        woo[sku] = {
+            "id": next(ids),
+            "sku": sku,
+            "name": spec["name"],
+            "description": spec.get("description", ""),
+            "global_unique_id": spec.get("global_unique_id", ""),
+            "weight": spec.get("weight", ""),
+            "regular_price": spec.get("regular_price", ""),
+            "sale_price": "",
+            "manage_stock": bool(spec.get("manage_stock")),
+            "stock_quantity": int(spec.get("stock_quantity") or 0),
+            "sets": 0,
+        }
+        return woo[sku]
 
     @app.put("/wp-json/wc/v3/products/{product_id}")
     async def woo_update(

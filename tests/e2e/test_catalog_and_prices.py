@@ -8,7 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from tests.support.channels import CHANNELS, erp_put, list_everywhere, price_calls, prices
+from tests.support.channels import (
+    CHANNELS,
+    erp_put,
+    levels,
+    list_everywhere,
+    price_calls,
+    prices,
+)
 from tests.support.hub import Hub
 from tests.support.waiting import eventually
 
@@ -140,3 +147,46 @@ async def test_an_erp_record_that_cannot_be_mapped_is_set_aside_with_the_reason(
     rejected = (await client.get(hub.url("storefront-gateway", "/erp/rejected"))).json()["rejected"]
     [mine] = [r for r in rejected if r["item"].get("sku") == bad]
     assert mine["kind"] == "prices" and "amount" in mine["reason"] and "decimals" in mine["reason"]
+
+
+async def test_a_new_product_is_listed_on_every_channel_then_gets_its_price_and_stock(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    code = f"NEW-{uuid.uuid4().hex[:6].upper()}"
+    skus = [f"{code}-S", f"{code}-M"]
+    products = [
+        {
+            "sku": sku,
+            "product_code": code,
+            "title": "Hoodie",
+            "barcode": f"04{i:011d}",
+            "weight_grams": 500,
+            "options": {"size": sku[-1]},
+        }
+        for i, sku in enumerate(skus)
+    ]
+    await erp_put(hub, client, "products", products)
+    prices_ = [{"id": f"{s}-std", "sku": s, "currency": "USD", "amount": "45.00"} for s in skus]
+    await erp_put(hub, client, "prices", prices_)
+    await hub.set_stock(client, skus[1], "wh-2", 12)
+
+    async def listed_everywhere() -> bool:
+        shop = (await client.get(hub.url("storefront-api", "/_products/shopify"))).json()
+        woo = (await client.get(hub.url("storefront-api", "/_products/woocommerce"))).json()
+        if not all(s in shop and s in woo for s in skus):
+            return False
+        # Shopify: one product with two variants told apart by size; WooCommerce: two
+        # simple products whose names say which.
+        same_product = shop[skus[0]]["product"] == shop[skus[1]]["product"]
+        return same_product and woo[skus[1]]["name"] == "Hoodie (M)"
+
+    await eventually(listed_everywhere)
+    await eventually(lambda: everywhere(hub, client, skus[1], 4500))
+
+    async def stocked() -> bool:
+        # 12 units at wh-2: Shopify 12, WooCommerce 11 (buffer 1), marketplace 10 (10%),
+        # the POS (which sells wh-2) 12.
+        shown = [(await levels(hub, client, c)).get(skus[1]) for c in CHANNELS]
+        return shown == [12, 11, 10, 12]
+
+    await eventually(stocked)

@@ -27,7 +27,15 @@ async def on_catalog(
         if isinstance(event, ProductChanged):
             if await repository.record_product(conn, event):
                 details = event.model_dump(
-                    mode="json", include={"title", "description", "barcode", "weight_grams"}
+                    mode="json",
+                    include={
+                        "title",
+                        "description",
+                        "barcode",
+                        "weight_grams",
+                        "product_code",
+                        "options",
+                    },
                 )
                 for channel in channels.syncing_stock():
                     await repository.owe(conn, channel.id, event.sku, "details", details)

@@ -39,6 +39,9 @@ class InHubSkus:
     async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
         return await self._adapter.set_details(budget, pushes)
 
+    async def create_listings(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        return await self._adapter.create_listings(budget, pushes)
+
 
 def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> StockAdapter:
     kinds: dict[Platform, type[ShopifyStock | WooStock | MarketplaceStock | PosStock]] = {

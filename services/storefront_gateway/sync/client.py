@@ -96,6 +96,10 @@ class StockAdapter(Protocol):
 
     async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results: ...
 
+    async def create_listings(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        """List products the channel does not have yet, from their details."""
+        ...
+
 
 def price_fields(payload: dict[str, Any]) -> tuple[str, str | None]:
     """(price, compare-at price) as decimal strings."""
@@ -138,7 +142,13 @@ class RestApi:
         self._base = (channel.api_url or "").rstrip("/")
         self._headers = _auth(channel.platform, token)
 
+    def channel_sku(self, sku: str) -> str:
+        """The channel's name for a hub SKU (the reverse of its `sku_aliases`)."""
+        aliases = self.channel.sku_aliases.items()
+        return next((theirs for theirs, ours in aliases if ours == sku), sku)
+
     async def call(self, budget: RateBudget, method: str, path: str, **kwargs: Any) -> Any:
+
         await budget.acquire()
         try:
             response = await self._http.request(

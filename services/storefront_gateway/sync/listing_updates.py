@@ -10,6 +10,7 @@ import structlog
 
 from services.storefront_gateway.catalog import repository
 from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.sync import repository as stock_repository
 from services.storefront_gateway.sync.budget import RateBudget
 from services.storefront_gateway.sync.client import (
     ListingPush,
@@ -84,7 +85,26 @@ class ListingUpdates:
         if pushes:
             send = self._adapter.set_prices if kind == "price" else self._adapter.set_details
             results |= await send(self._budget, pushes)
+        if kind == "details" and age == 0.0:
+            results |= await self._create([row for row in due if row["sku"] not in self._listings])
         return results
+
+    async def _create(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """SKUs the channel's catalog (read just now) lacks are listed from their details;
+        their stock and price follow at once, the next catalog read giving their ids."""
+        if not rows:
+            return {}
+        new = [ListingPush(row["sku"], {}, row["payload"]) for row in rows]
+        created = await self._adapter.create_listings(self._budget, new)
+        listed = [sku for sku, error in created.items() if error is None]
+        if listed:
+            self._read_at = 0.0
+            async with self._pool.acquire() as conn:
+                await stock_repository.now_listed(conn, self._channel.id, listed)
+            self._metrics.listing_pushes.labels(self._channel.id, "details", "created").inc(
+                len(listed)
+            )
+        return created
 
     async def _record(self, kind: str, due: list[dict[str, Any]], results: dict[str, Any]) -> None:
         channel = self._channel.id

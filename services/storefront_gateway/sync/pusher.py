@@ -188,6 +188,8 @@ class ChannelStockPusher(DrainLoop):
                 else backoff(row["attempts"], self._base_backoff)
             )
             self._metrics.pushes.labels(channel, "deferred").inc()
+            log.info("stock push deferred", channel=channel, sku=sku, delay=delay, error=str(error))
+
         else:
             # Often the listing changed under us (product re-created, new ids): the next
             # attempt reads the catalog again instead of insisting on the old ids.

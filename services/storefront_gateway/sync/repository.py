@@ -230,3 +230,19 @@ async def seconds_until_due(conn: asyncpg.Connection, channel: str) -> float | N
         channel,
     )
     return float(value) if value is not None else None
+
+
+async def now_listed(conn: asyncpg.Connection, channel: str, skus: list[str]) -> None:
+    """The channel lists these SKUs from now on: their stock and prices are due at once."""
+    await conn.execute(
+        "UPDATE channel_stock SET listed = NULL, listing = NULL, next_attempt_at = now()"
+        " WHERE channel = $1 AND sku = ANY($2)",
+        channel,
+        skus,
+    )
+    await conn.execute(
+        "UPDATE channel_listing_updates SET next_attempt_at = now()"
+        " WHERE channel = $1 AND sku = ANY($2) AND kind = 'price'",
+        channel,
+        skus,
+    )

@@ -75,6 +75,37 @@ class WooStock(RestApi):
         )
         return _batch_results(pushes, answer)
 
+    async def create_listings(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        """Simple products, stock managed by WooCommerce (and set by us), published."""
+        create = [
+            {
+                "name": _title(p.payload),
+                "sku": self.channel_sku(p.sku),
+                "type": "simple",
+                "status": "publish",
+                "description": p.payload.get("description") or "",
+                "global_unique_id": p.payload.get("barcode") or "",
+                "manage_stock": True,
+                "stock_quantity": 0,
+            }
+            for p in pushes
+        ]
+        body = {"create": create}
+        answer = await self.call(budget, "POST", f"{WOO_API}/products/batch", json=body)
+        results: Results = {p.sku: PushRejected("not in the batch answer") for p in pushes}
+        for p, item in zip(pushes, answer.get("create", []), strict=False):
+            error = item.get("error")
+            results[p.sku] = PushRejected(str(error.get("message"))) if error else None
+        return results
+
+
+def _title(details: dict[str, Any]) -> str:
+    """A variant listed on its own says which one it is: "Tee (black, M)"."""
+    options = ", ".join(str(v) for v in (details.get("options") or {}).values())
+    if options and options not in details["title"]:
+        return f"{details['title']} ({options})"
+    return str(details["title"])
+
 
 def _batch_results(pushes: list[Push] | list[ListingPush], answer: dict[str, Any]) -> Results:
     by_id = {p.listing["id"]: p.sku for p in pushes}
@@ -126,6 +157,20 @@ class MarketplaceStock(RestApi):
         answer = await self.call(budget, "PUT", "/v1/listings/attributes", json={"items": items})
         return _item_results(pushes, answer["results"])
 
+    async def create_listings(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        items = [
+            {
+                "sku": self.channel_sku(p.sku),
+                "title": _title(p.payload),
+                "description": p.payload.get("description") or "",
+                "gtin": p.payload.get("barcode"),
+                "weight_grams": p.payload.get("weight_grams"),
+            }
+            for p in pushes
+        ]
+        answer = await self.call(budget, "POST", "/v1/listings", json={"items": items})
+        return _item_results(_as_listed(self, pushes), answer["results"])
+
 
 class PosStock(RestApi):
     """`GET /api/inventory` (paged) and `PUT /api/inventory` (counts at one outlet)."""
@@ -165,6 +210,23 @@ class PosStock(RestApi):
         answer = await self.call(budget, "PUT", "/api/products", json={"products": products})
         return _item_results(pushes, answer["results"])
 
+    async def create_listings(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
+        products = [
+            {
+                "sku": self.channel_sku(p.sku),
+                "name": _title(p.payload),
+                "barcode": p.payload.get("barcode"),
+            }
+            for p in pushes
+        ]
+        answer = await self.call(budget, "POST", "/api/products", json={"products": products})
+        return _item_results(_as_listed(self, pushes), answer["results"])
+
+
+def _as_listed(api: RestApi, pushes: list[ListingPush]) -> list[ListingPush]:
+    """New listings are known by the channel's SKU, as pushes to them will be."""
+    return [ListingPush(p.sku, {"sku": api.channel_sku(p.sku)}, p.payload) for p in pushes]
+
 
 async def _paged(
     api: RestApi, budget: RateBudget, path: str, key: str, quantity: str
@@ -188,7 +250,7 @@ def _item_results(pushes: list[Push] | list[ListingPush], answers: list[dict[str
         status = str(item.get("status", "")).lower()
         if sku is None:
             continue
-        if status in ("accepted", "ok"):
+        if status in ("accepted", "ok", "created"):
             results[sku] = None
         elif status == "stale":
             results[sku] = Superseded(str(item.get("message", "older sequence")))

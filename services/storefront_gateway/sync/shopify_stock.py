@@ -15,7 +15,6 @@ from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.sync.budget import RateBudget
 from services.storefront_gateway.sync.client import (
     Listed,
-    ListingPush,
     Push,
     PushDeferred,
     PushRejected,
@@ -23,8 +22,8 @@ from services.storefront_gateway.sync.client import (
     StaleQuantity,
     StockApiError,
     check,
-    price_fields,
 )
+from services.storefront_gateway.sync.shopify_listings import ShopifyListings
 
 API = "/admin/api/2025-10/graphql.json"
 
@@ -44,7 +43,7 @@ READ = """query Levels($after: String, $location: ID!) {
 }"""
 
 
-class ShopifyStock:
+class ShopifyStock(ShopifyListings):
     max_batch = 100
 
     def __init__(self, http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> None:
@@ -133,84 +132,6 @@ class ShopifyStock:
             )
             for p in pushes if index is None else pushes[index : index + 1]:
                 results[p.sku] = failure
-        return results
-
-    async def set_prices(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
-        """One `productVariantsBulkUpdate` per product, all in one document."""
-
-        def variant(p: ListingPush) -> dict[str, Any]:
-            price, compare_at = price_fields(p.payload)
-            return {"id": p.listing["variant_id"], "price": price, "compareAtPrice": compare_at}
-
-        return await self._per_product(budget, pushes, variant, with_details=False)
-
-    async def set_details(self, budget: RateBudget, pushes: list[ListingPush]) -> Results:
-        """Title and description on the product (`productUpdate`), barcode and weight on
-        the variant (`productVariantsBulkUpdate`), in one document."""
-
-        def variant(p: ListingPush) -> dict[str, Any]:
-            grams = p.payload.get("weight_grams")
-            item: dict[str, Any] = {"sku": p.sku}
-            if grams is not None:
-                item["measurement"] = {"weight": {"unit": "GRAMS", "value": grams}}
-            return {
-                "id": p.listing["variant_id"],
-                "barcode": p.payload.get("barcode"),
-                "inventoryItem": item,
-            }
-
-        return await self._per_product(budget, pushes, variant, with_details=True)
-
-    async def _per_product(
-        self,
-        budget: RateBudget,
-        pushes: list[ListingPush],
-        variant: Any,
-        with_details: bool,
-    ) -> Results:
-        usable = [p for p in pushes if "variant_id" in p.listing]
-        results: Results = {
-            p.sku: PushRejected("listing lacks variant ids; looking it up again")
-            for p in pushes
-            if p not in usable
-        }
-        groups: dict[str, list[ListingPush]] = {}
-        for p in usable:
-            groups.setdefault(p.listing["product_id"], []).append(p)
-        fields: list[str] = []
-        params: list[str] = []
-        variables: dict[str, Any] = {}
-        for n, (product_id, members) in enumerate(groups.items()):
-            params += [f"$p{n}: ID!", f"$v{n}: [ProductVariantsBulkInput!]!"]
-            variables[f"p{n}"] = product_id
-            variables[f"v{n}"] = [variant(m) for m in members]
-            fields.append(
-                f"v{n}: productVariantsBulkUpdate(productId: $p{n}, variants: $v{n})"
-                " { userErrors { field message } }"
-            )
-            if with_details:
-                first = members[0].payload
-                params.append(f"$d{n}: ProductUpdateInput!")
-                variables[f"d{n}"] = {
-                    "id": product_id,
-                    "title": first["title"],
-                    "descriptionHtml": first.get("description") or "",
-                }
-                fields.append(
-                    f"d{n}: productUpdate(product: $d{n}) {{ userErrors {{ field message }} }}"
-                )
-        if not fields:
-            return results
-        document = f"mutation Listings({', '.join(params)}) {{ {' '.join(fields)} }}"
-        data = await self.query(budget, document, variables)
-        for n, members in enumerate(groups.values()):
-            errors = [
-                e for key in (f"v{n}", f"d{n}") for e in (data.get(key) or {}).get("userErrors", [])
-            ]
-            for m in members:
-                results[m.sku] = (
-                    PushRejected("; ".join(e["message"] for e in errors)) if errors else None
-                )
         return results
 
 
