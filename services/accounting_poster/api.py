@@ -1,18 +1,18 @@
 """HTTP API of the accounting-poster: the journal, the trial balance, costs, parked postings."""
 
-import hmac
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from services.accounting_poster import handlers, repository
 from services.accounting_poster.chart import Rules
 from services.accounting_poster.invoices import invoice_html
+from shared.admin import admin_only
 from shared.db import UnitOfWork
 
 
@@ -26,10 +26,7 @@ def books_router(
 ) -> APIRouter:
     router = APIRouter(tags=["books"])
 
-    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
-        expected = f"Bearer {admin_token}".encode()
-        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
-            raise HTTPException(401, "admin bearer token required")
+    require_admin = admin_only(admin_token)
 
     @router.get("/journal")
     async def journal(order_id: UUID) -> dict[str, Any]:

@@ -1,14 +1,14 @@
 """HTTP API of the inventory-ledger: read stock; set on hand (admin/receiving only)."""
 
-import hmac
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from services.inventory_ledger import handlers, repository
 from services.inventory_ledger.domain import StockRow
+from shared.admin import admin_only
 from shared.db import UnitOfWork
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -50,10 +50,7 @@ class SetOnHand(BaseModel):
 def stock_router(uow_factory: Callable[[], UnitOfWork], admin_token: str) -> APIRouter:
     router = APIRouter(tags=["stock"])
 
-    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
-        expected = f"Bearer {admin_token}".encode()
-        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
-            raise HTTPException(401, "admin bearer token required for stock changes")
+    require_admin = admin_only(admin_token, "stock changes")
 
     @router.get("/stock/{sku}")
     async def get_stock(sku: SkuPath) -> SkuStock:

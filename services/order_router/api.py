@@ -1,16 +1,16 @@
 """HTTP API of the order-router: an order, its state and its timeline."""
 
-import hmac
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
 from services.order_router import credit, handlers, repository
 from services.order_router.locations import Location
+from shared.admin import admin_only
 from shared.db import UnitOfWork
 from shared.events.orders import OrderApproved
 
@@ -51,10 +51,7 @@ def orders_router(
 ) -> APIRouter:
     router = APIRouter(tags=["orders"])
 
-    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
-        expected = f"Bearer {admin_token}".encode()
-        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
-            raise HTTPException(401, "admin bearer token required")
+    require_admin = admin_only(admin_token)
 
     @router.get("/credit-accounts/{customer_id}")
     async def credit_account(customer_id: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from services.storefront_gateway.domain import MappedOrder
 from services.storefront_gateway.platforms import marketplace, pos
 from services.storefront_gateway.webhooks import (
     WebhookReceipt,
+    accept_delivery,
     kept_headers,
     parse_payload,
     read_limited,
@@ -46,15 +47,7 @@ def sales_router(
     async def accept(
         delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
     ) -> WebhookReceipt:
-        receipt = await handlers.accept_delivery(delivery, mapper, uow_factory())
-        metrics.webhooks.labels(delivery.platform, receipt.status).inc()
-        return WebhookReceipt(
-            status=receipt.status,
-            delivery_id=receipt.delivery_id,
-            order_id=str(receipt.order_id) if receipt.order_id else None,
-            reason=receipt.reason,
-            unmapped_lines=receipt.unmapped_lines,
-        )
+        return await accept_delivery(delivery, mapper, uow_factory(), metrics)
 
     @router.post("/webhooks/marketplace")
     async def marketplace_webhook(request: Request) -> WebhookReceipt:

@@ -77,6 +77,24 @@ def parse_payload(body: bytes, model: type[Any]) -> Any:
         raise HTTPException(422, f"not a valid order payload: {problems}") from exc
 
 
+async def accept_delivery(
+    delivery: handlers.Delivery,
+    mapper: Callable[[], MappedOrder],
+    uow: UnitOfWork,
+    metrics: ServiceMetrics,
+) -> WebhookReceipt:
+    """Store, map and publish (or quarantine) one authenticated delivery; count it."""
+    receipt = await handlers.accept_delivery(delivery, mapper, uow)
+    metrics.webhooks.labels(delivery.platform, receipt.status).inc()
+    return WebhookReceipt(
+        status=receipt.status,
+        delivery_id=receipt.delivery_id,
+        order_id=str(receipt.order_id) if receipt.order_id else None,
+        reason=receipt.reason,
+        unmapped_lines=receipt.unmapped_lines,
+    )
+
+
 def webhooks_router(
     channels: Channels,
     uow_factory: Callable[[], UnitOfWork],
@@ -89,15 +107,7 @@ def webhooks_router(
     async def accept(
         delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
     ) -> WebhookReceipt:
-        receipt = await handlers.accept_delivery(delivery, mapper, uow_factory())
-        metrics.webhooks.labels(delivery.platform, receipt.status).inc()
-        return WebhookReceipt(
-            status=receipt.status,
-            delivery_id=receipt.delivery_id,
-            order_id=str(receipt.order_id) if receipt.order_id else None,
-            reason=receipt.reason,
-            unmapped_lines=receipt.unmapped_lines,
-        )
+        return await accept_delivery(delivery, mapper, uow_factory(), metrics)
 
     async def known_currency(order_id: UUID) -> str | None:
         async with uow_factory() as uow:

@@ -7,8 +7,6 @@ last tick. The last tick is kept in the database: a gateway that was down across
 boundary catches up when it starts; replicas take turns per tick (advisory lock).
 """
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -19,38 +17,26 @@ from services.storefront_gateway.catalog.handlers import reprice
 from services.storefront_gateway.channels import Channels
 from shared.db import UnitOfWork
 from shared.events.envelope import utcnow
+from shared.periodic import Periodic
 
 log = structlog.get_logger(__name__)
 MAX_SLEEP = 1.0
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class PriceClock:
+class PriceClock(Periodic):
+    retry_seconds = MAX_SLEEP
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], channels: Channels) -> None:
+        super().__init__("price-clock")
         self._uow = uow_factory
         self._channels = channels
-        self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="price-clock")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                upcoming = await self.tick()
-            except Exception:
-                log.exception("price clock tick failed; trying again")
-                upcoming = None
-            wait = MAX_SLEEP
-            if upcoming is not None:
-                wait = min(MAX_SLEEP, max(0.0, (upcoming - utcnow()).total_seconds()))
-            await asyncio.sleep(wait)
+    async def round(self) -> float:
+        upcoming = await self.tick()
+        if upcoming is None:
+            return MAX_SLEEP
+        return min(MAX_SLEEP, max(0.0, (upcoming - utcnow()).total_seconds()))
 
     async def tick(self) -> datetime | None:
         """Reprice what the clock changed since the last tick; returns the next boundary."""

@@ -8,8 +8,6 @@ set aside with the reason (`GET /erp/rejected`) and the cursor moves on: one bad
 never stops the others.
 """
 
-import asyncio
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +17,7 @@ from services.storefront_gateway.erp import mapping
 from services.storefront_gateway.erp.client import ErpClient, ErpError
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
+from shared.periodic import Periodic
 
 log = structlog.get_logger(__name__)
 
@@ -30,33 +29,23 @@ MAPPERS: dict[str, tuple[Callable[[dict[str, Any]], Event], str]] = {
 BATCH = 200
 
 
-class ErpPoller:
+class ErpPoller(Periodic):
     def __init__(
         self, uow_factory: Callable[[], UnitOfWork], client: ErpClient, every_seconds: float
     ) -> None:
+        super().__init__("erp-poller")
         self._uow = uow_factory
         self._client = client
         self._every = every_seconds
-        self._task: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="erp-poller")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            for kind in MAPPERS:
-                try:
-                    while await self.poll(kind) >= BATCH:
-                        pass  # a full batch: more are waiting
-                except ErpError as exc:
-                    log.warning("ERP not reachable; will try again", kind=kind, error=str(exc))
-            await asyncio.sleep(self._every)
+    async def round(self) -> float:
+        for kind in MAPPERS:
+            try:
+                while await self.poll(kind) >= BATCH:
+                    continue  # a full batch: more are waiting
+            except ErpError as exc:
+                log.warning("ERP not reachable; will try again", kind=kind, error=str(exc))
+        return self._every
 
     async def poll(self, kind: str) -> int:
         """Publish one batch of changed records of `kind`; returns how many were read."""

@@ -1,24 +1,21 @@
 """HTTP API of stock sync: reconcile on demand (admin), drift and per-SKU push state."""
 
-import hmac
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import PlainTextResponse
 
 from services.storefront_gateway.sync.client import StockApiError
 from services.storefront_gateway.sync.reconcile import as_table
 from services.storefront_gateway.sync.runner import StockSync
+from shared.admin import admin_only
 
 
 def stock_sync_router(sync: Callable[[], StockSync], admin_token: str) -> APIRouter:
     router = APIRouter(tags=["channel stock"])
 
-    def require_admin(authorization: Annotated[str | None, Header()] = None) -> None:
-        expected = f"Bearer {admin_token}".encode()
-        if authorization is None or not hmac.compare_digest(authorization.encode(), expected):
-            raise HTTPException(401, "admin bearer token required")
+    require_admin = admin_only(admin_token)
 
     @router.post("/reconcile", dependencies=[Depends(require_admin)], response_model=None)
     async def run_reconcile(

@@ -1,8 +1,6 @@
 """Stock sync at run time: a pusher per channel, and reconciliation on a schedule and on
 demand. Built in the gateway's lifespan, after the pool exists."""
 
-import asyncio
-import contextlib
 from typing import Any
 
 import httpx
@@ -15,6 +13,7 @@ from services.storefront_gateway.sync.client import StockApiError
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.pusher import ChannelStockPusher
 from services.storefront_gateway.sync.reconcile import Report, reconcile
+from shared.periodic import Periodic
 
 log = structlog.get_logger(__name__)
 
@@ -33,7 +32,7 @@ class StockSync:
         self._pool = pool
         self._metrics = metrics
         self._reconcile_every = reconcile_every
-        self._task: asyncio.Task[None] | None = None
+        self._scheduled = _Every(self)
         self._pushers: dict[str, ChannelStockPusher] = {}
         self._channels: dict[str, ChannelConfig] = {}
         for channel in channels.syncing_stock():
@@ -49,13 +48,10 @@ class StockSync:
         for pusher in self._pushers.values():
             await pusher.start()
         if self._reconcile_every > 0:
-            self._task = asyncio.create_task(self._scheduled(), name="stock-reconcile")
+            await self._scheduled.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await self._scheduled.stop()
         for pusher in self._pushers.values():
             await pusher.stop()
 
@@ -75,17 +71,26 @@ class StockSync:
             reports.append(report)
         return reports
 
-    async def _scheduled(self) -> None:
-        while True:
-            await asyncio.sleep(self._reconcile_every)
-            for channel_id, pusher in self._pushers.items():
-                if not pusher.leads:
-                    continue  # the replica that pushes to the channel also checks it
-                try:
-                    await self.reconcile([channel_id], dry_run=False)
-                except StockApiError as exc:
-                    log.warning("reconciliation failed", channel=channel_id, error=str(exc))
+    async def reconcile_led_channels(self) -> float:
+        """The scheduled round: the replica that pushes to a channel also checks it."""
+        for channel_id, pusher in self._pushers.items():
+            if not pusher.leads:
+                continue
+            try:
+                await self.reconcile([channel_id], dry_run=False)
+            except StockApiError as exc:
+                log.warning("reconciliation failed", channel=channel_id, error=str(exc))
+        return self._reconcile_every
 
     @property
     def channel_ids(self) -> list[str]:
         return list(self._channels)
+
+
+class _Every(Periodic):
+    def __init__(self, sync: StockSync) -> None:
+        super().__init__("stock-reconcile")
+        self._sync = sync
+
+    async def round(self) -> float:
+        return await self._sync.reconcile_led_channels()
