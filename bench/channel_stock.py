@@ -57,16 +57,25 @@ async def bench_channel_stock(
         changes: list[tuple[float, str, dict[str, int]]] = []
         start = time.monotonic()
 
+        plan = [
+            (rng.choice(skus), rng.choice(("wh-1", "wh-1", "wh-2")))
+            for _ in range(int(rate * seconds))
+        ]
+        # One change of a SKU at a time: the ledger applies them in the order they are
+        # sent, so each snapshot here is a state the ledger really had.
+        locks = {sku: asyncio.Lock() for sku in skus}
+
         async def change(i: int) -> None:
             await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
-            sku, location = rng.choice(skus), rng.choice(("wh-1", "wh-1", "wh-2"))
-            state[sku][location] = rng.randrange(0, 60)
-            snapshot = dict(state[sku])
-            sent = time.time()
-            await hub.set_stock(client, sku, location, snapshot[location])
+            sku, location = plan[i]
+            async with locks[sku]:
+                state[sku][location] = rng.randrange(0, 60)
+                snapshot = dict(state[sku])
+                sent = time.time()
+                await hub.set_stock(client, sku, location, snapshot[location])
             changes.append((sent, sku, snapshot))
 
-        await asyncio.gather(*(change(i) for i in range(int(rate * seconds))))
+        await asyncio.gather(*(change(i) for i in range(len(plan))))
         await eventually(lambda: _settled(hub, client, skus, state), timeout=120)
         calls = {c: (await _calls(hub, client, c))[seen_before[c] :] for c in CHANNELS}
     return _report(changes, calls, rate, seconds)

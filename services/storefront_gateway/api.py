@@ -1,6 +1,5 @@
-"""HTTP API of the storefront-gateway beyond webhooks: the quarantine, grouped by reason."""
+"""HTTP API of the storefront-gateway beyond webhooks: updates owed to channels, the ERP."""
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -10,20 +9,8 @@ from services.storefront_gateway import repository
 from shared.db import UnitOfWork
 
 
-def quarantine_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(tags=["quarantine"])
-
-    @router.get("/quarantine")
-    async def list_quarantine(
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> dict[str, Any]:
-        async with uow_factory() as uow:
-            found = await repository.quarantine(uow.connection, limit)
-        reasons = Counter(item["reason"] for kind in found.values() for item in kind)
-        return {
-            **found,
-            "by_reason": [{"reason": r, "count": n} for r, n in reasons.most_common()],
-        }
+def channel_updates_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
+    router = APIRouter(tags=["channels"])
 
     @router.get("/channel-updates")
     async def channel_updates(

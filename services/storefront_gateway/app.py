@@ -10,12 +10,17 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from services.storefront_gateway import subscribers
-from services.storefront_gateway.api import erp_router, quarantine_router
+from services.storefront_gateway.api import channel_updates_router, erp_router
 from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.customers import customers_router
+from services.storefront_gateway.json_webhooks import json_router
+from services.storefront_gateway.mapping import xref
+from services.storefront_gateway.mapping.api import mapping_router
+from services.storefront_gateway.mapping.engine import load_mappers
 from services.storefront_gateway.more_webhooks import sales_router
+from services.storefront_gateway.quarantine_api import quarantine_router
 from services.storefront_gateway.sync.api import stock_sync_router
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.runner import StockSync
@@ -43,6 +48,13 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     subscribers.register(runtime, channels)
 
+    admin = settings.admin_token.get_secret_value()
+
+    async def resolve(system: str, identifier: str) -> str | None:
+        async with runtime.uow() as uow:
+            return await xref.sku_for(uow.connection, system, identifier)
+
+    mappers = load_mappers(channels.all(), resolve)
     background = Background()
     sync_metrics = SyncMetrics(runtime.metrics.registry)
 
@@ -65,8 +77,11 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
                 channels, runtime.uow, runtime.metrics, settings.max_body_bytes, channel_api
             ),
             sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
-            quarantine_router(runtime.uow),
-            stock_sync_router(stock_sync, settings.admin_token.get_secret_value()),
+            channel_updates_router(runtime.uow),
+            quarantine_router(runtime.uow, channels, mappers, admin),
+            json_router(channels, mappers, runtime.uow, runtime.metrics, settings.max_body_bytes),
+            mapping_router(runtime.uow, channels, mappers, admin, resolve),
+            stock_sync_router(stock_sync, admin),
             customers_router(runtime.uow),
             erp_router(runtime.uow),
         ],

@@ -21,6 +21,7 @@ class Platform(StrEnum):
     WOOCOMMERCE = "woocommerce"
     MARKETPLACE = "marketplace"
     POS = "pos"
+    JSON = "json"  # any JSON webhook, described by a mapping file alone
 
 
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
@@ -95,6 +96,9 @@ class ChannelConfig(BaseModel):
     stock: StockSync | None = Field(
         None, description="Push available-to-sell to this channel (needs api_url)."
     )
+    mapping: Path | None = Field(
+        None, description="The mapping file of a `json` channel (config/mappings/...)."
+    )
     currency: str | None = Field(
         None,
         pattern=CURRENCY_PATTERN,
@@ -103,7 +107,16 @@ class ChannelConfig(BaseModel):
     )
 
     @model_validator(mode="after")
+    def _json_needs_mapping(self) -> Self:
+        if (self.platform is Platform.JSON) != (self.mapping is not None):
+            raise ValueError(
+                f"channel {self.id}: a mapping file is for (and needed by) json channels"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _stock_needs_api(self) -> Self:
+
         if self.stock is not None and not (self.api_url and self.api_token_env):
             raise ValueError(f"channel {self.id}: stock sync needs api_url and api_token_env")
         return self
@@ -134,6 +147,9 @@ class Channels:
 
     def by_id(self, channel_id: str) -> ChannelConfig | None:
         return self._by_id.get(channel_id)
+
+    def all(self) -> list[ChannelConfig]:
+        return list(self._by_id.values())
 
     def syncing_stock(self) -> list[ChannelConfig]:
         return [c for c in self._by_id.values() if c.stock is not None]

@@ -50,30 +50,49 @@ async def accept_delivery(
         if delivery_id is None:
             seen = await repository.find_delivery(conn, delivery.channel, delivery.dedupe_key)
             return Receipt("duplicate", seen["id"], seen["order_id"], seen["reason"])
-        try:
-            mapped = map_order()
-        except MappingError as exc:
-            await repository.mark_quarantined(conn, delivery_id, str(exc))
-            await uow.commit()
-            return Receipt("quarantined", delivery_id, reason=str(exc))
-        event = mapped.event
-        await repository.mark_accepted(conn, delivery_id, event.order_id)
-        unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
-        if isinstance(event, OrderPlaced):
-            await repository.remember_order(conn, event)
-        await repository.quarantine_lines(
-            conn, delivery_id, event.channel, event.order_id, unmapped
-        )
-        await uow.outbox.add(event, key=str(event.order_id))
-        if isinstance(event, RefundIssued):
-            await _notify_refund(uow, event)
+        receipt = await _settle(uow, delivery_id, map_order)
         await uow.commit()
-        return Receipt(
-            "accepted",
-            delivery_id,
-            event.order_id,
-            unmapped_lines=[u.model_dump() for u in unmapped],
-        )
+        return receipt
+
+
+async def replay_delivery(
+    delivery_id: int, map_order: Callable[[], MappedOrder], uow: UnitOfWork
+) -> Receipt:
+    """Map a quarantined delivery again (the mapping or a cross-reference was fixed).
+    A delivery no longer quarantined is left as it is: replaying twice publishes once."""
+    async with uow:
+        row = await repository.lock_delivery(uow.connection, delivery_id)
+        if row is None:
+            raise LookupError(f"no delivery {delivery_id}")
+        if row["status"] != "quarantined":
+            return Receipt(row["status"], delivery_id, row["order_id"], row["reason"])
+        receipt = await _settle(uow, delivery_id, map_order)
+        await uow.commit()
+        return receipt
+
+
+async def _settle(
+    uow: UnitOfWork, delivery_id: int, map_order: Callable[[], MappedOrder]
+) -> Receipt:
+    """Publish the delivery's canonical event, or quarantine it with the reason."""
+    conn = uow.connection
+    try:
+        mapped = map_order()
+    except MappingError as exc:
+        await repository.mark_quarantined(conn, delivery_id, str(exc))
+        return Receipt("quarantined", delivery_id, reason=str(exc))
+    event = mapped.event
+    await repository.mark_accepted(conn, delivery_id, event.order_id)
+    unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
+    if isinstance(event, OrderPlaced):
+        await repository.remember_order(conn, event)
+    await repository.quarantine_lines(conn, delivery_id, event.channel, event.order_id, unmapped)
+    await uow.outbox.add(event, key=str(event.order_id))
+    if isinstance(event, RefundIssued):
+        await _notify_refund(uow, event)
+    return Receipt(
+        "accepted", delivery_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
+    )
 
 
 async def _notify_refund(uow: UnitOfWork, refund: RefundIssued) -> None:

@@ -178,3 +178,42 @@ async def quarantine(conn: asyncpg.Connection, limit: int) -> dict[str, list[dic
         limit,
     )
     return {"deliveries": [dict(r) for r in deliveries], "lines": [dict(r) for r in lines]}
+
+
+async def lock_delivery(conn: asyncpg.Connection, delivery_id: int) -> dict[str, Any] | None:
+    record = await conn.fetchrow("SELECT * FROM deliveries WHERE id = $1 FOR UPDATE", delivery_id)
+    return dict(record) if record else None
+
+
+async def quarantined_deliveries(
+    conn: asyncpg.Connection, ids: list[int] | None, reason: str | None
+) -> list[dict[str, Any]]:
+    """Quarantined deliveries, oldest first (the order they arrived in), by id or reason."""
+    records = await conn.fetch(
+        "SELECT id, channel, platform, topic, headers, body, reason, received_at"
+        " FROM deliveries WHERE status = 'quarantined'"
+        " AND ($1::bigint[] IS NULL OR id = ANY($1)) AND ($2::text IS NULL OR reason = $2)"
+        " ORDER BY id",
+        ids,
+        reason,
+    )
+    return [dict(r) for r in records]
+
+
+async def find_delivery_by_id(conn: asyncpg.Connection, delivery_id: int) -> dict[str, Any] | None:
+    record = await conn.fetchrow(
+        "SELECT id, channel, platform, topic, dedupe_key, status, reason, order_id, headers,"
+        " body, received_at FROM deliveries WHERE id = $1",
+        delivery_id,
+    )
+    return dict(record) if record else None
+
+
+async def quarantine_reasons(conn: asyncpg.Connection) -> list[dict[str, Any]]:
+    """Quarantined deliveries per reason, most frequent first, with the oldest and newest."""
+    records = await conn.fetch(
+        "SELECT reason, count(*) AS count, min(received_at) AS first, max(received_at) AS last,"
+        " array_agg(DISTINCT channel) AS channels FROM deliveries WHERE status = 'quarantined'"
+        " GROUP BY reason ORDER BY count(*) DESC, reason"
+    )
+    return [dict(r) for r in records]

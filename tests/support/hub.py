@@ -209,7 +209,7 @@ class Hub:
             "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
-            "CROSSDOCK_ERP_POLL_SECONDS": "0.2",
+            "CROSSDOCK_ERP_POLL_SECONDS": "1",
             **(extra or {}),
         }
 

@@ -1,0 +1,131 @@
+"""Mappings you can see and test: dry-run a connector's mapping (the one loaded, or a new
+version sent along) against sample payloads; cross-reference tables in and out."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.domain import MappingError
+from services.storefront_gateway.mapping import xref
+from services.storefront_gateway.mapping.engine import Mapper, Resolve
+from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
+from services.storefront_gateway.remap import remap
+from shared.admin import admin_only
+from shared.db import UnitOfWork
+
+DEFAULT_TOPICS = {"shopify": "orders/create", "woocommerce": "order.created"}
+
+
+class DryRun(BaseModel):
+    payloads: list[Any] = Field(min_length=1, max_length=1000)
+    mapping: str | None = Field(None, description="A new version of the mapping file (YAML).")
+    topic: str | None = Field(None, description="Shopify/WooCommerce topic of the payloads.")
+
+
+def mapping_router(
+    uow_factory: Callable[[], UnitOfWork],
+    channels: Channels,
+    mappers: dict[str, Mapper],
+    admin_token: str,
+    resolve: Resolve,
+) -> APIRouter:
+    router = APIRouter(tags=["mapping"])
+
+    @router.post("/mappings/{connector}/test")
+    async def dry_run(connector: str, run: DryRun) -> dict[str, Any]:
+        """Each payload's canonical event, or exactly which field failed and why.
+        Nothing is stored or published."""
+        channel = channels.by_id(connector)
+        if channel is None:
+            raise HTTPException(404, f"no connector {connector!r} (a channel id)")
+        try:
+            mapper = _mapper(run, channel.platform, mappers.get(connector), resolve)
+        except MappingFileError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        results = []
+        for n, payload in enumerate(run.payloads):
+            results.append(
+                await _one(n, payload, channel, mapper, run.topic, channels, uow_factory)
+            )
+        failed = sum(1 for r in results if "error" in r)
+        return {
+            "connector": connector,
+            "payloads": len(results),
+            "failed": failed,
+            "results": results,
+        }
+
+    @router.put("/xref", dependencies=[Depends(admin_only(admin_token))])
+    async def load_xref(request: Request) -> dict[str, Any]:
+        """A CSV with a `sku` column and one column per other system."""
+        text = (await request.body()).decode("utf-8", errors="replace")
+        rows, report = xref.parse_csv(text)
+        async with uow_factory() as uow:
+            await xref.store(uow.connection, rows)
+            await uow.commit()
+        return {"loaded": report.loaded, "problems": report.problems}
+
+    @router.get("/xref/skus/{sku}")
+    async def identifiers(sku: str) -> dict[str, Any]:
+        async with uow_factory() as uow:
+            found = await xref.identifiers_of(uow.connection, sku)
+        if not found:
+            raise HTTPException(404, f"no identifiers recorded for SKU {sku}")
+        return {"sku": sku, "identifiers": found}
+
+    @router.get("/xref/{system}/{identifier}")
+    async def sku_of(system: str, identifier: str) -> dict[str, str]:
+        async with uow_factory() as uow:
+            sku = await xref.sku_for(uow.connection, system, identifier)
+        if sku is None:
+            raise HTTPException(404, f"no SKU for {system} {identifier!r}")
+        return {"system": system, "identifier": identifier, "sku": sku}
+
+    return router
+
+
+def _mapper(
+    run: DryRun, platform: Platform, loaded: Mapper | None, resolve: Resolve
+) -> Mapper | None:
+    if run.mapping is not None:
+        if platform is not Platform.JSON:
+            raise MappingFileError(
+                f"{platform.value} mappings are built in; only json channels take a file"
+            )
+        return Mapper(parse_mapping(run.mapping, "<mapping sent>"), resolve)
+    if loaded is not None:
+        return Mapper(loaded.spec, resolve)
+    return None
+
+
+async def _one(
+    n: int,
+    payload: Any,
+    channel: Any,
+    mapper: Mapper | None,
+    topic: str | None,
+    channels: Channels,
+    uow_factory: Callable[[], UnitOfWork],
+) -> dict[str, Any]:
+    try:
+        if mapper is not None:
+            if mapper.kind(payload) is None:
+                return {"payload": n, "ignored": "the mapping handles no such payload"}
+            event = (await mapper.map(payload, channel)).event
+        else:
+            row = {
+                "channel": channel.id,
+                "platform": channel.platform.value,
+                "topic": topic or DEFAULT_TOPICS.get(channel.platform.value, ""),
+                "body": json.dumps(payload).encode(),
+            }
+            async with uow_factory() as uow:
+                mapped = await remap(row, channels, {}, uow.connection)
+            event = mapped().event
+    except MappingError as exc:
+        return {"payload": n, "error": str(exc)}
+    return {"payload": n, "event": event.model_dump(mode="json")}

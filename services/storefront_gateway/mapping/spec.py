@@ -1,0 +1,152 @@
+"""The mapping file: what a connector's payload means, field by field.
+
+A field is a JMESPath expression (a plain string), or a table::
+
+    total: {path: "payment.total", money: true}          # decimal -> minor units
+    gross: {path: "unit_price", money: true, per_unit: true}   # times the line's quantity
+    sku:   {path: "item_no", lookup: item_number}        # another system's id -> SKU
+    currency: {path: "currency", default: "USD"}
+    taxes_included: {value: true}                        # a constant
+
+Loading refuses unknown keys, missing required targets, wrong types and expressions that
+do not compile, each with the file and line.
+"""
+
+from pathlib import Path
+from typing import Any, Literal, Self
+
+import jmespath
+import yaml
+from jmespath.exceptions import ParseError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+from services.storefront_gateway.mapping.yaml_lines import line_of, load_with_lines
+
+
+class MappingFileError(ValueError):
+    """A mapping file that cannot be used; the message names the file and line."""
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _compiled(expression: str) -> str:
+    try:
+        jmespath.compile(expression)
+    except ParseError as exc:
+        raise ValueError(f"not a JMESPath expression: {expression!r} ({exc.msg})") from exc
+    return expression
+
+
+class Field(_Spec):
+    path: str | None = None
+    value: Any = None
+    default: Any = None
+    money: bool = False
+    per_unit: bool = False
+    type: Literal["str", "int", "bool"] | None = None
+    lookup: str | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        return _compiled(value) if value is not None else None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        return {"path": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _source(self) -> Self:
+        if self.path is None and self.value is None and self.default is None:
+            raise ValueError("a field needs a path, a value or a default")
+        if self.per_unit and not self.money:
+            raise ValueError("per_unit applies to money fields only")
+        return self
+
+
+class LinesSpec(_Spec):
+    each: str
+    ref: Field
+    sku: Field
+    title: Field
+    quantity: Field
+    gross: Field
+    discount: Field | None = None
+    tax: Field | None = None
+    non_stock: Field | None = None  # true for tips, fees, gift cards: never reserved
+
+    _each = field_validator("each")(_compiled)
+
+
+class OrderSpec(_Spec):
+    ref: Field
+    name: Field | None = None
+    currency: Field
+    total: Field
+    shipping: Field | None = None
+    tax: Field | None = None
+    discount: Field | None = None
+    taxes_included: Field | None = None
+    ship_to_country: Field | None = None
+    customer_email: Field | None = None
+    customer_company: Field | None = None
+    lines: LinesSpec
+
+
+class CancellationSpec(_Spec):
+    ref: Field
+    reason: Field | None = None
+
+
+class KindsSpec(_Spec):
+    path: str
+    order: tuple[str, ...]
+    cancellation: tuple[str, ...] = ()
+
+    _path = field_validator("path")(_compiled)
+
+
+class AuthSpec(_Spec):
+    header: str
+    encoding: Literal["hex", "base64"] = "hex"
+    account_header: str | None = None  # where several accounts share one endpoint
+
+
+class MappingSpec(_Spec):
+    connector: str
+    description: str = ""
+    auth: AuthSpec
+    dedupe: str
+    kinds: KindsSpec
+    order: OrderSpec
+    cancellation: CancellationSpec | None = None
+
+    _dedupe = field_validator("dedupe")(_compiled)
+
+
+def load_mapping(path: Path) -> MappingSpec:
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise MappingFileError(f"{path}: {exc}") from exc
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, name: str) -> MappingSpec:
+    """`name` is what errors call the file (its path, or where the text came from)."""
+    try:
+        raw, lines = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        raise MappingFileError(f"{name}: {exc}") from exc
+    try:
+        return MappingSpec.model_validate(raw)
+    except ValidationError as exc:
+        problems = [
+            f"{name}:{line_of(lines, tuple(e['loc']))}: {'.'.join(str(p) for p in e['loc'])}:"
+            f" {str(e['msg']).removeprefix('Value error, ')}"
+            for e in exc.errors()
+        ]
+        raise MappingFileError("\n".join(problems)) from exc

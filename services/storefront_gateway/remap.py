@@ -1,0 +1,75 @@
+"""Mapping a stored delivery again, whatever its platform — what replaying the quarantine
+needs. The result is a mapper for the handler: it returns the canonical event, or raises
+the MappingError that keeps the delivery quarantined with the new reason."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from services.storefront_gateway import repository
+from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.domain import MappedOrder, MappingError, order_id_for
+from services.storefront_gateway.mapping.engine import Mapper
+from services.storefront_gateway.platforms import marketplace, pos, shopify, woocommerce
+
+Mapping = Callable[[], MappedOrder]
+
+
+def fails(reason: str) -> Mapping:
+    def mapper() -> MappedOrder:
+        raise MappingError(reason)
+
+    return mapper
+
+
+def settled(mapped: MappedOrder) -> Mapping:
+    return lambda: mapped
+
+
+async def remap(
+    row: dict[str, Any], channels: Channels, mappers: dict[str, Mapper], conn: Any
+) -> Mapping:
+    channel = channels.by_id(row["channel"])
+    if channel is None:
+        return fails(f"channel {row['channel']!r} is no longer configured")
+    body, platform, topic = bytes(row["body"]), row["platform"], row["topic"]
+    try:
+        if platform == "json":
+            return settled(await mappers[channel.id].map(json.loads(body), channel))
+        if platform == "shopify" and topic == "refunds/create":
+            refund = shopify.ShopifyRefund.model_validate_json(body)
+            known = await repository.channel_order(
+                conn, order_id_for(channel.id, str(refund.order_id))
+            )
+            currency = str(known["currency"]) if known and known["currency"] else None
+            return settled(shopify.map_refund(refund, channel, currency))
+        if platform == "shopify":
+            order = shopify.ShopifyOrder.model_validate_json(body)
+            by_topic = {
+                "orders/create": shopify.map_order,
+                "orders/cancelled": shopify.map_cancellation,
+            }
+            return settled(by_topic[topic](order, channel))
+        if platform == "woocommerce" and topic in ("order.created", "order.updated"):
+            woo = woocommerce.WooOrder.model_validate_json(body)
+            mapper = (
+                woocommerce.map_cancellation if topic == "order.updated" else woocommerce.map_order
+            )
+            return settled(mapper(woo, channel))
+        if platform == "marketplace":
+            return settled(
+                marketplace.map_order(
+                    marketplace.MarketplaceOrder.model_validate_json(body), channel
+                )
+            )
+        if platform == "pos":
+            return settled(pos.map_sale(pos.PosSale.model_validate_json(body), channel))
+    except MappingError as exc:
+        return fails(str(exc))
+    except (ValidationError, ValueError, KeyError) as exc:
+        return fails(f"payload: {exc}")
+    return fails(
+        f"{platform} {topic!r} deliveries are not replayed: have the platform send it again"
+    )
