@@ -56,6 +56,7 @@ def _env_name(fulfiller: str) -> str:
 
 MARKET_SELLER = "SELLER-T1"
 POS_ACCOUNT = "POS-ACCT-T1"
+SOCIAL_SHOP = "SOC-T1"
 
 
 def free_port() -> int:
@@ -96,6 +97,7 @@ class Hub:
                 "pos_token",
                 "pos_secret",
                 "erp",
+                "social_secret",
             )
         }
     )
@@ -156,6 +158,9 @@ class Hub:
             " api_token_env: TEST_POS_TOKEN, pos_locations: {outlet-1: wh-2},"
             " stock: {locations: [wh-2], platform_location_id: outlet-1,"
             " requests_per_second: 8, burst: 10}, currency: USD}\n"
+            f"  - {{id: social-test, platform: json, shop: {SOCIAL_SHOP},"
+            " secret_env: TEST_SOCIAL_SECRET,"
+            f" mapping: '{ROOT / 'config' / 'mappings' / 'social-shop.yaml'}'}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
@@ -206,6 +211,7 @@ class Hub:
             "TEST_MARKET_TOKEN": self.store_keys["market_token"],
             "TEST_POS_SECRET": self.store_keys["pos_secret"],
             "TEST_POS_TOKEN": self.store_keys["pos_token"],
+            "TEST_SOCIAL_SECRET": self.store_keys["social_secret"],
             "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
