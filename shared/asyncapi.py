@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from faststream.specification import AsyncAPI
+from pydantic import SecretStr
 
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
@@ -26,7 +27,8 @@ def _runtime(service: str) -> ServiceRuntime:
     from services.shipping_bridge import subscribers as bridge
 
     package = service.replace("-", "_")
-    runtime = ServiceRuntime(service, HubSettings(), f"services.{package}.migrations")
+    settings = HubSettings(admin_token=SecretStr("documents-only"))
+    runtime = ServiceRuntime(service, settings, f"services.{package}.migrations")
     if service == "order-router":
         router.register(runtime, ())
     elif service == "inventory-ledger":

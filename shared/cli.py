@@ -3,14 +3,19 @@
     crossdock reconcile [--channel ID ...] [--dry-run] [--json]
     crossdock mapping test CONNECTOR PAYLOAD.json ... [--mapping FILE] [--topic T]
     crossdock quarantine list | show ID | replay (--id N ... | --reason R | --all)
+    crossdock dead-letters SERVICE list | show --offset N
+    crossdock dead-letters SERVICE replay (--offset N ... | --reason R | --all)
 
 `reconcile` compares each channel's stock with the ledger and, unless `--dry-run`,
 heals it. `mapping test` dry-runs a connector's mapping (or a new version of it) against
 sample payloads and prints the canonical events or exactly which field failed and why.
 `quarantine` lists what could not be mapped (grouped by reason), shows one, and replays
 them through the current mapping. Each exits 1 when it found something wrong, so scripts
-can act on it. The admin token is read from CROSSDOCK_ADMIN_TOKEN (never from the
-command line, where `ps` would show it); the gateway from CROSSDOCK_GATEWAY_URL.
+can act on it. `dead-letters` does the same for the messages a service's consumers gave
+up on (its dead-letter topic), replaying them through the consumer that parked them.
+The admin token is read from CROSSDOCK_ADMIN_TOKEN (never from the
+command line, where `ps` would show it); the gateway from CROSSDOCK_GATEWAY_URL, another
+service from CROSSDOCK_<SERVICE>_URL (e.g. CROSSDOCK_ORDER_ROUTER_URL).
 """
 
 import argparse
@@ -23,6 +28,13 @@ from typing import Any
 import httpx
 
 DEFAULT_GATEWAY = "http://127.0.0.1:8000"
+DEFAULT_PORTS = {
+    "storefront-gateway": 8000,
+    "order-router": 8001,
+    "inventory-ledger": 8002,
+    "shipping-bridge": 8003,
+    "accounting-poster": 8004,
+}
 
 
 class Gateway:
@@ -97,6 +109,35 @@ def _quarantine(gateway: Gateway, args: argparse.Namespace) -> int:
     return 0 if done["accepted"] == done["replayed"] else 1
 
 
+def _dead_letters(args: argparse.Namespace) -> int:
+    variable = f"CROSSDOCK_{args.service.upper().replace('-', '_')}_URL"
+    service = Gateway(os.environ.get(variable, f"http://127.0.0.1:{DEFAULT_PORTS[args.service]}"))
+    if args.action == "list":
+        found = service.call("GET", "/dead-letters").json()
+        for group in found["by_reason"]:
+            print(f"{group['reason']} — {group['count']} messages")
+        return 1 if found["by_reason"] else 0
+    if args.action == "show":
+        if not args.offset:
+            raise SystemExit("dead-letters show needs --offset")
+        print(json.dumps(service.call("GET", f"/dead-letters/{args.offset[0]}").json(), indent=2))
+        return 0
+    if sum((bool(args.offset), bool(args.reason), args.all)) != 1:
+        raise SystemExit("dead-letters replay needs exactly one of --offset, --reason, --all")
+    choice: dict[str, Any] = (
+        {"offsets": args.offset}
+        if args.offset
+        else {"reason": args.reason}
+        if args.reason
+        else {"all": True}
+    )
+    done = service.call("POST", "/dead-letters/replay", admin=True, json=choice).json()
+    for result in done["results"]:
+        print(f"offset {result['offset']} ({result['consumer']}): {result['outcome']}")
+    print(f"replayed {done['replayed']} of {done['chosen']}")
+    return 0 if done["replayed"] == done["chosen"] else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crossdock", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
@@ -118,6 +159,12 @@ def _parser() -> argparse.ArgumentParser:
     quarantine.add_argument("--id", type=int, action="append", help="a delivery id")
     quarantine.add_argument("--reason", help="replay every delivery with this reason")
     quarantine.add_argument("--all", action="store_true", help="replay everything quarantined")
+    letters = commands.add_parser("dead-letters", help="what a service's consumers gave up on")
+    letters.add_argument("service", choices=sorted(DEFAULT_PORTS))
+    letters.add_argument("action", choices=["list", "show", "replay"])
+    letters.add_argument("--offset", type=int, action="append", help="a dead letter's offset")
+    letters.add_argument("--reason", help="replay every letter with this reason")
+    letters.add_argument("--all", action="store_true", help="replay every letter not yet replayed")
     return parser
 
 
@@ -128,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
         return _reconcile(gateway, args)
     if args.command == "mapping":
         return _mapping_test(gateway, args)
+    if args.command == "dead-letters":
+        return _dead_letters(args)
     if args.action == "show" and not args.id:
         raise SystemExit("quarantine show needs --id")
     if args.action == "replay" and sum((bool(args.id), bool(args.reason), args.all)) != 1:

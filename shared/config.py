@@ -6,7 +6,7 @@ Kubernetes, a test harness — points every service at the same infrastructure.
 Everything else is `CROSSDOCK_*`. Secrets are never given defaults.
 """
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,6 +34,9 @@ class HubSettings(BaseSettings):
     )
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
+    admin_token: SecretStr = Field(
+        description="Bearer token of the admin endpoints (stock changes, approvals, replays)."
+    )
     failpoint: str = Field(
         "",
         description="Test-only: name of a failpoint at which the process exits abruptly.",

@@ -20,6 +20,7 @@ from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
 from shared.db import UnitOfWork, create_pool
+from shared.dead_letters import dead_letters_router
 from shared.events.codec import Decoder
 from shared.failpoints import Failpoints
 from shared.health import health_router
@@ -64,6 +65,8 @@ class ServiceRuntime:
         # (configuration a service installs into its own tables, say).
         self.setup_steps: list[Callable[[Any], Awaitable[None]]] = []
         self._relay: OutboxRelay | None = None
+        # Each consumer's decoder and handler, by name: what replaying a dead letter needs.
+        self.handlers: dict[str, tuple[Decoder, Handler]] = {}
         self._producer: AIOKafkaProducer | None = None
 
     def uow(self) -> UnitOfWork:
@@ -89,6 +92,8 @@ class ServiceRuntime:
         )
         async def subscriber(message: KafkaMessageParam) -> None:
             await self.runner.run(consumer, message, decoder, handle)
+
+        self.handlers[consumer] = (decoder, handle)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -151,6 +156,15 @@ class ServiceRuntime:
 
         app = FastAPI(title=title, description=description, lifespan=lifespan)
         app.include_router(health_router(self._is_ready))
+        app.include_router(
+            dead_letters_router(
+                self.settings.kafka_bootstrap_servers,
+                dead_letter_topic(self.service).qualified(self.settings.topic_prefix),
+                self.handlers,
+                self.uow,
+                self.settings.admin_token.get_secret_value(),
+            )
+        )
         for router in routers:
             app.include_router(router)
         app.include_router(self.metrics.router())

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from services.accounting_poster import repository, subscribers
 from services.accounting_poster.api import books_router
@@ -25,7 +24,6 @@ from shared.topics import ACCOUNTING_POSTER
 class AccountingPosterSettings(HubSettings):
     http_port: int = 8004
     chart_file: Path = Path("config/accounts.yaml")
-    admin_token: SecretStr
 
 
 def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:

@@ -1,7 +1,6 @@
 """Wiring of the inventory-ledger: `uvicorn services.inventory_ledger.app:create_app --factory`."""
 
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from services.inventory_ledger import subscribers
 from services.inventory_ledger.api import stock_router
@@ -12,7 +11,6 @@ from shared.topics import INVENTORY_LEDGER
 
 class InventoryLedgerSettings(HubSettings):
     http_port: int = 8002
-    admin_token: SecretStr
 
 
 def create_runtime(settings: InventoryLedgerSettings) -> ServiceRuntime:

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from pydantic import SecretStr
 
 from services.order_router import subscribers
 from services.order_router.api import orders_router
@@ -16,7 +15,6 @@ from shared.topics import ORDER_ROUTER
 class OrderRouterSettings(HubSettings):
     http_port: int = 8001
     locations_file: Path = Path("config/locations.yaml")
-    admin_token: SecretStr
 
 
 def create_app(settings: OrderRouterSettings | None = None) -> FastAPI:

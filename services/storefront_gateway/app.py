@@ -35,7 +35,6 @@ class StorefrontGatewaySettings(HubSettings):
     channels_file: Path = Path("config/channels.yaml")
     max_body_bytes: int = 1024 * 1024
     feedback_backoff_seconds: float = 0.5
-    admin_token: SecretStr
     reconcile_interval_seconds: float = 300.0
     erp_url: str | None = None
     erp_token: SecretStr = SecretStr("")

@@ -55,6 +55,9 @@ async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
 
 @pytest.fixture
 async def client() -> AsyncIterator[httpx.AsyncClient]:
-    limits = httpx.Limits(max_connections=50)
+    # Idle connections expire on our side first (uvicorn closes them after 5 s), so a
+    # request never goes out on a connection the server is closing.
+    limits = httpx.Limits(max_connections=50, keepalive_expiry=2)
+
     async with httpx.AsyncClient(timeout=30, limits=limits) as client:
         yield client
