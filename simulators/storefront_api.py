@@ -7,7 +7,10 @@ Shopify (header `X-Shopify-Access-Token`):
 WooCommerce (basic auth, consumer key and secret):
     POST /wp-json/wc/v3/orders/{id}/notes
     PUT  /wp-json/wc/v3/orders/{id}
+BigCommerce (header `X-Auth-Token`), the V2 Orders API a thin webhook sends us to:
+    GET  /stores/{store_hash}/v2/orders/{id}   (and /products, /shipping_addresses)
 Test side: POST /_orders/{platform} registers an order the store "has" (its webhook JSON);
+
 GET /_received lists what the hub sent.
 
     SHOPIFY_TOKEN=.. WOO_KEY=.. WOO_SECRET=.. python -m simulators.storefront_api --port 9201
@@ -25,7 +28,9 @@ from fastapi import FastAPI, Header, HTTPException
 from simulators.store_inventory import add_inventory
 
 
-def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
+def create_app(
+    shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
+) -> FastAPI:
     app = FastAPI(title="storefront API simulator")
     shopify_orders: dict[str, dict[str, Any]] = {}
     fulfillment_orders: dict[int, dict[str, Any]] = {}
@@ -69,6 +74,33 @@ def create_app(shopify_token: str, woo_key: str, woo_secret: str) -> FastAPI:
         else:
             woo_orders[str(order["id"])] = {**order}
         return {"registered": str(order["id"])}
+
+    bigcommerce: dict[tuple[str, str], dict[str, Any]] = {}
+
+    @app.post("/_orders/bigcommerce/{store}")
+    async def register_bigcommerce(store: str, documents: dict[str, Any]) -> dict[str, str]:
+        bigcommerce[(store, str(documents["order"]["id"]))] = documents
+        return {"registered": str(documents["order"]["id"])}
+
+    @app.get("/stores/{store}/v2/orders/{order_id}/{part}")
+    @app.get("/stores/{store}/v2/orders/{order_id}")
+    async def bigcommerce_order(
+        store: str, order_id: str, part: str = "order", x_auth_token: str | None = Header(None)
+    ) -> Any:
+        """BigCommerce V2 Orders API: the order, `/products`, `/shipping_addresses`."""
+        if not bigcommerce_token or x_auth_token != bigcommerce_token:
+            raise HTTPException(401, [{"status": 401, "message": "You are not authorized"}])
+        found = bigcommerce.get((store, order_id))
+        if found is None:
+            raise HTTPException(
+                404, [{"status": 404, "message": "The requested resource was not found."}]
+            )
+        key = {"order": "order", "products": "products", "shipping_addresses": "shipping"}.get(part)
+        if key is None:
+            raise HTTPException(
+                404, [{"status": 404, "message": "The requested resource was not found."}]
+            )
+        return found[key]
 
     @app.post("/_refunds/woocommerce/{order_id}")
     async def register_refund(order_id: str, refund: dict[str, Any]) -> dict[str, str]:
@@ -170,7 +202,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Crossdock's storefront API simulator")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
-    app = create_app(os.environ["SHOPIFY_TOKEN"], os.environ["WOO_KEY"], os.environ["WOO_SECRET"])
+    app = create_app(
+        os.environ["SHOPIFY_TOKEN"],
+        os.environ["WOO_KEY"],
+        os.environ["WOO_SECRET"],
+        os.environ.get("BIGCOMMERCE_TOKEN", ""),
+    )
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 
 

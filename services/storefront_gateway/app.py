@@ -6,6 +6,7 @@ Run: `uvicorn services.storefront_gateway.app:create_app --factory`.
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
@@ -64,6 +65,10 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         assert background.stock_sync is not None, "the app has not started"
         return background.stock_sync
 
+    def http() -> httpx.AsyncClient:
+        assert background.http is not None, "the app has not started"
+        return background.http
+
     def channel_api() -> ChannelApi:
         assert background.channel_api is not None, "the app has not started"
         return background.channel_api
@@ -78,7 +83,9 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
             channel_updates_router(runtime.uow),
             quarantine_router(runtime.uow, channels, mappers, admin),
-            json_router(channels, mappers, runtime.uow, runtime.metrics, settings.max_body_bytes),
+            json_router(
+                channels, mappers, runtime.uow, runtime.metrics, settings.max_body_bytes, http
+            ),
             mapping_router(runtime.uow, channels, mappers, admin, resolve),
             stock_sync_router(stock_sync, admin),
             customers_router(runtime.uow),

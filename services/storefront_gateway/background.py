@@ -26,6 +26,7 @@ class Background:
     """What the HTTP routes need from the running background work."""
 
     channel_api: ChannelApi | None = None
+    http: httpx.AsyncClient | None = None
     stock_sync: StockSync | None = None
     loops: list[Any] = field(default_factory=list)
 
@@ -41,6 +42,7 @@ async def running(
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     async with httpx.AsyncClient(limits=limits) as http, AsyncExitStack() as stack:
         into.channel_api = ChannelApi(http)
+        into.http = http
         dsn, pool = settings.database_url, runtime.pool
         into.stock_sync = StockSync(
             pool, dsn, runtime.schema, channels, http, metrics, settings.reconcile_interval_seconds

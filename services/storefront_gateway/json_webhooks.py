@@ -1,22 +1,29 @@
 """Any JSON webhook, described by its channel's mapping file alone (a marketplace, a
-social shop): `POST /webhooks/json/{channel_id}`.
+social shop, a BigCommerce-style store): `POST /webhooks/json/{channel_id}`.
 
-The mapping says how the sender signs (header, hex or base64 HMAC-SHA256 of the raw
-body), which account header names the shop, what identifies a delivery (its retries
-repeat it) and what kind of payload is an order or a cancellation. The same checks as
-every webhook, each a 4xx with a reason and no side effect; an authentic payload the
+The mapping says how the sender proves itself (an HMAC of the raw body, or a token in a
+header), where the account is named, what identifies a delivery (its retries repeat it)
+and what kind of payload is an order or a cancellation; for a thin webhook that names
+only a resource, which documents to fetch from the channel's configured API. The same
+checks as every webhook, each a 4xx with a reason and no side effect; a fetch that fails
+answers 502 so the platform retries (nothing was accepted). An authentic payload the
 mapping cannot map is stored and quarantined with the exact field and reason.
 """
 
+import hmac
 import json
 from collections.abc import Callable
+from typing import Any
 
+import httpx
+import jmespath
 from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway import handlers, signatures
-from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.mapping.engine import Mapper
+from services.storefront_gateway.mapping.spec import FetchSpec
 from services.storefront_gateway.remap import fails, settled
 from services.storefront_gateway.webhooks import (
     WebhookReceipt,
@@ -34,6 +41,7 @@ def json_router(
     uow_factory: Callable[[], UnitOfWork],
     metrics: ServiceMetrics,
     max_body_bytes: int,
+    http: Callable[[], httpx.AsyncClient],
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
@@ -44,31 +52,77 @@ def json_router(
         if channel is None or channel.platform is not Platform.JSON:
             raise HTTPException(404, f"no JSON channel {channel_id!r}")
         mapper = mappers[channel.id]
-        auth = mapper.spec.auth
-        h = request.headers
-        if auth.account_header and h.get(auth.account_header) != channel.shop:
-            raise HTTPException(401, f"{auth.account_header} does not name this channel's account")
-        check = signatures.is_valid_hex if auth.encoding == "hex" else signatures.is_valid
-        if not check(channels.secret(channel), body, h.get(auth.header)):
-            raise HTTPException(401, f"{auth.header} missing or not matching the body")
         try:
-            document = json.loads(body)
+            payload = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
-        kind = mapper.kind(document)
+        _authenticate(mapper, channel, channels.secret(channel), request.headers, body, payload)
+        kind = mapper.kind(payload)
         if kind is None:
             return WebhookReceipt(status="ignored", reason="the mapping handles no such payload")
         try:
-            key = mapper.dedupe_key(document)
+            key = mapper.dedupe_key(payload)
         except MappingError as exc:
             raise HTTPException(422, str(exc)) from exc
+        document, stored = payload, body
+        if mapper.spec.fetch is not None:
+            document = await _fetched(mapper.spec.fetch, channel, channels, payload, http())
+            stored = json.dumps(document).encode()
         try:
             mapped = settled(await mapper.map(document, channel))
         except MappingError as exc:
             mapped = fails(str(exc))
         delivery = handlers.Delivery(
-            channel.id, "json", f"event:{key}", kind, kept_headers(h, "x-"), body
+            channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
         )
         return await accept_delivery(delivery, mapped, uow_factory(), metrics)
 
     return router
+
+
+def _authenticate(
+    mapper: Mapper, channel: ChannelConfig, secret: bytes, headers: Any, body: bytes, payload: Any
+) -> None:
+    auth = mapper.spec.auth
+    if auth.account_header and headers.get(auth.account_header) != channel.shop:
+        raise HTTPException(401, f"{auth.account_header} does not name this channel's account")
+    if auth.account_path and jmespath.search(auth.account_path, payload) != channel.shop:
+        raise HTTPException(401, f"{auth.account_path} does not name this channel's account")
+    given = headers.get(auth.header)
+    if auth.encoding == "token":
+        valid = given is not None and hmac.compare_digest(given.encode(), secret)
+    elif auth.encoding == "hex":
+        valid = signatures.is_valid_hex(secret, body, given)
+    else:
+        valid = signatures.is_valid(secret, body, given)
+    if not valid:
+        raise HTTPException(401, f"{auth.header} missing or not matching")
+
+
+async def _fetched(
+    fetch: FetchSpec,
+    channel: ChannelConfig,
+    channels: Channels,
+    payload: Any,
+    http: httpx.AsyncClient,
+) -> dict[str, Any]:
+    """The webhook and the documents it names, from the channel's configured API only."""
+    if channel.api_url is None:
+        raise HTTPException(422, f"channel {channel.id} has no api_url to fetch from")
+    params = {name: jmespath.search(path, payload) for name, path in fetch.params.items()}
+    if any(value is None or "/" in str(value) for value in params.values()):
+        raise HTTPException(422, f"the webhook lacks what to fetch: {params}")
+    headers = {fetch.token_header: channels.api_token(channel), "accept": "application/json"}
+    document: dict[str, Any] = {"webhook": payload}
+    for name, template in fetch.documents.items():
+        url = channel.api_url.rstrip("/") + template.format(**params)
+        try:
+            response = await http.get(url, headers=headers, timeout=10)
+        except httpx.HTTPError as exc:
+            raise HTTPException(502, f"could not fetch {name}: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise HTTPException(
+                502, f"could not fetch {name}: the store answered {response.status_code}"
+            )
+        document[name] = response.json()
+    return document

@@ -57,6 +57,7 @@ def _env_name(fulfiller: str) -> str:
 MARKET_SELLER = "SELLER-T1"
 POS_ACCOUNT = "POS-ACCT-T1"
 SOCIAL_SHOP = "SOC-T1"
+BC_STORE = "bcstore1"
 
 
 def free_port() -> int:
@@ -98,6 +99,8 @@ class Hub:
                 "pos_secret",
                 "erp",
                 "social_secret",
+                "bc_header",
+                "bc_token",
             )
         }
     )
@@ -161,6 +164,10 @@ class Hub:
             f"  - {{id: social-test, platform: json, shop: {SOCIAL_SHOP},"
             " secret_env: TEST_SOCIAL_SECRET,"
             f" mapping: '{ROOT / 'config' / 'mappings' / 'social-shop.yaml'}'}}\n"
+            f"  - {{id: bc-test, platform: json, shop: 'stores/{BC_STORE}',"
+            f" secret_env: TEST_BC_HEADER, api_url: '{store}/stores/{BC_STORE}',"
+            " api_token_env: TEST_BC_TOKEN,"
+            f" mapping: '{ROOT / 'config' / 'mappings' / 'bigcommerce.yaml'}'}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
@@ -212,6 +219,8 @@ class Hub:
             "TEST_POS_SECRET": self.store_keys["pos_secret"],
             "TEST_POS_TOKEN": self.store_keys["pos_token"],
             "TEST_SOCIAL_SECRET": self.store_keys["social_secret"],
+            "TEST_BC_HEADER": self.store_keys["bc_header"],
+            "TEST_BC_TOKEN": self.store_keys["bc_token"],
             "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
@@ -291,6 +300,7 @@ class Hub:
                 "SHOPIFY_TOKEN": self.store_keys["shopify"],
                 "WOO_KEY": self.store_keys["woo_key"],
                 "WOO_SECRET": self.store_keys["woo_secret"],
+                "BIGCOMMERCE_TOKEN": self.store_keys["bc_token"],
             },
             cwd=ROOT,
             stdout=log,

@@ -54,7 +54,12 @@ class Mapper:
         return str(key)
 
     async def map(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
-        kind = self.kind(payload)
+        """`payload` is the webhook, or — where the mapping fetches documents — the
+        webhook and its documents (`{"webhook": ..., "order": ...}`)."""
+        webhook = (
+            payload.get("webhook") if self.spec.fetch and isinstance(payload, dict) else payload
+        )
+        kind = self.kind(webhook)
         if kind == "cancellation" and self.spec.cancellation is not None:
             ref = _text(_value(self.spec.cancellation.ref, payload, "cancellation.ref"))
             reason = self.spec.cancellation.reason
@@ -164,9 +169,14 @@ def _typed(field: Field, found: Any, where: str) -> Any:
 
 def _money(field: Field, data: Any, currency: str, where: str, quantity: int = 1) -> int:
     found = _value(field, data, where)
-    if isinstance(found, bool) or not isinstance(found, str | int | float):
-        raise MappingError(f"{where}: {found!r} is not an amount")
-    amount = minor(found, currency, where)
+    parts = found if field.sum and isinstance(found, list) else [found]
+    amount = 0
+    for part in parts:
+        if part is None and field.sum:
+            continue  # an absent amount adds nothing
+        if isinstance(part, bool) or not isinstance(part, str | int | float):
+            raise MappingError(f"{where}: {part!r} is not an amount")
+        amount += minor(part, currency, where)
     return amount * quantity if field.per_unit else amount
 
 

@@ -3,6 +3,7 @@
 A field is a JMESPath expression (a plain string), or a table::
 
     total: {path: "payment.total", money: true}          # decimal -> minor units
+    discount: {path: "[coupon, markdown]", money: true, sum: true}   # added up
     gross: {path: "unit_price", money: true, per_unit: true}   # times the line's quantity
     sku:   {path: "item_no", lookup: item_number}        # another system's id -> SKU
     currency: {path: "currency", default: "USD"}
@@ -45,6 +46,7 @@ class Field(_Spec):
     default: Any = None
     money: bool = False
     per_unit: bool = False
+    sum: bool = False  # money: the path gives a list of amounts, added up exactly
     type: Literal["str", "int", "bool"] | None = None
     lookup: str | None = None
 
@@ -62,8 +64,8 @@ class Field(_Spec):
     def _source(self) -> Self:
         if self.path is None and self.value is None and self.default is None:
             raise ValueError("a field needs a path, a value or a default")
-        if self.per_unit and not self.money:
-            raise ValueError("per_unit applies to money fields only")
+        if (self.per_unit or self.sum) and not self.money:
+            raise ValueError("per_unit and sum apply to money fields only")
         return self
 
 
@@ -110,9 +112,35 @@ class KindsSpec(_Spec):
 
 
 class AuthSpec(_Spec):
+    """How the sender proves itself: an HMAC-SHA256 of the raw body (hex or base64) in
+    `header`, or (`token`) the channel's secret as the header's value, as platforms that
+    let you add a header to their webhooks do. The account is named by a header or by a
+    path into the payload, and must be the channel's `shop`."""
+
     header: str
-    encoding: Literal["hex", "base64"] = "hex"
-    account_header: str | None = None  # where several accounts share one endpoint
+    encoding: Literal["hex", "base64", "token"] = "hex"
+    account_header: str | None = None
+    account_path: str | None = None
+
+    @field_validator("account_path")
+    @classmethod
+    def _account_path(cls, value: str | None) -> str | None:
+        return _compiled(value) if value is not None else None
+
+
+class FetchSpec(_Spec):
+    """A thin webhook names a resource; its documents are fetched from the channel's own
+    API (its configured `api_url`, never a host the payload names) with its API token.
+    The mapping's order fields then read `{"webhook": ..., <document>: ...}`."""
+
+    token_header: str
+    params: dict[str, str]
+    documents: dict[str, str]
+
+    @field_validator("params")
+    @classmethod
+    def _params(cls, value: dict[str, str]) -> dict[str, str]:
+        return {name: _compiled(path) for name, path in value.items()}
 
 
 class MappingSpec(_Spec):
@@ -123,6 +151,7 @@ class MappingSpec(_Spec):
     kinds: KindsSpec
     order: OrderSpec
     cancellation: CancellationSpec | None = None
+    fetch: FetchSpec | None = None
 
     _dedupe = field_validator("dedupe")(_compiled)
 
