@@ -67,7 +67,7 @@ class Mapper:
             return cancellation(channel, ref, str(why) if why is not None else None)
         if kind != "order":
             raise MappingError(
-                f"kind: {jmespath.search(self.spec.kinds.path, payload)!r} is not handled"
+                f"kind: {jmespath.search(self.spec.kinds.path, webhook)!r} is not handled"
             )
         return await self._order(payload, channel)
 
