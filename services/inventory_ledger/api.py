@@ -82,3 +82,21 @@ def stock_router(uow_factory: Callable[[], UnitOfWork], admin_token: str) -> API
         return LocationStock.of(row)
 
     return router
+
+
+def feeds_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
+    router = APIRouter(tags=["feeds"])
+
+    @router.get("/feeds/files")
+    async def feed_files(feed: str | None = None, limit: int = 50) -> dict[str, Any]:
+        """Files taken from inventory feeds, newest first, each with its row report."""
+        async with uow_factory() as uow:
+            records = await uow.connection.fetch(
+                "SELECT feed, name, processed_at, report FROM feed_files"
+                " WHERE $1::text IS NULL OR feed = $1 ORDER BY processed_at DESC LIMIT $2",
+                feed,
+                min(max(limit, 1), 1000),
+            )
+        return {"files": [dict(r) for r in records]}
+
+    return router

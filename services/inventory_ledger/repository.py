@@ -224,3 +224,7 @@ async def stock_of(conn: asyncpg.Connection, sku: str) -> list[StockRow]:
         f"SELECT {_COLUMNS} FROM stock WHERE sku = $1 ORDER BY location", sku
     )
     return [_row(r) for r in records]
+
+
+async def known_locations(conn: asyncpg.Connection) -> set[str]:
+    return {r["location"] for r in await conn.fetch("SELECT DISTINCT location FROM stock")}

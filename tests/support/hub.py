@@ -101,6 +101,7 @@ class Hub:
                 "social_secret",
                 "bc_header",
                 "bc_token",
+                "sftp",
             )
         }
     )
@@ -117,7 +118,7 @@ class Hub:
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
         self.ports["shipstation-api"] = free_port()
-        for name in ("storefront-gateway", "marketplace", "pos", "erp"):
+        for name in ("storefront-gateway", "marketplace", "pos", "erp", "sftp"):
             self.ports[name] = free_port()
         store = self.url("storefront-api", "")
         chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
@@ -169,6 +170,15 @@ class Hub:
             " api_token_env: TEST_BC_TOKEN,"
             f" mapping: '{ROOT / 'config' / 'mappings' / 'bigcommerce.yaml'}'}}\n"
         )
+        (self.workdir / "feeds.yaml").write_text(
+            "feeds:\n"
+            f"  - {{id: drop-counts, kind: inventory, folder: '{self.workdir / 'drop'}',"
+            " mode: overwrite, location: wh-1, every_seconds: 0.3,"
+            " columns: {sku: item no, quantity: qty on hand}}\n"
+            "  - {id: sftp-counts, kind: inventory, mode: report, every_seconds: 0.5,"
+            f" sftp: {{host: 127.0.0.1, port: {self.ports['sftp']}, username: legacy,"
+            " password_env: TEST_SFTP_PASSWORD, path: /counts}}\n"
+        )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"
             "  - {id: wh-1, kind: warehouse, fulfiller: tpl-a, countries: [US], priority: 1}\n"
@@ -196,6 +206,8 @@ class Hub:
             "CROSSDOCK_CHANNELS_FILE": str(self.workdir / "channels.yaml"),
             "CROSSDOCK_LOCATIONS_FILE": str(self.workdir / "locations.yaml"),
             "CROSSDOCK_FULFILLERS_FILE": str(self.workdir / "fulfillers.yaml"),
+            "CROSSDOCK_FEEDS_FILE": str(self.workdir / "feeds.yaml"),
+            "TEST_SFTP_PASSWORD": self.store_keys["sftp"],
             "CROSSDOCK_SEND_BACKOFF_SECONDS": "0.1",
             **{f"{_env_name(f)}_API": k[0] for f, k in self.tpl_keys.items()},
             **{f"{_env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
@@ -382,6 +394,11 @@ class Hub:
                 {"POS_TOKEN": k["pos_token"], "POS_WEBHOOK_SECRET": k["pos_secret"]},
             ),
             ("erp", [], {"ERP_TOKEN": k["erp"]}),
+            (
+                "sftp",
+                ["--root", str(self.workdir / "sftp"), "--user", "legacy"],
+                {"SFTP_PASSWORD": k["sftp"]},
+            ),
         ):
             log = open(self.workdir / f"{name}.log", "ab")
             self.procs[name] = subprocess.Popen(
@@ -391,7 +408,7 @@ class Hub:
                     f"simulators.{name}",
                     "--port",
                     str(self.ports[name]),
-                    *(["--hub-url", gateway] if name != "erp" else []),
+                    *(["--hub-url", gateway] if name in ("marketplace", "pos") else []),
                     *args,
                 ],
                 env={**os.environ, **env},
@@ -417,12 +434,25 @@ class Hub:
         await self.wait_tpl("marketplace")
         await self.wait_tpl("pos")
         await self.wait_tpl("erp")
+        await self.wait_port("sftp")
 
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:
                 await self.wait_tpl(fulfiller)
                 # Shipping only when a test asks for it keeps the other tests' stock still.
                 await self.tpl(client, fulfiller, auto_ship=False)
+
+    async def wait_port(self, name: str, timeout: float = 30) -> None:
+        """A server that speaks no HTTP: ready when it accepts a connection."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.ports[name])
+                writer.close()
+                return
+            except OSError:
+                await asyncio.sleep(0.1)
+        raise TimeoutError(f"{name} not listening: {self.log_tail(name)}")
 
     async def wait_tpl(self, fulfiller: str, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout

@@ -1,0 +1,95 @@
+"""Legacy file feeds: inventory snapshots from a drop folder (overwriting the ledger) and
+from an SFTP server (only reporting differences); good rows go through, bad ones are
+reported by line, nothing is lost."""
+
+import asyncio
+import json
+import uuid
+from pathlib import Path
+
+import asyncssh
+import httpx
+
+from tests.support.hub import Hub
+from tests.support.waiting import eventually
+
+
+async def test_a_dropped_snapshot_overwrites_the_ledger_and_reports_its_bad_rows(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    mug, tee, gone = f"MUG-{tag}", f"TEE-{tag}", f"GONE-{tag}"
+    await hub.set_stock(client, mug, "wh-1", 4)
+    await hub.set_stock(client, tee, "wh-1", 9)
+    text = (
+        "\ufeffItem No;Description;Qty On Hand\r\n"
+        f'{mug};"Mug; white, 350 ml";12\r\n'
+        f"{tee};Tee;ten\r\n"
+        "\r\n"
+        f'{mug};"Mug; white, 350 ml";12\r\n'
+        f"{gone};Gone;0\r\n"
+    )
+    drop = hub.workdir / "drop"
+    drop.mkdir(exist_ok=True)
+    (drop / f"counts-{tag}.csv.part").write_text(text, encoding="utf-8", newline="")
+    (drop / f"counts-{tag}.csv.part").rename(drop / f"counts-{tag}.csv")  # appears whole
+
+    report_file = drop / "processed" / f"counts-{tag}.csv.report.json"
+    await eventually(lambda: _exists(report_file))
+    report = json.loads(report_file.read_text())
+    assert report["applied"] == 1  # the mug; a zero count of an unknown SKU changes nothing
+    assert report["problems"] == [{"line": 3, "reason": "qty on hand: 'ten' is not a whole number"}]
+    assert report["skipped"] == [{"line": 5, "reason": "repeats line 2"}]
+    assert (await hub.stock(client, mug))["on_hand"] == 12
+    assert (await hub.stock(client, tee))["on_hand"] == 9  # its bad row changed nothing
+    assert (await client.get(hub.url("inventory-ledger", f"/stock/{gone}"))).status_code == 404
+    files = (
+        await client.get(
+            hub.url("inventory-ledger", "/feeds/files"), params={"feed": "drop-counts"}
+        )
+    ).json()
+    assert any(f["name"] == f"counts-{tag}.csv" for f in files["files"])
+
+
+async def _exists(path: Path) -> bool:
+    return await asyncio.to_thread(path.exists)
+
+
+async def test_an_sftp_snapshot_in_report_mode_lists_differences_and_changes_nothing(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    sku = f"CNT-{tag}"
+    await hub.set_stock(client, sku, "wh-2", 7)
+    text = f"sku,location,quantity\n{sku},wh-2,5\n{sku}-X,nowhere,1\n"
+    async with (
+        asyncssh.connect(
+            "127.0.0.1",
+            port=hub.ports["sftp"],
+            username="legacy",
+            password=hub.store_keys["sftp"],
+            known_hosts=None,
+        ) as conn,
+        conn.start_sftp_client() as sftp,
+    ):
+        if not await sftp.exists("/counts"):
+            await sftp.mkdir("/counts")
+        async with sftp.open(f"/counts/snapshot-{tag}.csv", "w") as remote:
+            await remote.write(text)
+
+        async def report() -> dict | None:
+            name = f"/counts/processed/snapshot-{tag}.csv.report.json"
+            if not await sftp.exists(name):
+                return None
+            async with sftp.open(name) as remote:
+                return json.loads(await remote.read())
+
+        found = await eventually(report)
+    assert found["applied"] == 0
+    assert found["differences"] == [
+        {"line": 2, "sku": sku, "location": "wh-2", "ledger": 7, "counted": 5}
+    ]
+    assert found["problems"] == [
+        {"line": 3, "reason": "location 'nowhere' is not one the ledger knows"}
+    ]
+    assert (await hub.stock(client, sku))["on_hand"] == 7

@@ -1,0 +1,48 @@
+"""Real-world CSV: each good row through, each bad one reported by its line."""
+
+import pytest
+
+from shared.csvfeed import CsvFeedError, FeedReport, rows, whole_number
+
+
+def read(data: bytes, required: tuple[str, ...] = ("sku", "quantity")) -> tuple[list, FeedReport]:
+    report = FeedReport()
+    return list(rows(data, required, report)), report
+
+
+def test_a_byte_order_mark_crlf_and_quoted_commas_are_read_as_meant() -> None:
+    data = (
+        '\ufeffSKU,Description,Quantity\r\nA-1,"Mug, white",3\r\nB-2,"Tee ""vintage""",0\r\n'
+    ).encode()
+    found, report = read(data)
+    assert [
+        (r.line, r.values["sku"], r.values["description"], r.values["quantity"]) for r in found
+    ] == [
+        (2, "A-1", "Mug, white", "3"),
+        (3, "B-2", 'Tee "vintage"', "0"),
+    ]
+    assert report.rows == 2 and not report.problems
+
+
+def test_a_semicolon_file_with_blank_and_repeated_rows() -> None:
+    data = b"sku;quantity\nA;1\n\n;\nB;2\nA;1\n"
+    found, report = read(data)
+    assert [r.values["sku"] for r in found] == ["A", "B"]
+    assert report.skipped == [{"line": 6, "reason": "repeats line 2"}]
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_reported_by_line() -> None:
+    found, report = read(b"sku,quantity\nA,1\nB,2,extra\nC,3\n")
+    assert [r.values["sku"] for r in found] == ["A", "C"]
+    assert report.problems == [{"line": 3, "reason": "3 fields where the header has 2"}]
+
+
+def test_a_missing_column_refuses_the_whole_file() -> None:
+    with pytest.raises(CsvFeedError, match=r"line 1: missing column\(s\) quantity"):
+        read(b"sku,qty\nA,1\n")
+
+
+def test_counts_must_be_whole_numbers() -> None:
+    [row], _ = read(b"sku,quantity\nA,ten\n")
+    with pytest.raises(ValueError, match="quantity: 'ten' is not a whole number"):
+        whole_number(row, "quantity")
