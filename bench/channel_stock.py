@@ -19,6 +19,7 @@ from tests.support.channels import CHANNELS, expected, list_everywhere
 from tests.support.hub import Hub
 from tests.support.waiting import eventually
 
+INITIAL = {"wh-1": 40, "wh-2": 10}
 CALLS = {
     "shopify-test": ("storefront-api", "/_stock_calls/shopify"),
     "woo-test": ("storefront-api", "/_stock_calls/woocommerce"),
@@ -45,7 +46,7 @@ async def bench_channel_stock(
 ) -> dict[str, Any]:
     tag = random.randrange(10**6)
     skus = [f"BENCH-CS-{tag}-{i:02d}" for i in range(sku_count)]
-    state = {sku: {"wh-1": 40, "wh-2": 10} for sku in skus}
+    state = {sku: dict(INITIAL) for sku in skus}
     rng = random.Random(tag)
     async with httpx.AsyncClient(timeout=30) as client:
         await list_everywhere(hub, client, skus)
@@ -108,10 +109,8 @@ def _report(
         later = [s for t, k, s in changes[i:] if k == sku]
         worst = 0.0
         for channel in CHANNELS:
-            before = [s for t, k, s in changes[:i] if k == sku]
-            if before and expected(channel, _as_stock(before[-1])) == expected(
-                channel, _as_stock(snapshot)
-            ):
+            before = [INITIAL] + [s for t, k, s in changes[:i] if k == sku]
+            if expected(channel, _as_stock(before[-1])) == expected(channel, _as_stock(snapshot)):
                 continue  # nothing this channel needed to hear
             relevant[channel] += 1
             wanted = {expected(channel, _as_stock(s)) for s in later}
