@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from services.storefront_gateway import subscribers
 from services.storefront_gateway.api import channel_updates_router, erp_router
@@ -16,6 +16,7 @@ from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.customers import customers_router
+from services.storefront_gateway.edi.api import edi_router
 from services.storefront_gateway.json_webhooks import json_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.api import mapping_router
@@ -40,6 +41,7 @@ class StorefrontGatewaySettings(HubSettings):
     erp_url: str | None = None
     erp_token: SecretStr = SecretStr("")
     erp_poll_seconds: float = 2.0
+    edi_id: str = Field("CROSSDOCK", description="Our X12 interchange id (ISA06/ISA08).")
 
 
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
@@ -87,6 +89,14 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
                 channels, mappers, runtime.uow, runtime.metrics, settings.max_body_bytes, http
             ),
             mapping_router(runtime.uow, channels, mappers, admin, resolve),
+            edi_router(
+                channels,
+                settings.edi_id,
+                runtime.uow,
+                runtime.metrics,
+                resolve,
+                settings.max_body_bytes,
+            ),
             stock_sync_router(stock_sync, admin),
             customers_router(runtime.uow),
             erp_router(runtime.uow),

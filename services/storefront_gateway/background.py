@@ -41,7 +41,7 @@ async def running(
 ) -> AsyncIterator[None]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     async with httpx.AsyncClient(limits=limits) as http, AsyncExitStack() as stack:
-        into.channel_api = ChannelApi(http)
+        into.channel_api = ChannelApi(http, settings.edi_id)
         into.http = http
         dsn, pool = settings.database_url, runtime.pool
         into.stock_sync = StockSync(

@@ -12,11 +12,14 @@ Exceptions::
     └── ChannelUnavailable   timeout, connection failure, 429 or 5xx: retry later
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
+from services.storefront_gateway.edi.documents import ship_notice
+from services.storefront_gateway.edi.x12 import Writer
 
 SHOPIFY_API = "/admin/api/2025-10"
 WOO_API = "/wp-json/wc/v3"
@@ -37,8 +40,9 @@ class ChannelUnavailable(ChannelError):
 
 
 class ChannelApi:
-    def __init__(self, http: httpx.AsyncClient) -> None:
+    def __init__(self, http: httpx.AsyncClient, edi_id: str = "CROSSDOCK") -> None:
         self._http = http
+        self._edi_id = edi_id
 
     async def send(
         self, channel: ChannelConfig, token: str, kind: str, payload: dict[str, Any]
@@ -64,6 +68,8 @@ class ChannelApi:
                 f"{WOO_API}/orders/{payload['channel_order_ref']}",
                 {"status": "completed"},
             )
+        elif channel.platform is Platform.EDI and kind == "fulfilment":
+            await self._ship_notice(channel, token, payload)
         elif channel.platform is Platform.MARKETPLACE and kind == "fulfilment":
             # The marketplace wants each shipment confirmed, with tracking, per seller SKU.
             body = {
@@ -79,6 +85,31 @@ class ChannelApi:
             await self._call(channel, token, "POST", f"/v1/orders/{ref}/shipments", body)
         else:
             raise ChannelRejected(f"{channel.platform} takes no {kind!r} update")
+
+    async def _ship_notice(
+        self, channel: ChannelConfig, token: str, payload: dict[str, Any]
+    ) -> None:
+        """An 856 per dispatch, its interchange numbered by the queued update, so that a
+        retry sends the very same document (the partner's 997 answers it)."""
+        when = datetime.now(UTC).strftime("%Y%m%d%H%M")
+        control = int(payload["update_id"])
+        notice = Writer(self._edi_id, channel.shop, control, "SH", when)
+        notice.add("856", ship_notice({**payload, "shipment_ref": f"ASN{control}"}, when))
+        try:
+            response = await self._http.post(
+                str(channel.api_url),
+                content=notice.text().encode(),
+                headers={"X-Crossdock-Token": token, "content-type": "application/edi-x12"},
+                timeout=10,
+            )
+        except httpx.HTTPError as exc:
+            raise ChannelUnavailable(f"{channel.id}: {type(exc).__name__}: {exc}") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise ChannelUnavailable(f"{channel.id}: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise ChannelRejected(
+                f"{channel.id}: HTTP {response.status_code}: {response.text[:300]}"
+            )
 
     async def woo_refunds(self, channel: ChannelConfig, token: str, order_ref: str) -> list[Any]:
         """Every refund of a WooCommerce order, fetched from the channel's own API."""

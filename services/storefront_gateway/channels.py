@@ -22,6 +22,7 @@ class Platform(StrEnum):
     MARKETPLACE = "marketplace"
     POS = "pos"
     JSON = "json"  # any JSON webhook, described by a mapping file alone
+    EDI = "edi"  # an X12 trading partner: `shop` is its interchange id (ISA06)
 
 
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]

@@ -41,8 +41,9 @@ class FeedbackSender(DrainLoop):
                 await repository.finish_update(conn, update["id"], "failed", "channel gone")
                 return
             try:
+                payload = {**update["payload"], "update_id": update["id"]}
                 await self._api.send(
-                    channel, self._channels.api_token(channel), update["kind"], update["payload"]
+                    channel, self._channels.api_token(channel), update["kind"], payload
                 )
             except ChannelRejected as exc:
                 log.error("channel refused an update", error=str(exc), update=update["id"])

@@ -11,10 +11,33 @@ from pydantic import ValidationError
 from services.storefront_gateway import repository
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.domain import MappedOrder, MappingError, order_id_for
+from services.storefront_gateway.edi.documents import purchase_order
+from services.storefront_gateway.edi.x12 import parse
+from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import marketplace, pos, shopify, woocommerce
 
 Mapping = Callable[[], MappedOrder]
+
+
+async def _purchase_order(body: bytes, channel: Any, conn: Any) -> MappedOrder:
+    """An 850 is stored as `group|set|interchange`: read again, mapped again."""
+    group, control, raw = body.decode().split("|", 2)
+    interchange = parse(raw)
+    found = [
+        st
+        for g in interchange.groups
+        if g.control == group
+        for st in g.sets
+        if st.control == control
+    ]
+    if not found:
+        raise MappingError(f"set {control} of group {group} is not in the stored interchange")
+
+    async def resolve(system: str, identifier: str) -> str | None:
+        return await xref.sku_for(conn, system, identifier)
+
+    return await purchase_order(found[0], channel, resolve)
 
 
 def fails(reason: str) -> Mapping:
@@ -64,6 +87,8 @@ async def remap(
                     marketplace.MarketplaceOrder.model_validate_json(body), channel
                 )
             )
+        if platform == "edi":
+            return settled(await _purchase_order(body, channel, conn))
         if platform == "pos":
             return settled(pos.map_sale(pos.PosSale.model_validate_json(body), channel))
     except MappingError as exc:

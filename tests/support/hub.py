@@ -58,6 +58,7 @@ MARKET_SELLER = "SELLER-T1"
 POS_ACCOUNT = "POS-ACCT-T1"
 SOCIAL_SHOP = "SOC-T1"
 BC_STORE = "bcstore1"
+EDI_PARTNER = "RETAILER01"
 
 
 def free_port() -> int:
@@ -102,6 +103,8 @@ class Hub:
                 "bc_header",
                 "bc_token",
                 "sftp",
+                "edi_hub",
+                "edi_partner",
             )
         }
     )
@@ -118,7 +121,7 @@ class Hub:
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
         self.ports["shipstation-api"] = free_port()
-        for name in ("storefront-gateway", "marketplace", "pos", "erp", "sftp"):
+        for name in ("storefront-gateway", "marketplace", "pos", "erp", "sftp", "edi_partner"):
             self.ports[name] = free_port()
         store = self.url("storefront-api", "")
         chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
@@ -169,6 +172,9 @@ class Hub:
             f" secret_env: TEST_BC_HEADER, api_url: '{store}/stores/{BC_STORE}',"
             " api_token_env: TEST_BC_TOKEN,"
             f" mapping: '{ROOT / 'config' / 'mappings' / 'bigcommerce.yaml'}'}}\n"
+            f"  - {{id: edi-test, platform: edi, shop: {EDI_PARTNER}, secret_env: TEST_EDI_HUB,"
+            f" api_url: '{self.url('edi_partner', '/as2/inbound')}',"
+            " api_token_env: TEST_EDI_PARTNER}\n"
         )
         (self.workdir / "feeds.yaml").write_text(
             "feeds:\n"
@@ -233,6 +239,8 @@ class Hub:
             "TEST_SOCIAL_SECRET": self.store_keys["social_secret"],
             "TEST_BC_HEADER": self.store_keys["bc_header"],
             "TEST_BC_TOKEN": self.store_keys["bc_token"],
+            "TEST_EDI_HUB": self.store_keys["edi_hub"],
+            "TEST_EDI_PARTNER": self.store_keys["edi_partner"],
             "CROSSDOCK_RECONCILE_INTERVAL_SECONDS": "0",
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
@@ -395,6 +403,18 @@ class Hub:
             ),
             ("erp", [], {"ERP_TOKEN": k["erp"]}),
             (
+                "edi_partner",
+                [
+                    "--id",
+                    EDI_PARTNER,
+                    "--hub-id",
+                    "CROSSDOCK",
+                    "--hub-url",
+                    f"{gateway}/edi/edi-test",
+                ],
+                {"PARTNER_TOKEN": k["edi_partner"], "HUB_TOKEN": k["edi_hub"]},
+            ),
+            (
                 "sftp",
                 ["--root", str(self.workdir / "sftp"), "--user", "legacy"],
                 {"SFTP_PASSWORD": k["sftp"]},
@@ -435,6 +455,7 @@ class Hub:
         await self.wait_tpl("pos")
         await self.wait_tpl("erp")
         await self.wait_port("sftp")
+        await self.wait_tpl("edi_partner")
 
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:

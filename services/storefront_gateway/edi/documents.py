@@ -1,0 +1,181 @@
+"""What the transaction sets mean: 850 in (a purchase order becomes an order), 997 both
+ways (acknowledgements), 856 out (a ship notice per dispatch).
+
+850 segments used: BEG (03: PO number), CUR (02: currency), N1 loops (BY: the buyer,
+ST: ship-to, with N4 04 country), PO1 (01 line, 02 quantity, 03 unit, 04 unit price, then
+qualifier/id pairs: VP vendor part = our SKU, BP buyer part and UP UPC looked up in the
+cross-reference), PID (05: description), CTT (01: number of PO1 lines, checked).
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.domain import (
+    ChannelOrder,
+    MappedOrder,
+    MappingError,
+    build_order,
+    minor,
+)
+from services.storefront_gateway.edi.x12 import Group, Segment, TransactionSet
+from shared.events.orders import LineKind, OrderLine
+
+Resolve = Callable[[str, str], Awaitable[str | None]]
+# PO1 product id qualifiers -> cross-reference system (None: it is our SKU already).
+QUALIFIERS: dict[str, str | None] = {
+    "VP": None,
+    "BP": "buyer_part",
+    "UP": "barcode",
+    "IN": "buyer_part",
+}
+
+
+def _el(segment: Segment, n: int) -> str:
+    return segment[n].strip() if len(segment) > n else ""
+
+
+async def purchase_order(
+    st: TransactionSet, channel: ChannelConfig, resolve: Resolve
+) -> MappedOrder:
+    """The canonical order of one 850; MappingError names the segment and the reason."""
+    beg = _first(st, "BEG")
+    ref = _el(beg, 3)
+    if not ref:
+        raise MappingError("BEG03: no purchase order number")
+    cur = next((s for s in st.segments if s[0] == "CUR"), None)
+    currency = _el(cur, 2) if cur else "USD"
+    lines = [
+        await _line(s, st, n, currency, resolve) for n, s in enumerate(st.segments) if s[0] == "PO1"
+    ]
+    if not lines:
+        raise MappingError("PO1: the purchase order has no lines")
+    ctt = next((s for s in st.segments if s[0] == "CTT"), None)
+    if ctt and _el(ctt, 1) != str(len(lines)):
+        raise MappingError(f"CTT01 says {_el(ctt, 1)} lines, the order has {len(lines)}")
+    total = sum(x.gross_minor for x in lines)
+    return build_order(
+        channel,
+        ChannelOrder(
+            ref=ref,
+            name=f"PO {ref}",
+            currency=currency,
+            lines=lines,
+            unmapped=[],
+            discount_minor=0,
+            shipping_minor=0,
+            tax_minor=0,
+            total_minor=total,
+            taxes_included=False,
+            ship_to_country=_ship_to_country(st),
+            customer_email=None,
+            customer_company=_party(st, "BY") or channel.id,
+        ),
+    )
+
+
+def _first(st: TransactionSet, tag: str) -> Segment:
+    found = next((s for s in st.segments if s[0] == tag), None)
+    if found is None:
+        raise MappingError(f"{tag}: missing")
+    return found
+
+
+async def _line(
+    po1: Segment, st: TransactionSet, at: int, currency: str, resolve: Resolve
+) -> OrderLine:
+    number = _el(po1, 1) or str(at)
+    where = f"PO1 line {number}"
+    try:
+        quantity = int(_el(po1, 2))
+    except ValueError as exc:
+        raise MappingError(f"{where}: quantity {_el(po1, 2)!r} is not a whole number") from exc
+    unit_price = minor(_el(po1, 4) or "0", currency, f"{where}: unit price")
+    sku = await _sku(po1, where, resolve)
+    following = st.segments[at + 1] if at + 1 < len(st.segments) else ["", ""]
+    title = _el(following, 5) if following[0] == "PID" else sku
+    return OrderLine(
+        line_ref=number,
+        kind=LineKind.STOCK,
+        sku=sku,
+        title=title or sku,
+        quantity=quantity,
+        gross_minor=unit_price * quantity,
+    )
+
+
+async def _sku(po1: Segment, where: str, resolve: Resolve) -> str:
+    pairs = [(_el(po1, i), _el(po1, i + 1)) for i in range(6, len(po1) - 1, 2)]
+    for qualifier, value in pairs:
+        if qualifier in QUALIFIERS and value:
+            system = QUALIFIERS[qualifier]
+            if system is None:
+                return value
+            found = await resolve(system, value)
+            if found is not None:
+                return found
+    named = ", ".join(f"{q} {v}" for q, v in pairs if q) or "none"
+    raise MappingError(f"{where}: no product id maps to a SKU (given: {named})")
+
+
+def _party(st: TransactionSet, role: str) -> str | None:
+    return next((_el(s, 2) for s in st.segments if s[0] == "N1" and _el(s, 1) == role), None)
+
+
+def _ship_to_country(st: TransactionSet) -> str | None:
+    in_ship_to = False
+    for s in st.segments:
+        if s[0] == "N1":
+            in_ship_to = _el(s, 1) == "ST"
+        elif s[0] == "N4" and in_ship_to:
+            return _el(s, 4) or None
+    return None
+
+
+def acknowledgement(group: Group, verdicts: dict[str, str | None]) -> list[Segment]:
+    """The 997 body for one received group: AK2/AK5 per set (A accepted, R rejected with
+    an AK3 note of the reason), AK9 for the group (A, P partly, R)."""
+    body: list[Segment] = [["AK1", group.functional_id, group.control]]
+    accepted = 0
+    for st in group.sets:
+        problem = verdicts.get(st.control)
+        body.append(["AK2", st.code, st.control])
+        if problem is None:
+            body.append(["AK5", "A"])
+            accepted += 1
+        else:
+            body.append(["AK3", "BEG", "1", "", "8"])  # 8: segment has data element errors
+            body.append(["AK5", "R", "5"])  # 5: one or more segments in error
+    received = len(group.sets)
+    status = "R" if group.problem or accepted == 0 else ("A" if accepted == received else "P")
+    body.append(["AK9", status, str(received), str(received), str(accepted)])
+    return body
+
+
+def ship_notice(payload: dict[str, Any], when: str) -> list[Segment]:
+    """The 856 body for one dispatched shipment: shipment > order > item levels."""
+    body: list[Segment] = [
+        ["BSN", "00", str(payload["shipment_ref"])[:30], when[:8], when[8:12]],
+        ["HL", "1", "", "S"],
+        ["TD5", "B", "2", str(payload["carrier"])[:35]],
+        ["REF", "CN", str(payload["tracking_number"])[:30]],
+        ["DTM", "011", when[:8]],
+        ["HL", "2", "1", "O"],
+        ["PRF", str(payload["channel_order_ref"])],
+    ]
+    for n, item in enumerate(payload["line_items"], start=3):
+        body += [
+            ["HL", str(n), "2", "I"],
+            ["LIN", str(item.get("line_ref") or ""), "VP", str(item["sku"])],
+            ["SN1", "", str(item["quantity"]), "EA"],
+        ]
+    body.append(["CTT", str(2 + len(payload["line_items"]))])
+    return body
+
+
+def acknowledged(st: TransactionSet) -> tuple[str, str, str]:
+    """From a 997 we received: (our group control number, status, set statuses)."""
+    ak1 = next((s for s in st.segments if s[0] == "AK1"), ["AK1", "", ""])
+    ak9 = next((s for s in st.segments if s[0] == "AK9"), ["AK9", "R"])
+    sets = ",".join(_el(s, 1) for s in st.segments if s[0] == "AK5")
+    return _el(ak1, 2), _el(ak9, 1), sets

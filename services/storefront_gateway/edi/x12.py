@@ -1,0 +1,176 @@
+"""X12 interchanges, read and written, table-driven and small.
+
+The ISA segment is fixed-width: its 4th character is the element separator, its 105th
+the component separator, the character after it the segment terminator. Envelopes nest
+ISA > GS > ST; every trailer is checked against its header: IEA01 groups and IEA02 =
+ISA13, GE01 transaction sets and GE02 = GS06, SE01 segments (ST to SE) and SE02 = ST02.
+A problem with the interchange rejects it whole; a problem with one transaction set
+rejects that set (its 997 says which, and why).
+"""
+
+from dataclasses import dataclass, field
+
+Segment = list[str]
+
+
+class X12Error(ValueError):
+    """The interchange cannot be read: the whole of it is rejected."""
+
+
+@dataclass
+class TransactionSet:
+    code: str  # ST01, e.g. "850"
+    control: str  # ST02
+    segments: list[Segment]  # between ST and SE
+    problem: str | None = None
+
+
+@dataclass
+class Group:
+    functional_id: str  # GS01, e.g. "PO"
+    sender: str
+    receiver: str
+    control: str  # GS06
+    version: str  # GS08
+    sets: list[TransactionSet] = field(default_factory=list)
+    problem: str | None = None
+
+
+@dataclass
+class Interchange:
+    sender: str  # ISA06 (trimmed)
+    receiver: str  # ISA08
+    control: str  # ISA13
+    test: bool  # ISA15 == "T"
+    groups: list[Group] = field(default_factory=list)
+
+
+def parse(text: str) -> Interchange:
+    text = text.lstrip("\ufeff").strip()
+    if len(text) < 106 or not text.startswith("ISA"):
+        raise X12Error("not an X12 interchange: it must start with a 106-character ISA segment")
+    element, terminator = text[3], text[105]
+    segments = [s.strip().split(element) for s in text.split(terminator) if s.strip()]
+    isa = segments[0]
+    if len(isa) != 17:
+        raise X12Error(f"ISA has {len(isa)} elements, not 17")
+    interchange = Interchange(isa[6].strip(), isa[8].strip(), isa[13], isa[15] == "T")
+    if segments[-1][0] != "IEA":
+        raise X12Error("no IEA trailer: the interchange is incomplete")
+    iea = segments[-1]
+    _expect(iea, 3, "IEA")
+    if iea[2] != isa[13]:
+        raise X12Error(f"IEA02 {iea[2]} does not match ISA13 {isa[13]}")
+    group: Group | None = None
+    current: TransactionSet | None = None
+    for segment in segments[1:-1]:
+        tag = segment[0]
+        if tag == "GS":
+            _expect(segment, 9, "GS")
+            group = Group(segment[1], segment[2], segment[3], segment[6], segment[8])
+            interchange.groups.append(group)
+        elif tag == "GE":
+            if group is None:
+                raise X12Error("GE without GS")
+            _close_group(group, segment)
+            group = None
+        elif tag == "ST":
+            if group is None:
+                raise X12Error("ST outside a functional group")
+            current = TransactionSet(
+                segment[1] if len(segment) > 1 else "", segment[2] if len(segment) > 2 else "", []
+            )
+            group.sets.append(current)
+        elif tag == "SE":
+            if current is None:
+                raise X12Error("SE without ST")
+            _close_set(current, segment)
+            current = None
+        elif current is not None:
+            current.segments.append(segment)
+        else:
+            raise X12Error(f"segment {tag} outside a transaction set")
+    if group is not None:
+        raise X12Error(f"group {group.control} has no GE trailer")
+    if not iea[1].isdigit() or int(iea[1]) != len(interchange.groups):
+        raise X12Error(f"IEA01 says {iea[1]} groups, the interchange has {len(interchange.groups)}")
+    return interchange
+
+
+def _expect(segment: Segment, elements: int, tag: str) -> None:
+    if len(segment) < elements:
+        raise X12Error(f"{tag} has {len(segment) - 1} elements, needs {elements - 1}")
+
+
+def _close_set(current: TransactionSet, se: Segment) -> None:
+    counted = len(current.segments) + 2  # ST and SE count
+    if len(se) < 3:
+        current.problem = "SE has too few elements"
+    elif se[2] != current.control:
+        current.problem = f"SE02 {se[2]} does not match ST02 {current.control}"
+    elif not se[1].isdigit() or int(se[1]) != counted:
+        current.problem = f"SE01 says {se[1]} segments, the set has {counted}"
+
+
+def _close_group(group: Group, ge: Segment) -> None:
+    if len(ge) < 3 or ge[2] != group.control:
+        group.problem = f"GE02 {ge[2] if len(ge) > 2 else '?'} does not match GS06 {group.control}"
+    elif not ge[1].isdigit() or int(ge[1]) != len(group.sets):
+        group.problem = f"GE01 says {ge[1]} transaction sets, the group has {len(group.sets)}"
+
+
+@dataclass
+class Writer:
+    """Builds one interchange of one group; control numbers are the caller's."""
+
+    sender: str
+    receiver: str
+    control: int
+    functional_id: str
+    when: str  # YYYYMMDDHHMM
+    test: bool = False
+    sets: list[list[Segment]] = field(default_factory=list)
+
+    def add(self, code: str, body: list[Segment]) -> None:
+        number = f"{len(self.sets) + 1:04d}"
+        self.sets.append([["ST", code, number], *body, ["SE", str(len(body) + 2), number]])
+
+    def text(self) -> str:
+        date, time = self.when[2:8], self.when[8:12]
+        isa = [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            "ZZ",
+            self.sender.ljust(15),
+            "ZZ",
+            self.receiver.ljust(15),
+            date,
+            time,
+            "U",
+            "00401",
+            f"{self.control:09d}",
+            "0",
+            "T" if self.test else "P",
+            ">",
+        ]
+        segments = [
+            isa,
+            [
+                "GS",
+                self.functional_id,
+                self.sender,
+                self.receiver,
+                self.when[:8],
+                time,
+                str(self.control),
+                "X",
+                "004010",
+            ],
+            *(segment for s in self.sets for segment in s),
+            ["GE", str(len(self.sets)), str(self.control)],
+            ["IEA", "1", f"{self.control:09d}"],
+        ]
+        return "~\n".join("*".join(s) for s in segments) + "~\n"
