@@ -60,6 +60,7 @@ class FeedConfig(_Config):
     # order exports
     channel: str | None = None
     mapping: Path | None = Field(None, description="How an exported order's rows map.")
+    group_by: str = Field("order", description="The column naming each row's order.")
 
     @model_validator(mode="after")
     def _one_source(self) -> "FeedConfig":

@@ -20,14 +20,17 @@ from services.storefront_gateway.edi.api import edi_router
 from services.storefront_gateway.json_webhooks import json_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.api import mapping_router
-from services.storefront_gateway.mapping.engine import load_mappers
+from services.storefront_gateway.mapping.engine import Mapper, load_mappers
+from services.storefront_gateway.mapping.spec import load_mapping
 from services.storefront_gateway.more_webhooks import sales_router
+from services.storefront_gateway.order_feeds import order_feed
 from services.storefront_gateway.quarantine_api import quarantine_router
 from services.storefront_gateway.sync.api import stock_sync_router
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.runner import StockSync
 from services.storefront_gateway.webhooks import webhooks_router
 from shared.config import HubSettings
+from shared.feeds import load_feeds
 from shared.runtime import ServiceRuntime
 from shared.topics import STOREFRONT_GATEWAY
 
@@ -42,6 +45,7 @@ class StorefrontGatewaySettings(HubSettings):
     erp_token: SecretStr = SecretStr("")
     erp_poll_seconds: float = 2.0
     edi_id: str = Field("CROSSDOCK", description="Our X12 interchange id (ISA06/ISA08).")
+    feeds_file: Path | None = Path("config/feeds.yaml")
 
 
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
@@ -57,11 +61,17 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             return await xref.sku_for(uow.connection, system, identifier)
 
     mappers = load_mappers(channels.all(), resolve)
+    order_feeds = load_feeds(settings.feeds_file, "orders")
+    for feed in order_feeds:
+        if feed.mapping is None or channels.by_id(feed.channel or "") is None:
+            raise ValueError(f"feed {feed.id}: an order feed needs a mapping and a channel")
+        mappers[f"feed:{feed.id}"] = Mapper(load_mapping(feed.mapping), resolve)
     background = Background()
     sync_metrics = SyncMetrics(runtime.metrics.registry)
 
     def extra_lifespan(_: FastAPI) -> AbstractAsyncContextManager[None]:
-        return running(runtime, settings, channels, sync_metrics, background)
+        take = order_feed(channels, mappers, runtime.uow, runtime.metrics)
+        return running(runtime, settings, channels, sync_metrics, background, order_feeds, take)
 
     def stock_sync() -> StockSync:
         assert background.stock_sync is not None, "the app has not started"

@@ -18,6 +18,7 @@ from services.storefront_gateway.erp.poller import ErpPoller
 from services.storefront_gateway.feedback_sender import FeedbackSender
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.runner import StockSync
+from shared.feeds import FeedConfig, FeedPoller, Process, source_for
 from shared.runtime import ServiceRuntime
 
 
@@ -38,6 +39,8 @@ async def running(
     channels: Channels,
     metrics: SyncMetrics,
     into: Background,
+    order_feeds: list[FeedConfig],
+    take_orders: Process,
 ) -> AsyncIterator[None]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     async with httpx.AsyncClient(limits=limits) as http, AsyncExitStack() as stack:
@@ -60,6 +63,7 @@ async def running(
                 ErpPoller(runtime.uow, erp, settings.erp_poll_seconds),
                 AccountExporter(pool, dsn, runtime.schema, erp),
             ]
+        loops += [FeedPoller(f, source_for(f), take_orders, runtime.uow) for f in order_feeds]
         for loop in loops:
             await loop.start()
             stack.push_async_callback(loop.stop)

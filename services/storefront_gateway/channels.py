@@ -23,6 +23,7 @@ class Platform(StrEnum):
     POS = "pos"
     JSON = "json"  # any JSON webhook, described by a mapping file alone
     EDI = "edi"  # an X12 trading partner: `shop` is its interchange id (ISA06)
+    FEED = "feed"  # a system without an API: its orders come as exported files
 
 
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
@@ -62,7 +63,9 @@ class ChannelConfig(BaseModel):
     shop: str = Field(
         description="Shopify shop domain, or WooCommerce site URL (its webhook source)."
     )
-    secret_env: str = Field(description="Environment variable holding the webhook secret.")
+    secret_env: str | None = Field(
+        None, description="Environment variable holding the webhook secret (not for feeds)."
+    )
     hold_until_mapped: bool = Field(
         False, description="Merchant policy: nothing ships while a line is unmapped."
     )
@@ -106,6 +109,12 @@ class ChannelConfig(BaseModel):
         description="The currency the channel sells in: its prices come from the price "
         "book in this currency (none: prices are not pushed).",
     )
+
+    @model_validator(mode="after")
+    def _secret_unless_feed(self) -> Self:
+        if self.secret_env is None and self.platform is not Platform.FEED:
+            raise ValueError(f"channel {self.id}: secret_env is required")
+        return self
 
     @model_validator(mode="after")
     def _json_needs_mapping(self) -> Self:
@@ -174,7 +183,7 @@ class Channels:
             parsed = _ChannelFile.model_validate(raw)
         except (OSError, yaml.YAMLError, ValidationError) as exc:
             raise ChannelError(f"{path}: {exc}") from exc
-        needed = [c.secret_env for c in parsed.channels] + [
+        needed = [c.secret_env for c in parsed.channels if c.secret_env] + [
             c.api_token_env for c in parsed.channels if c.api_url and c.api_token_env
         ]
         missing = [name for name in needed if not env.get(name)]
@@ -182,7 +191,7 @@ class Channels:
             raise ChannelError(f"{path}: secrets not set in the environment: {', '.join(missing)}")
         return cls(
             parsed.channels,
-            {c.id: env[c.secret_env].encode() for c in parsed.channels},
+            {c.id: env[c.secret_env].encode() for c in parsed.channels if c.secret_env},
             {c.id: env[c.api_token_env] for c in parsed.channels if c.api_url and c.api_token_env},
         )
 

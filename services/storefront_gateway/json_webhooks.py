@@ -84,6 +84,7 @@ def _authenticate(
     mapper: Mapper, channel: ChannelConfig, secret: bytes, headers: Any, body: bytes, payload: Any
 ) -> None:
     auth = mapper.spec.auth
+    assert auth is not None, "webhook mappings are checked for auth when loaded"
     if auth.account_header and headers.get(auth.account_header) != channel.shop:
         raise HTTPException(401, f"{auth.account_header} does not name this channel's account")
     if auth.account_path and jmespath.search(auth.account_path, payload) != channel.shop:

@@ -87,6 +87,8 @@ async def remap(
                     marketplace.MarketplaceOrder.model_validate_json(body), channel
                 )
             )
+        if platform == "feed":
+            return settled(await mappers[f"feed:{topic}"].map(json.loads(body), channel))
         if platform == "edi":
             return settled(await _purchase_order(body, channel, conn))
         if platform == "pos":

@@ -93,3 +93,47 @@ async def test_an_sftp_snapshot_in_report_mode_lists_differences_and_changes_not
         {"line": 3, "reason": "location 'nowhere' is not one the ledger knows"}
     ]
     assert (await hub.stock(client, sku))["on_hand"] == 7
+
+
+async def test_an_order_export_places_its_orders_and_quarantines_the_unmappable_one(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    sku = f"WHS-{tag}"
+    await hub.set_stock(client, sku, "wh-1", 20)
+    xref = await client.put(
+        hub.url("storefront-gateway", "/xref"),
+        content=f"sku,item_number\n{sku},IN-{tag}\n".encode(),
+        headers={"Authorization": f"Bearer {hub.admin_token}"},
+    )
+    assert xref.status_code == 200
+    text = (
+        "Order No,Line,Item Number,Description,Qty,Line Total,Customer,Email\r\n"
+        f'W-{tag}-1,1,IN-{tag},"Crate, pine",3,45.00,Shop A,a@shop.test\r\n'
+        f'W-{tag}-1,2,IN-{tag},"Crate, pine",1,15.00,Shop A,a@shop.test\r\n'
+        f"W-{tag}-2,1,IN-NOPE,Lamp,1,20.00,Shop B,b@shop.test\r\n"
+        f",1,IN-{tag},Crate,1,15.00,Shop C,c@shop.test\r\n"
+    )
+    folder = hub.workdir / "orders"
+    await asyncio.to_thread(folder.mkdir, exist_ok=True)
+    staged = folder / f"export-{tag}.csv.part"
+    await asyncio.to_thread(staged.write_text, text, "utf-8")
+    await asyncio.to_thread(staged.rename, folder / f"export-{tag}.csv")
+
+    report_file = folder / "processed" / f"export-{tag}.csv.report.json"
+    await eventually(lambda: _exists(report_file))
+    report = json.loads(await asyncio.to_thread(report_file.read_text))
+    assert report["applied"] == 1
+    assert report["problems"] == [
+        {"line": 5, "reason": "order no: empty"},
+        {
+            "line": 4,
+            "reason": f"order W-{tag}-2 (lines 4): order.lines[0].sku: unknown item_number"
+            " 'IN-NOPE' (no SKU in the cross-reference)",
+        },
+    ]
+    from services.storefront_gateway.domain import order_id_for
+
+    order = await hub.settled_order(client, str(order_id_for("wholesale-test", f"W-{tag}-1")))
+    assert [(x["quantity"], x["gross_minor"]) for x in order["lines"]] == [(3, 4500), (1, 1500)]
+    assert order["totals"]["total_minor"] == 6000

@@ -175,6 +175,7 @@ class Hub:
             f"  - {{id: edi-test, platform: edi, shop: {EDI_PARTNER}, secret_env: TEST_EDI_HUB,"
             f" api_url: '{self.url('edi_partner', '/as2/inbound')}',"
             " api_token_env: TEST_EDI_PARTNER}\n"
+            "  - {id: wholesale-test, platform: feed, shop: wholesale}\n"
         )
         (self.workdir / "feeds.yaml").write_text(
             "feeds:\n"
@@ -184,6 +185,9 @@ class Hub:
             "  - {id: sftp-counts, kind: inventory, mode: report, every_seconds: 0.5,"
             f" sftp: {{host: 127.0.0.1, port: {self.ports['sftp']}, username: legacy,"
             " password_env: TEST_SFTP_PASSWORD, path: /counts}}\n"
+            f"  - {{id: wholesale-orders, kind: orders, folder: '{self.workdir / 'orders'}',"
+            " channel: wholesale-test, group_by: order no, every_seconds: 0.3,"
+            f" mapping: '{ROOT / 'config' / 'mappings' / 'wholesale-export.yaml'}'}}\n"
         )
         (self.workdir / "locations.yaml").write_text(
             "locations:\n"

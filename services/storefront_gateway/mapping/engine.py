@@ -40,6 +40,8 @@ class Mapper:
 
     def kind(self, payload: Any) -> str | None:
         """'order', 'cancellation', or None for a payload this connector ignores."""
+        if self.spec.kinds is None:
+            return "order"  # a file feed: every document is an order
         found = jmespath.search(self.spec.kinds.path, payload)
         if found in self.spec.kinds.order:
             return "order"
@@ -47,7 +49,12 @@ class Mapper:
             return "cancellation"
         return None
 
+    def _kind_of(self, payload: Any) -> Any:
+        return jmespath.search(self.spec.kinds.path, payload) if self.spec.kinds else None
+
     def dedupe_key(self, payload: Any) -> str:
+        if self.spec.dedupe is None:
+            raise MappingError("dedupe: the mapping does not say what identifies a delivery")
         key = jmespath.search(self.spec.dedupe, payload)
         if key in (None, ""):
             raise MappingError(f"dedupe: {self.spec.dedupe!r} found nothing in the payload")
@@ -66,9 +73,7 @@ class Mapper:
             why = _value(reason, payload, "cancellation.reason") if reason else None
             return cancellation(channel, ref, str(why) if why is not None else None)
         if kind != "order":
-            raise MappingError(
-                f"kind: {jmespath.search(self.spec.kinds.path, webhook)!r} is not handled"
-            )
+            raise MappingError(f"kind: {self._kind_of(webhook)!r} is not handled")
         return await self._order(payload, channel)
 
     async def _order(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
@@ -197,4 +202,8 @@ def _text(found: Any) -> str:
 def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, Mapper]:
     """Every json channel's mapping, loaded and validated at start-up: a mapping with an
     error stops the gateway with the file and line, before any webhook arrives."""
-    return {c.id: Mapper(load_mapping(c.mapping), resolve) for c in channels if c.mapping}
+    return {
+        c.id: Mapper(load_mapping(c.mapping).webhook_ready(), resolve)
+        for c in channels
+        if c.mapping
+    }

@@ -146,14 +146,27 @@ class FetchSpec(_Spec):
 class MappingSpec(_Spec):
     connector: str
     description: str = ""
-    auth: AuthSpec
-    dedupe: str
-    kinds: KindsSpec
+    auth: AuthSpec | None = None  # webhooks: required (a file feed has none)
+    dedupe: str | None = None
+    kinds: KindsSpec | None = None
     order: OrderSpec
     cancellation: CancellationSpec | None = None
     fetch: FetchSpec | None = None
 
-    _dedupe = field_validator("dedupe")(_compiled)
+    @field_validator("dedupe")
+    @classmethod
+    def _dedupe(cls, value: str | None) -> str | None:
+        return _compiled(value) if value is not None else None
+
+    def webhook_ready(self) -> Self:
+        """A webhook's mapping must say how the sender proves itself, what identifies a
+        delivery and which payloads are which."""
+        missing = [k for k in ("auth", "dedupe", "kinds") if getattr(self, k) is None]
+        if missing:
+            raise MappingFileError(
+                f"{self.connector}: a webhook mapping needs {', '.join(missing)}"
+            )
+        return self
 
 
 def load_mapping(path: Path) -> MappingSpec:
