@@ -18,7 +18,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from deploy.local import demo_catalog, demo_channels  # noqa: E402
+from deploy.local import demo_catalog, demo_channels, demo_mapping  # noqa: E402
 from deploy.local.stack import Stack  # noqa: E402
 from simulators.storefronts import (  # noqa: E402
     Line,
@@ -284,6 +284,7 @@ async def main() -> None:
         await demo_catalog.show_prices(client, "Prices from the ERP (USD; EUR on WooCommerce)")
         await demo_catalog.flash_sale(client)
         await demo_catalog.b2b(client, secrets)
+        await demo_mapping.social_shop(client, secrets)
         print("\nStock now")
         for sku in dict.fromkeys(sku for sku, _, _ in RECEIVING):
             stock = (await client.get(f"{LEDGER}/stock/{sku}")).json()

@@ -51,6 +51,7 @@ SECRET_NAMES = (
     "CROSSDOCK_SECRET_POS_DEMO",
     "CROSSDOCK_POS_DEMO_TOKEN",
     "CROSSDOCK_ERP_TOKEN",
+    "CROSSDOCK_SECRET_SOCIAL_DEMO",
 )
 # The marketplace and point-of-sale simulators, on the ports config/channels.yaml gives them.
 MARKETPLACE_PORT = 9401
