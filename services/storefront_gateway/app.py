@@ -90,7 +90,12 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         __doc__ or "",
         [
             webhooks_router(
-                channels, runtime.uow, runtime.metrics, settings.max_body_bytes, channel_api
+                channels,
+                runtime.uow,
+                runtime.metrics,
+                settings.max_body_bytes,
+                channel_api,
+                mappers,
             ),
             sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
             channel_updates_router(runtime.uow),

@@ -26,6 +26,10 @@ class Platform(StrEnum):
     FEED = "feed"  # a system without an API: its orders come as exported files
 
 
+# Platforms whose orders a mapping file may describe (json ones must); for Shopify and
+# WooCommerce it overrides the built-in mapping of new orders for that one store.
+MAPPED_BY_FILE = (Platform.JSON, Platform.SHOPIFY, Platform.WOOCOMMERCE)
+
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
 
 
@@ -118,9 +122,11 @@ class ChannelConfig(BaseModel):
 
     @model_validator(mode="after")
     def _json_needs_mapping(self) -> Self:
-        if (self.platform is Platform.JSON) != (self.mapping is not None):
+        if self.platform is Platform.JSON and self.mapping is None:
+            raise ValueError(f"channel {self.id}: a json channel needs its mapping file")
+        if self.mapping is not None and self.platform not in MAPPED_BY_FILE:
             raise ValueError(
-                f"channel {self.id}: a mapping file is for (and needed by) json channels"
+                f"channel {self.id}: {self.platform.value} orders are not mapped by a file"
             )
         return self
 

@@ -1,6 +1,7 @@
 """Pure mapping rules shared by every platform: identity, SKUs, reconciliation."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,20 @@ class MappingError(ValueError):
 @dataclass(frozen=True)
 class MappedOrder:
     event: OrderPlaced | OrderCancellationRequested | RefundIssued
+
+
+def settled(mapped: MappedOrder) -> Callable[[], MappedOrder]:
+    """A mapping already done, as the delivery handler takes it."""
+    return lambda: mapped
+
+
+def fails(reason: str) -> Callable[[], MappedOrder]:
+    """A mapping that failed: the delivery is quarantined with this reason."""
+
+    def mapper() -> MappedOrder:
+        raise MappingError(reason)
+
+    return mapper
 
 
 @dataclass(frozen=True)

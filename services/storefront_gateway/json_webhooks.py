@@ -21,10 +21,9 @@ from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappingError
+from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.mapping.spec import FetchSpec
-from services.storefront_gateway.remap import fails, settled
 from services.storefront_gateway.webhooks import (
     WebhookReceipt,
     accept_delivery,

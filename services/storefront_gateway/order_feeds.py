@@ -12,9 +12,8 @@ from collections.abc import Callable
 
 from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.domain import MappingError
+from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.remap import fails, settled
 from services.storefront_gateway.webhooks import accept_delivery
 from shared.csvfeed import FeedReport, Row, rows
 from shared.db import UnitOfWork

@@ -10,7 +10,13 @@ from pydantic import ValidationError
 
 from services.storefront_gateway import repository
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.domain import MappedOrder, MappingError, order_id_for
+from services.storefront_gateway.domain import (
+    MappedOrder,
+    MappingError,
+    fails,
+    order_id_for,
+    settled,
+)
 from services.storefront_gateway.edi.documents import purchase_order
 from services.storefront_gateway.edi.x12 import parse
 from services.storefront_gateway.mapping import xref
@@ -40,17 +46,6 @@ async def _purchase_order(body: bytes, channel: Any, conn: Any) -> MappedOrder:
     return await purchase_order(found[0], channel, resolve)
 
 
-def fails(reason: str) -> Mapping:
-    def mapper() -> MappedOrder:
-        raise MappingError(reason)
-
-    return mapper
-
-
-def settled(mapped: MappedOrder) -> Mapping:
-    return lambda: mapped
-
-
 async def remap(
     row: dict[str, Any], channels: Channels, mappers: dict[str, Mapper], conn: Any
 ) -> Mapping:
@@ -68,6 +63,8 @@ async def remap(
             )
             currency = str(known["currency"]) if known and known["currency"] else None
             return settled(shopify.map_refund(refund, channel, currency))
+        if channel.id in mappers and topic in ("orders/create", "order.created"):
+            return settled(await mappers[channel.id].map(json.loads(body), channel))
         if platform == "shopify":
             order = shopify.ShopifyOrder.model_validate_json(body)
             by_topic = {

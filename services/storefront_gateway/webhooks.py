@@ -20,7 +20,14 @@ from pydantic import BaseModel, ValidationError
 from services.storefront_gateway import accounts, handlers, repository, signatures
 from services.storefront_gateway.channel_api import ChannelApi, ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappedOrder, order_id_for
+from services.storefront_gateway.domain import (
+    MappedOrder,
+    MappingError,
+    fails,
+    order_id_for,
+    settled,
+)
+from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify, woocommerce
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
@@ -101,8 +108,18 @@ def webhooks_router(
     metrics: ServiceMetrics,
     max_body_bytes: int,
     channel_api: Callable[[], ChannelApi],
+    mappers: dict[str, Mapper],
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
+
+    async def declared(channel: ChannelConfig, body: bytes) -> Callable[[], MappedOrder] | None:
+        """The channel's own mapping file for new orders, where it has one."""
+        if channel.id not in mappers:
+            return None
+        try:
+            return settled(await mappers[channel.id].map(json.loads(body), channel))
+        except MappingError as exc:
+            return fails(str(exc))
 
     async def accept(
         delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
@@ -159,8 +176,9 @@ def webhooks_router(
             currency = await known_currency(order_id_for(channel.id, str(refund.order_id)))
             return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
         order = parse_payload(body, shopify.ShopifyOrder)
+        own = await declared(channel, body) if topic == "orders/create" else None
         mapper = SHOPIFY_TOPICS[topic]
-        return await accept(delivery, lambda: mapper(order, channel))
+        return await accept(delivery, own or (lambda: mapper(order, channel)))
 
     async def _new_account(
         channel: ChannelConfig, customer: accounts.ShopifyCustomer
@@ -205,7 +223,8 @@ def webhooks_router(
             body,
         )
         mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
-        return await accept(delivery, lambda: mapper(order, channel))
+        own = await declared(channel, body) if not cancelled else None
+        return await accept(delivery, own or (lambda: mapper(order, channel)))
 
     async def _woo_refunds(
         channel: ChannelConfig, action: "WooRefundAction", h: Any

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.hub import SETTLED, SOCIAL_SHOP, Hub
+from simulators.storefronts import Line, shopify_order, signed_shopify
+from tests.support.hub import CUSTOM_SHOP, SETTLED, SOCIAL_SHOP, Hub
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -227,3 +228,25 @@ async def test_the_quarantine_command_lists_by_reason_and_replays(
     await load_xref(hub, client, f"sku,item_number\nCLI-{tag},IT-CLI-{tag}\n")
     replayed = await crossdock(hub, "quarantine", "replay", "--id", str(delivery))
     assert replayed.returncode == 0 and "replayed 1, accepted 1" in replayed.stdout
+
+
+async def test_a_merchant_s_own_shopify_mapping_overrides_the_built_in_one(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    sku = f"CUSTOM-{tag}"
+    await hub.set_stock(client, sku, "wh-1", 4)
+    await load_xref(hub, client, f"sku,item_number\n{sku},LEG-{tag}\n")
+    order = shopify_order(int(uuid.uuid4().int % 10**12), [Line(f"LEG-{tag}", 2, "7.00")])
+    hook = signed_shopify(order, CUSTOM_SHOP, hub.shopify_secret)
+    response = await hub.deliver(client, hook)
+    assert response.json()["status"] == "accepted", response.text
+    placed = await hub.settled_order(client, response.json()["order_id"])
+    assert placed["lines"][0]["sku"] == sku  # through the merchant's item numbers
+    unknown = shopify_order(int(uuid.uuid4().int % 10**12), [Line("LEG-NOPE", 1, "7.00")])
+    quarantined = await hub.deliver(
+        client, signed_shopify(unknown, CUSTOM_SHOP, hub.shopify_secret)
+    )
+    assert quarantined.json()["unmapped_lines"][0]["reason"] == (
+        "order.lines[0].sku: unknown item_number 'LEG-NOPE' (no SKU in the cross-reference)"
+    )

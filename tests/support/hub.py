@@ -59,6 +59,7 @@ POS_ACCOUNT = "POS-ACCT-T1"
 SOCIAL_SHOP = "SOC-T1"
 BC_STORE = "bcstore1"
 EDI_PARTNER = "RETAILER01"
+CUSTOM_SHOP = "custom-mapped.myshopify.com"
 
 
 def free_port() -> int:
@@ -176,6 +177,17 @@ class Hub:
             f" api_url: '{self.url('edi_partner', '/as2/inbound')}',"
             " api_token_env: TEST_EDI_PARTNER}\n"
             "  - {id: wholesale-test, platform: feed, shop: wholesale}\n"
+            f"  - {{id: shopify-custom, platform: shopify, shop: {CUSTOM_SHOP},"
+            " secret_env: TEST_SHOPIFY_SECRET,"
+            f" mapping: '{self.workdir / 'shopify-custom.yaml'}'}}\n"
+        )
+        # One merchant's Shopify mapping: its line SKUs are legacy item numbers.
+        (self.workdir / "shopify-custom.yaml").write_text(
+            (ROOT / "config" / "mappings" / "shopify-orders.yaml")
+            .read_text()
+            .replace(
+                'lookup: "channel:sku_aliases"\n      keep_unknown: true', "lookup: item_number"
+            )
         )
         (self.workdir / "feeds.yaml").write_text(
             "feeds:\n"

@@ -111,5 +111,7 @@ def test_a_mapping_with_a_bad_expression_or_type_fails_at_load(tmp_path: Path) -
     with pytest.raises(MappingFileError, match="not a JMESPath expression"):
         load_mapping(write(tmp_path, bad_path))
     bad_type = text.replace('{path: "quantity", type: int}', '{path: "quantity", type: float}')
-    with pytest.raises(MappingFileError, match=r"order.lines.quantity.type: Input should be"):
+    with pytest.raises(
+        MappingFileError, match=r"m.yaml:\d+: order.lines.0.quantity.type: Input should be"
+    ):
         load_mapping(write(tmp_path, bad_type))

@@ -18,10 +18,9 @@ from fastapi.responses import PlainTextResponse
 
 from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels, Platform
-from services.storefront_gateway.domain import MappingError
+from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
 from services.storefront_gateway.edi.x12 import Interchange, TransactionSet, Writer, X12Error, parse
-from services.storefront_gateway.remap import fails, settled
 from services.storefront_gateway.webhooks import accept_delivery, read_limited
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.channels import MAPPED_BY_FILE, Channels, Platform
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
@@ -92,10 +92,8 @@ def _mapper(
     run: DryRun, platform: Platform, loaded: Mapper | None, resolve: Resolve
 ) -> Mapper | None:
     if run.mapping is not None:
-        if platform is not Platform.JSON:
-            raise MappingFileError(
-                f"{platform.value} mappings are built in; only json channels take a file"
-            )
+        if platform not in MAPPED_BY_FILE:
+            raise MappingFileError(f"{platform.value} orders are not mapped by a file")
         return Mapper(parse_mapping(run.mapping, "<mapping sent>"), resolve)
     if loaded is not None:
         return Mapper(loaded.spec, resolve)

@@ -2,9 +2,11 @@
 MappingError naming exactly which field failed and why.
 
 Paths and small expressions are JMESPath; money is converted in Decimal by the engine
-(never floats), using the order's currency; `per_unit` money is multiplied by the line's
-quantity; `lookup` resolves another system's identifier through the cross-reference
-tables. The result is judged by the canonical event's own model (`build_order`).
+(never floats), using the order's currency (`per_unit` times the line's quantity, `sum`
+over a list, `minus` another amount); `lookup` resolves another system's identifier
+through the cross-reference tables (or the channel's own `variant_skus`/`sku_aliases`),
+`table` through the mapping's own small tables, `fallback` says where else to look. The
+result is judged by the canonical event's own model (`build_order`).
 """
 
 from collections.abc import Awaitable, Callable
@@ -22,10 +24,20 @@ from services.storefront_gateway.domain import (
     cancellation,
     minor,
 )
-from services.storefront_gateway.mapping.spec import Field, LinesSpec, MappingSpec, load_mapping
-from shared.events.orders import LineKind, OrderLine
+from services.storefront_gateway.mapping.spec import (
+    Field,
+    LinesSpec,
+    MappingSpec,
+    load_mapping,
+)
+from shared.events.orders import LineKind, OrderLine, UnmappedLine
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
+CHANNEL_TABLES = {
+    "channel:variant_skus": "variant_skus",
+    "channel:sku_aliases": "sku_aliases",
+    "channel:pos_locations": "pos_locations",
+}
 
 
 async def no_tables(table: str, value: str) -> str | None:
@@ -41,16 +53,13 @@ class Mapper:
     def kind(self, payload: Any) -> str | None:
         """'order', 'cancellation', or None for a payload this connector ignores."""
         if self.spec.kinds is None:
-            return "order"  # a file feed: every document is an order
+            return "order"  # a file feed, a platform's order topic: every document is one
         found = jmespath.search(self.spec.kinds.path, payload)
         if found in self.spec.kinds.order:
             return "order"
         if found in self.spec.kinds.cancellation:
             return "cancellation"
         return None
-
-    def _kind_of(self, payload: Any) -> Any:
-        return jmespath.search(self.spec.kinds.path, payload) if self.spec.kinds else None
 
     def dedupe_key(self, payload: Any) -> str:
         if self.spec.dedupe is None:
@@ -63,103 +72,200 @@ class Mapper:
     async def map(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
         """`payload` is the webhook, or — where the mapping fetches documents — the
         webhook and its documents (`{"webhook": ..., "order": ...}`)."""
-        webhook = (
-            payload.get("webhook") if self.spec.fetch and isinstance(payload, dict) else payload
-        )
+        fetched = self.spec.fetch and isinstance(payload, dict)
+        webhook = payload.get("webhook") if fetched else payload
         kind = self.kind(webhook)
         if kind == "cancellation" and self.spec.cancellation is not None:
-            ref = _text(_value(self.spec.cancellation.ref, payload, "cancellation.ref"))
-            reason = self.spec.cancellation.reason
-            why = _value(reason, payload, "cancellation.reason") if reason else None
-            return cancellation(channel, ref, str(why) if why is not None else None)
+            ref = _text(self._value(self.spec.cancellation.ref, payload, "cancellation.ref"))
+            reason = self._optional(self.spec.cancellation.reason, payload, "cancellation.reason")
+            return cancellation(channel, ref, str(reason) if reason is not None else None)
         if kind != "order":
-            raise MappingError(f"kind: {self._kind_of(webhook)!r} is not handled")
+            found = jmespath.search(self.spec.kinds.path, webhook) if self.spec.kinds else None
+            raise MappingError(f"kind: {found!r} is not handled")
         return await self._order(payload, channel)
 
     async def _order(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
         spec = self.spec.order
-        currency = _text(_value(spec.currency, payload, "order.currency")).upper()
+        currency = _text(self._value(spec.currency, payload, "order.currency")).upper()
 
         def money(field: Field | None, where: str) -> int:
-            return _money(field, payload, currency, where) if field else 0
+            return self._money(field, payload, currency, where) if field else 0
 
-        lines = await self._lines(spec.lines, payload, currency)
+        def optional(field: Field | None, where: str) -> Any:
+            return self._optional(field, payload, where)
+
+        lines: list[OrderLine] = []
+        unmapped: list[UnmappedLine] = []
+        for n, lines_spec in enumerate(spec.line_specs()):
+            where = "order.lines" if n == 0 else f"order.lines#{n + 1}"
+            await self._lines(lines_spec, payload, currency, channel, where, lines, unmapped)
         order = ChannelOrder(
-            ref=_text(_value(spec.ref, payload, "order.ref")),
-            name=_text(_value(spec.name or spec.ref, payload, "order.name")),
+            ref=_text(self._value(spec.ref, payload, "order.ref")),
+            name=_text(self._value(spec.name or spec.ref, payload, "order.name")),
             currency=currency,
             lines=lines,
-            unmapped=[],
+            unmapped=unmapped,
             discount_minor=money(spec.discount, "order.discount"),
             shipping_minor=money(spec.shipping, "order.shipping"),
             tax_minor=money(spec.tax, "order.tax"),
             total_minor=money(spec.total, "order.total"),
-            taxes_included=bool(_optional(spec.taxes_included, payload, "order.taxes_included")),
-            ship_to_country=_optional(spec.ship_to_country, payload, "order.ship_to_country"),
-            customer_email=_optional(spec.customer_email, payload, "order.customer_email"),
-            customer_company=_optional(spec.customer_company, payload, "order.customer_company"),
+            taxes_included=bool(optional(spec.taxes_included, "order.taxes_included")),
+            ship_to_country=optional(spec.ship_to_country, "order.ship_to_country"),
+            customer_email=optional(spec.customer_email, "order.customer_email"),
+            customer_company=optional(spec.customer_company, "order.customer_company") or None,
+            sold_at_location=self._location(spec.sold_at_location, payload, channel),
         )
         return build_order(channel, order)
 
-    async def _lines(self, spec: LinesSpec, payload: Any, currency: str) -> list[OrderLine]:
+    async def _lines(
+        self,
+        spec: LinesSpec,
+        payload: Any,
+        currency: str,
+        channel: ChannelConfig,
+        at: str,
+        lines: list[OrderLine],
+        unmapped: list[UnmappedLine],
+    ) -> None:
         items = jmespath.search(spec.each, payload)
+        if items in (None, []) and at != "order.lines":
+            return  # further line lists (fees, say) may be empty
         if not isinstance(items, list) or not items:
-            raise MappingError(f"order.lines: {spec.each!r} found no list of lines")
-        lines = []
+            raise MappingError(f"{at}: {spec.each!r} found no list of lines")
         for n, item in enumerate(items):
-            where = f"order.lines[{n}]"
+            where = f"{at}[{n}]"
             quantity = _as_int(
-                _value(spec.quantity, item, f"{where}.quantity"), f"{where}.quantity"
+                self._value(spec.quantity, item, f"{where}.quantity"), f"{where}.quantity"
             )
-            non_stock = bool(_optional(spec.non_stock, item, f"{where}.non_stock"))
-            sku = None if non_stock else await self._sku(spec.sku, item, f"{where}.sku")
+            non_stock = bool(self._optional(spec.non_stock, item, f"{where}.non_stock"))
+            ref = _text(self._value(spec.ref, item, f"{where}.ref"))
+            title = _text(self._value(spec.title, item, f"{where}.title"))
+            gross = self._money(spec.gross, item, currency, f"{where}.gross", quantity)
+            try:
+                sku: str | None = await self._sku(spec.sku, item, channel, f"{where}.sku")
+            except MappingError as exc:
+                if non_stock:
+                    sku = None  # tips, fees, gift cards need no SKU
+                elif spec.unmapped == "quarantine_order":
+                    raise
+                else:
+                    unmapped.append(
+                        UnmappedLine(
+                            line_ref=ref,
+                            title=title,
+                            quantity=quantity,
+                            gross_minor=gross,
+                            reason=str(exc),
+                        )
+                    )
+                    continue
+            discount = (
+                self._money(spec.discount, item, currency, f"{where}.discount", quantity)
+                if spec.discount
+                else 0
+            )
+            tax = self._money(spec.tax, item, currency, f"{where}.tax", quantity) if spec.tax else 0
             lines.append(
                 OrderLine(
-                    line_ref=_text(_value(spec.ref, item, f"{where}.ref")),
+                    line_ref=ref,
                     kind=LineKind.NON_STOCK if non_stock else LineKind.STOCK,
-                    sku=sku,
-                    title=_text(_value(spec.title, item, f"{where}.title")),
+                    sku=sku or None,
+                    title=title,
                     quantity=quantity,
-                    gross_minor=_money(spec.gross, item, currency, f"{where}.gross", quantity),
-                    discount_minor=_money(
-                        spec.discount, item, currency, f"{where}.discount", quantity
-                    )
-                    if spec.discount
-                    else 0,
-                    tax_minor=_money(spec.tax, item, currency, f"{where}.tax", quantity)
-                    if spec.tax
-                    else 0,
+                    gross_minor=gross,
+                    discount_minor=discount,
+                    tax_minor=tax,
                 )
             )
-        return lines
 
-    async def _sku(self, field: Field, item: Any, where: str) -> str:
-        found = _text(_value(field, item, where))
-        if field.lookup is None:
+    async def _sku(self, field: Field, item: Any, channel: ChannelConfig, where: str) -> str:
+        found = _text(self._value(field, item, where, resolving=True))
+        lookup, used = field, field
+        if not _found(self._raw(field, item)) and field.fallback is not None:
+            used = field.fallback
+        lookup = used
+        if lookup.lookup is None:
             return found
-        sku = await self._resolve(field.lookup, found)
-        if sku is None:
-            raise MappingError(
-                f"{where}: unknown {field.lookup} {found!r} (no SKU in the cross-reference)"
-            )
-        return sku
+        if lookup.lookup in CHANNEL_TABLES:
+            sku = getattr(channel, CHANNEL_TABLES[lookup.lookup]).get(found)
+        else:
+            sku = await self._resolve(lookup.lookup, found)
+        if sku is not None:
+            return str(sku)
+        if lookup.keep_unknown:
+            return found
+        raise MappingError(
+            f"{where}: unknown {lookup.lookup} {found!r} (no SKU in the cross-reference)"
+        )
+
+    def _location(self, field: Field | None, data: Any, channel: ChannelConfig) -> str | None:
+        """Where a counter sale happened, through a table (the channel's own, or the
+        mapping's); None when the order is not one."""
+        if field is None:
+            return None
+        found = self._raw(field, data)
+        if not _found(found) or found is False:
+            return None
+        name = field.table or field.lookup or ""
+        table = (
+            getattr(channel, CHANNEL_TABLES[name])
+            if name in CHANNEL_TABLES
+            else self.spec.tables.get(name, {})
+        )
+        located = table.get(str(found))
+        return str(located) if located is not None else None
+
+    def _raw(self, field: Field, data: Any) -> Any:
+        return jmespath.search(field.path, data) if field.path is not None else field.value
+
+    def _value(self, field: Field, data: Any, where: str, resolving: bool = False) -> Any:
+        found = self._raw(field, data)
+        if not _found(found) and field.fallback is not None:
+            return self._value(field.fallback, data, where, resolving)
+        if found is None:
+            found = field.default
+        if found is None:
+            raise MappingError(f"{where}: missing ({field.path!r} found nothing)")
+        if field.table is not None and not resolving:
+            table = self.spec.tables.get(field.table, {})
+            found = table.get(str(found))
+            if found is None:
+                raise MappingError(
+                    f"{where}: {self._raw(field, data)!r} is not in table {field.table}"
+                )
+        return _typed(field, found, where)
+
+    def _optional(self, field: Field | None, data: Any, where: str) -> Any:
+        if field is None:
+            return None
+        found = self._raw(field, data)
+        if not _found(found) and field.fallback is not None:
+            return self._optional(field.fallback, data, where)
+        found = field.default if found is None else found
+        if found is None or found is False:
+            return None if found is None else _typed(field, found, where)
+        if field.table is not None:
+            found = self.spec.tables.get(field.table, {}).get(str(found))
+            return found
+        return _typed(field, found, where)
+
+    def _money(self, field: Field, data: Any, currency: str, where: str, quantity: int = 1) -> int:
+        found = self._value(field, data, where)
+        parts = found if field.sum and isinstance(found, list) else [found]
+        amount = 0
+        for part in parts:
+            if part is None and field.sum:
+                continue  # an absent amount adds nothing
+            if isinstance(part, bool) or not isinstance(part, str | int | float):
+                raise MappingError(f"{where}: {part!r} is not an amount")
+            amount += minor(part, currency, where)
+        if field.minus is not None:
+            amount -= self._money(field.minus, data, currency, where)
+        return amount * quantity if field.per_unit else amount
 
 
-def _value(field: Field, data: Any, where: str) -> Any:
-    found = jmespath.search(field.path, data) if field.path is not None else field.value
-    if found is None:
-        found = field.default
-    if found is None:
-        raise MappingError(f"{where}: missing ({field.path!r} found nothing)")
-    return _typed(field, found, where)
-
-
-def _optional(field: Field | None, data: Any, where: str) -> Any:
-    if field is None:
-        return None
-    found = jmespath.search(field.path, data) if field.path is not None else field.value
-    found = field.default if found is None else found
-    return None if found is None else _typed(field, found, where)
+def _found(value: Any) -> bool:
+    return value not in (None, "", [])
 
 
 def _typed(field: Field, found: Any, where: str) -> Any:
@@ -170,19 +276,6 @@ def _typed(field: Field, found: Any, where: str) -> Any:
     if field.type == "bool":
         return found if isinstance(found, bool) else str(found).lower() in ("true", "1", "yes")
     return found
-
-
-def _money(field: Field, data: Any, currency: str, where: str, quantity: int = 1) -> int:
-    found = _value(field, data, where)
-    parts = found if field.sum and isinstance(found, list) else [found]
-    amount = 0
-    for part in parts:
-        if part is None and field.sum:
-            continue  # an absent amount adds nothing
-        if isinstance(part, bool) or not isinstance(part, str | int | float):
-            raise MappingError(f"{where}: {part!r} is not an amount")
-        amount += minor(part, currency, where)
-    return amount * quantity if field.per_unit else amount
 
 
 def _as_int(found: Any, where: str) -> int:
@@ -200,10 +293,15 @@ def _text(found: Any) -> str:
 
 
 def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, Mapper]:
-    """Every json channel's mapping, loaded and validated at start-up: a mapping with an
-    error stops the gateway with the file and line, before any webhook arrives."""
-    return {
-        c.id: Mapper(load_mapping(c.mapping).webhook_ready(), resolve)
-        for c in channels
-        if c.mapping
-    }
+    """Every channel's mapping file, loaded and validated at start-up: a mapping with an
+    error stops the gateway with the file and line, before any webhook arrives. A json
+    channel's mapping must also say how its webhooks are authenticated and told apart."""
+    mappers = {}
+    for channel in channels:
+        if channel.mapping is None:
+            continue
+        spec = load_mapping(channel.mapping)
+        mappers[channel.id] = Mapper(
+            spec.webhook_ready() if channel.platform.value == "json" else spec, resolve
+        )
+    return mappers

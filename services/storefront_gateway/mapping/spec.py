@@ -48,7 +48,11 @@ class Field(_Spec):
     per_unit: bool = False
     sum: bool = False  # money: the path gives a list of amounts, added up exactly
     type: Literal["str", "int", "bool"] | None = None
-    lookup: str | None = None
+    lookup: str | None = None  # a cross-reference system, or channel:variant_skus / sku_aliases
+    keep_unknown: bool = False  # with lookup: a value the table does not know is kept as is
+    table: str | None = None  # one of the mapping's own `tables`
+    fallback: "Field | None" = None  # used when the path finds nothing (or an empty string)
+    minus: "Field | None" = None  # money: this amount minus that one
 
     @field_validator("path")
     @classmethod
@@ -79,6 +83,8 @@ class LinesSpec(_Spec):
     discount: Field | None = None
     tax: Field | None = None
     non_stock: Field | None = None  # true for tips, fees, gift cards: never reserved
+    # An unknown SKU quarantines the whole order, or only its line (the rest flows on).
+    unmapped: Literal["quarantine_order", "quarantine_line"] = "quarantine_order"
 
     _each = field_validator("each")(_compiled)
 
@@ -95,7 +101,16 @@ class OrderSpec(_Spec):
     ship_to_country: Field | None = None
     customer_email: Field | None = None
     customer_company: Field | None = None
-    lines: LinesSpec
+    sold_at_location: Field | None = None  # a counter sale at this Crossdock location
+    lines: list[LinesSpec]  # one list of lines, or several (items, then fees...)
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+    def line_specs(self) -> list[LinesSpec]:
+        return self.lines
 
 
 class CancellationSpec(_Spec):
@@ -152,6 +167,7 @@ class MappingSpec(_Spec):
     order: OrderSpec
     cancellation: CancellationSpec | None = None
     fetch: FetchSpec | None = None
+    tables: dict[str, dict[str, str]] = {}
 
     @field_validator("dedupe")
     @classmethod
@@ -187,8 +203,16 @@ def parse_mapping(text: str, name: str) -> MappingSpec:
         return MappingSpec.model_validate(raw)
     except ValidationError as exc:
         problems = [
-            f"{name}:{line_of(lines, tuple(e['loc']))}: {'.'.join(str(p) for p in e['loc'])}:"
+            f"{name}:{_line(lines, tuple(e['loc']))}: {'.'.join(str(p) for p in e['loc'])}:"
             f" {str(e['msg']).removeprefix('Value error, ')}"
             for e in exc.errors()
         ]
         raise MappingFileError("\n".join(problems)) from exc
+
+
+def _line(lines: dict[Any, int], loc: tuple[Any, ...]) -> int:
+    """A single `lines:` mapping is validated as a one-item list: its errors say `lines.0`,
+    the file does not."""
+    if loc in lines:
+        return lines[loc]
+    return line_of(lines, tuple(p for p in loc if not (isinstance(p, int) and p == 0)) or loc)
