@@ -108,6 +108,7 @@ def create_app(my_id: str, hub_id: str, hub_url: str, my_token: str, hub_token: 
         return {
             "status": answer.status_code,
             "body": answer.text,
+            "reason": answer.headers.get("x-crossdock-reason"),
             "interchange": text,
             "control": control,
         }

@@ -97,7 +97,7 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
                 channel_api,
                 mappers,
             ),
-            sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes),
+            sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes, mappers),
             channel_updates_router(runtime.uow),
             quarantine_router(runtime.uow, channels, mappers, admin),
             json_router(

@@ -26,9 +26,15 @@ class Platform(StrEnum):
     FEED = "feed"  # a system without an API: its orders come as exported files
 
 
-# Platforms whose orders a mapping file may describe (json ones must); for Shopify and
-# WooCommerce it overrides the built-in mapping of new orders for that one store.
-MAPPED_BY_FILE = (Platform.JSON, Platform.SHOPIFY, Platform.WOOCOMMERCE)
+# Platforms whose orders a mapping file may describe (json ones must); for the others it
+# overrides the built-in mapping of new orders for that one store or account.
+MAPPED_BY_FILE = (
+    Platform.JSON,
+    Platform.SHOPIFY,
+    Platform.WOOCOMMERCE,
+    Platform.MARKETPLACE,
+    Platform.POS,
+)
 
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
 

@@ -7,13 +7,15 @@ POS signs in base64 and repeats `X-Pos-Event-Id`. A sale is deduplicated on its 
 too, so a resent sale with a fresh notification id is still one order.
 """
 
+import json
 from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappedOrder
+from services.storefront_gateway.domain import MappedOrder, MappingError, fails, settled
+from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import marketplace, pos
 from services.storefront_gateway.webhooks import (
     WebhookReceipt,
@@ -31,8 +33,20 @@ def sales_router(
     uow_factory: Callable[[], UnitOfWork],
     metrics: ServiceMetrics,
     max_body_bytes: int,
+    mappers: dict[str, Mapper],
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
+
+    async def own_or(
+        channel: ChannelConfig, body: bytes, built_in: Callable[[], MappedOrder]
+    ) -> Callable[[], MappedOrder]:
+        """The channel's own mapping file where it has one, else the built-in mapping."""
+        if channel.id not in mappers:
+            return built_in
+        try:
+            return settled(await mappers[channel.id].map(json.loads(body), channel))
+        except MappingError as exc:
+            return fails(str(exc))
 
     def authenticate(
         platform: Platform, account: str | None, valid: Callable[[bytes], bool]
@@ -71,7 +85,8 @@ def sales_router(
             kept_headers(h, "x-marketplace-"),
             body,
         )
-        return await accept(delivery, lambda: marketplace.map_order(order, channel))
+        built_in = lambda: marketplace.map_order(order, channel)  # noqa: E731
+        return await accept(delivery, await own_or(channel, body, built_in))
 
     @router.post("/webhooks/pos")
     async def pos_webhook(request: Request) -> WebhookReceipt:
@@ -87,6 +102,7 @@ def sales_router(
         delivery = handlers.Delivery(
             channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
         )
-        return await accept(delivery, lambda: pos.map_sale(sale, channel))
+        built_in = lambda: pos.map_sale(sale, channel)  # noqa: E731
+        return await accept(delivery, await own_or(channel, body, built_in))
 
     return router

@@ -63,7 +63,7 @@ async def remap(
             )
             currency = str(known["currency"]) if known and known["currency"] else None
             return settled(shopify.map_refund(refund, channel, currency))
-        if channel.id in mappers and topic in ("orders/create", "order.created"):
+        if channel.id in mappers and topic in ("orders/create", "order.created", "sale"):
             return settled(await mappers[channel.id].map(json.loads(body), channel))
         if platform == "shopify":
             order = shopify.ShopifyOrder.model_validate_json(body)

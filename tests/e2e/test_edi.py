@@ -122,7 +122,10 @@ async def test_a_broken_interchange_is_refused_whole_with_the_reason(
         lines=[{"sku": "X", "quantity": 1, "price": "1"}],
         **{"break": "iea"},
     )
-    assert sent["status"] == 400 and "IEA02" in sent["body"] and "ISA13" in sent["body"]
+    assert sent["status"] == 400 and "IEA02" in sent["reason"] and "ISA13" in sent["reason"]
+    # Acknowledged as rejected: a TA1 for the interchange, its control number, code 001.
+    [ta1] = segments(sent["body"], "TA1")
+    assert (ta1[1], ta1[4], ta1[5]) == (f"{sent['control']:09d}", "R", "001")
     url = hub.url("storefront-gateway", "/edi/edi-test")
     assert (
         await client.post(url, content=b"hello", headers={"X-Crossdock-Token": "no"})

@@ -87,3 +87,79 @@ async def test_the_woocommerce_file_maps_as_the_built_in_mapping(payload: dict[s
     spec = load_mapping(ROOT / "config" / "mappings" / "woocommerce-orders.yaml")
     declared = (await Mapper(spec).map(payload, WOO)).event
     assert comparable(declared) == comparable(built_in)
+
+
+MARKET = ChannelConfig(
+    id="market", platform=Platform.MARKETPLACE, shop="S1", secret_env="X", sku_aliases={"M-1": "A"}
+)
+POS = ChannelConfig(
+    id="pos", platform=Platform.POS, shop="P1", secret_env="X", pos_locations={"soho": "store-1"}
+)
+
+
+def market_order(**overrides: Any) -> dict[str, Any]:
+    base = {
+        "order_id": "MKT-1",
+        "currency": "USD",
+        "items": [
+            {
+                "seller_sku": "M-1",
+                "title": "Tasse à café",
+                "quantity": 2,
+                "item_price": "24.00",
+                "item_tax": 2.4,
+            },
+            {"seller_sku": "B", "title": "Bowl", "quantity": 1, "item_price": 10, "item_tax": "0"},
+        ],
+        "shipping_price": 5,
+        "order_total": "41.40",
+        "ship_to": {"country_code": "US"},
+        "buyer": {"email": "b@m.test"},
+    }
+    return base | overrides
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        market_order(),
+        market_order(
+            items=[{"title": "No SKU", "quantity": 1, "item_price": "5.00"}], order_total="10.00"
+        ),
+    ],
+    ids=["plain", "without-sku"],
+)
+async def test_the_marketplace_file_maps_as_the_built_in_mapping(payload: dict[str, Any]) -> None:
+    from services.storefront_gateway.platforms import marketplace
+
+    built_in = marketplace.map_order(
+        marketplace.MarketplaceOrder.model_validate(payload), MARKET
+    ).event
+    spec = load_mapping(ROOT / "config" / "mappings" / "marketplace-orders.yaml")
+    assert comparable((await Mapper(spec).map(payload, MARKET)).event) == comparable(built_in)
+
+
+def sale(**overrides: Any) -> dict[str, Any]:
+    base = {
+        "sale_id": "S-1",
+        "outlet_id": "soho",
+        "currency": "USD",
+        "tax_inclusive": True,
+        "lines": [
+            {"sku": "A", "name": "Mug", "quantity": 1, "line_total_minor": 1200, "tax_minor": 100}
+        ],
+        "total_minor": 1200,
+        "total_tax_minor": 100,
+    }
+    return base | overrides
+
+
+async def test_the_pos_file_maps_as_the_built_in_mapping_and_refuses_an_unknown_outlet() -> None:
+    from services.storefront_gateway.domain import MappingError
+    from services.storefront_gateway.platforms import pos
+
+    spec = load_mapping(ROOT / "config" / "mappings" / "pos-sales.yaml")
+    built_in = pos.map_sale(pos.PosSale.model_validate(sale()), POS).event
+    assert comparable((await Mapper(spec).map(sale(), POS)).event) == comparable(built_in)
+    with pytest.raises(MappingError, match="'airport' is not mapped to a location"):
+        await Mapper(spec).map(sale(outlet_id="airport"), POS)

@@ -20,7 +20,14 @@ from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels, Platform
 from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
-from services.storefront_gateway.edi.x12 import Interchange, TransactionSet, Writer, X12Error, parse
+from services.storefront_gateway.edi.x12 import (
+    Interchange,
+    TransactionSet,
+    Writer,
+    X12Error,
+    parse,
+    rejection,
+)
 from services.storefront_gateway.webhooks import accept_delivery, read_limited
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
@@ -48,7 +55,7 @@ def edi_router(
         try:
             interchange = parse(raw)
         except X12Error as exc:
-            raise HTTPException(400, f"interchange rejected: {exc}") from exc
+            return _refused(raw, our_id, f"interchange rejected: {exc}")
         if (interchange.sender, interchange.receiver) != (channel.shop, our_id):
             raise HTTPException(
                 400,
@@ -114,6 +121,15 @@ def edi_router(
         return receipt.reason if receipt.status == "quarantined" else None
 
     return router
+
+
+def _refused(raw: str, our_id: str, reason: str) -> PlainTextResponse:
+    """400 with the reason, and a TA1 saying so where the envelope is readable enough."""
+    ta1 = rejection(raw, our_id, reason, _now())
+    if ta1 is None:
+        raise HTTPException(400, reason)
+    headers = {"X-Crossdock-Reason": reason}
+    return PlainTextResponse(ta1, 400, media_type="application/edi-x12", headers=headers)
 
 
 def _control(interchange: Interchange) -> int:

@@ -174,3 +174,37 @@ class Writer:
             ["IEA", "1", f"{self.control:09d}"],
         ]
         return "~\n".join("*".join(s) for s in segments) + "~\n"
+
+
+def rejection(raw: str, our_id: str, reason: str, when: str) -> str | None:
+    """A TA1 refusing an interchange that cannot be read (from its ISA, if that much is
+    readable): the interchange-level acknowledgement X12 has for a broken envelope."""
+    raw = raw.lstrip("\ufeff").strip()
+    if len(raw) < 106 or not raw.startswith("ISA"):
+        return None
+    isa = raw[:106].split(raw[3])
+    if len(isa) < 17:
+        return None
+    sender, control = isa[6].strip(), isa[13]
+    code = "001" if "IEA02" in reason else "021" if "IEA01" in reason else "023"
+    ours = [
+        "ISA",
+        "00",
+        " " * 10,
+        "00",
+        " " * 10,
+        "ZZ",
+        our_id.ljust(15),
+        "ZZ",
+        sender.ljust(15),
+        when[2:8],
+        when[8:12],
+        "U",
+        "00401",
+        control,
+        "0",
+        isa[15],
+        ">",
+    ]
+    segments = [ours, ["TA1", control, when[2:8], when[8:12], "R", code], ["IEA", "0", control]]
+    return "~\n".join("*".join(s) for s in segments) + "~\n"

@@ -138,7 +138,11 @@ class Mapper:
                 self._value(spec.quantity, item, f"{where}.quantity"), f"{where}.quantity"
             )
             non_stock = bool(self._optional(spec.non_stock, item, f"{where}.non_stock"))
-            ref = _text(self._value(spec.ref, item, f"{where}.ref"))
+            ref = (
+                str(n + 1)
+                if spec.ref.position
+                else _text(self._value(spec.ref, item, f"{where}.ref"))
+            )
             title = _text(self._value(spec.title, item, f"{where}.title"))
             gross = self._money(spec.gross, item, currency, f"{where}.gross", quantity)
             try:
@@ -213,6 +217,8 @@ class Mapper:
             else self.spec.tables.get(name, {})
         )
         located = table.get(str(found))
+        if located is None and field.required:
+            raise MappingError(f"order.sold_at_location: {found!r} is not mapped to a location")
         return str(located) if located is not None else None
 
     def _raw(self, field: Field, data: Any) -> Any:
@@ -258,7 +264,7 @@ class Mapper:
                 continue  # an absent amount adds nothing
             if isinstance(part, bool) or not isinstance(part, str | int | float):
                 raise MappingError(f"{where}: {part!r} is not an amount")
-            amount += minor(part, currency, where)
+            amount += _as_int(part, where) if field.minor_units else minor(part, currency, where)
         if field.minus is not None:
             amount -= self._money(field.minus, data, currency, where)
         return amount * quantity if field.per_unit else amount

@@ -53,6 +53,9 @@ class Field(_Spec):
     table: str | None = None  # one of the mapping's own `tables`
     fallback: "Field | None" = None  # used when the path finds nothing (or an empty string)
     minus: "Field | None" = None  # money: this amount minus that one
+    minor_units: bool = False  # money already in minor units (an integer: 1999 for 19.99)
+    position: bool = False  # a line's position (1, 2, ...), for payloads without line ids
+    required: bool = False  # with table: a value the table does not know is an error
 
     @field_validator("path")
     @classmethod
@@ -66,10 +69,10 @@ class Field(_Spec):
 
     @model_validator(mode="after")
     def _source(self) -> Self:
-        if self.path is None and self.value is None and self.default is None:
+        if self.path is None and self.value is None and self.default is None and not self.position:
             raise ValueError("a field needs a path, a value or a default")
-        if (self.per_unit or self.sum) and not self.money:
-            raise ValueError("per_unit and sum apply to money fields only")
+        if (self.per_unit or self.sum or self.minor_units) and not self.money:
+            raise ValueError("per_unit, sum and minor_units apply to money fields only")
         return self
 
 
