@@ -21,7 +21,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappingError, fails, settled
+from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.mapping.spec import FetchSpec
 from services.storefront_gateway.webhooks import (
@@ -67,10 +67,7 @@ def json_router(
         if mapper.spec.fetch is not None:
             document = await _fetched(mapper.spec.fetch, channel, channels, payload, http())
             stored = json.dumps(document).encode()
-        try:
-            mapped = settled(await mapper.map(document, channel))
-        except MappingError as exc:
-            mapped = fails(str(exc))
+        mapped = await mapper.attempt(document, channel)
         delivery = handlers.Delivery(
             channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
         )

@@ -14,7 +14,7 @@ from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappedOrder, MappingError, fails, settled
+from services.storefront_gateway.domain import MappedOrder
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import marketplace, pos
 from services.storefront_gateway.webhooks import (
@@ -43,10 +43,7 @@ def sales_router(
         """The channel's own mapping file where it has one, else the built-in mapping."""
         if channel.id not in mappers:
             return built_in
-        try:
-            return settled(await mappers[channel.id].map(json.loads(body), channel))
-        except MappingError as exc:
-            return fails(str(exc))
+        return await mappers[channel.id].attempt(json.loads(body), channel)
 
     def authenticate(
         platform: Platform, account: str | None, valid: Callable[[bytes], bool]

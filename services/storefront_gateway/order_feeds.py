@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.webhooks import accept_delivery
 from shared.csvfeed import FeedReport, Row, rows
@@ -41,10 +40,7 @@ def order_feed(
             orders.setdefault(row.values[feed.group_by], []).append(row)
         for ref, lines in orders.items():
             document = {"order": lines[0].values, "lines": [r.values for r in lines]}
-            try:
-                mapped = settled(await mapper.map(document, channel))
-            except MappingError as exc:
-                mapped = fails(str(exc))
+            mapped = await mapper.attempt(document, channel)
             delivery = handlers.Delivery(
                 channel.id,
                 "feed",

@@ -22,10 +22,7 @@ from services.storefront_gateway.channel_api import ChannelApi, ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import (
     MappedOrder,
-    MappingError,
-    fails,
     order_id_for,
-    settled,
 )
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify, woocommerce
@@ -116,10 +113,7 @@ def webhooks_router(
         """The channel's own mapping file for new orders, where it has one."""
         if channel.id not in mappers:
             return None
-        try:
-            return settled(await mappers[channel.id].map(json.loads(body), channel))
-        except MappingError as exc:
-            return fails(str(exc))
+        return await mappers[channel.id].attempt(json.loads(body), channel)
 
     async def accept(
         delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]

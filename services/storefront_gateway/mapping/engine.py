@@ -22,7 +22,9 @@ from services.storefront_gateway.domain import (
     MappingError,
     build_order,
     cancellation,
+    fails,
     minor,
+    settled,
 )
 from services.storefront_gateway.mapping.spec import (
     Field,
@@ -83,6 +85,14 @@ class Mapper:
             found = jmespath.search(self.spec.kinds.path, webhook) if self.spec.kinds else None
             raise MappingError(f"kind: {found!r} is not handled")
         return await self._order(payload, channel)
+
+    async def attempt(self, payload: Any, channel: ChannelConfig) -> Callable[[], MappedOrder]:
+        """The mapping as the delivery handler takes it: the canonical event, or the
+        MappingError that quarantines the delivery with its reason."""
+        try:
+            return settled(await self.map(payload, channel))
+        except MappingError as exc:
+            return fails(str(exc))
 
     async def _order(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
         spec = self.spec.order
