@@ -64,7 +64,11 @@ async def remap(
             currency = str(known["currency"]) if known and known["currency"] else None
             return settled(shopify.map_refund(refund, channel, currency))
         if channel.id in mappers and topic in ("orders/create", "order.created", "sale"):
-            return settled(await mappers[channel.id].map(json.loads(body), channel))
+            return settled(await mappers[channel.id].map(json.loads(body), channel, "order"))
+        cancelling = topic in ("orders/cancelled", "order.updated")
+        own = mappers.get(channel.id)
+        if own is not None and cancelling and own.spec.cancellation is not None:
+            return settled(await own.map(json.loads(body), channel, "cancellation"))
         if platform == "shopify":
             order = shopify.ShopifyOrder.model_validate_json(body)
             by_topic = {

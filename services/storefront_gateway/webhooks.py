@@ -109,11 +109,15 @@ def webhooks_router(
 ) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
-    async def declared(channel: ChannelConfig, body: bytes) -> Callable[[], MappedOrder] | None:
-        """The channel's own mapping file for new orders, where it has one."""
-        if channel.id not in mappers:
+    async def declared(
+        channel: ChannelConfig, body: bytes, kind: str
+    ) -> Callable[[], MappedOrder] | None:
+        """The channel's own mapping file, where it has one (and it says how to map this
+        kind: an order, or a cancellation)."""
+        mapper = mappers.get(channel.id)
+        if mapper is None or (kind == "cancellation" and mapper.spec.cancellation is None):
             return None
-        return await mappers[channel.id].attempt(json.loads(body), channel)
+        return await mapper.attempt(json.loads(body), channel, kind)
 
     async def accept(
         delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
@@ -170,7 +174,8 @@ def webhooks_router(
             currency = await known_currency(order_id_for(channel.id, str(refund.order_id)))
             return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
         order = parse_payload(body, shopify.ShopifyOrder)
-        own = await declared(channel, body) if topic == "orders/create" else None
+        kind = "order" if topic == "orders/create" else "cancellation"
+        own = await declared(channel, body, kind)
         mapper = SHOPIFY_TOPICS[topic]
         return await accept(delivery, own or (lambda: mapper(order, channel)))
 
@@ -217,7 +222,7 @@ def webhooks_router(
             body,
         )
         mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
-        own = await declared(channel, body) if not cancelled else None
+        own = await declared(channel, body, "cancellation" if cancelled else "order")
         return await accept(delivery, own or (lambda: mapper(order, channel)))
 
     async def _woo_refunds(

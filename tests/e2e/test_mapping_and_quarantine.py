@@ -243,6 +243,11 @@ async def test_a_merchant_s_own_shopify_mapping_overrides_the_built_in_one(
     assert response.json()["status"] == "accepted", response.text
     placed = await hub.settled_order(client, response.json()["order_id"])
     assert placed["lines"][0]["sku"] == sku  # through the merchant's item numbers
+    cancelled = {**order, "cancel_reason": "customer"}
+    hook = signed_shopify(cancelled, CUSTOM_SHOP, hub.shopify_secret, topic="orders/cancelled")
+    assert (await hub.deliver(client, hook)).json()["status"] == "accepted"
+    done = await hub.order_in(client, placed["order_id"], {"cancelled"})
+    assert done["reason"] == "customer"  # the mapping file's cancellation reason
     unknown = shopify_order(int(uuid.uuid4().int % 10**12), [Line("LEG-NOPE", 1, "7.00")])
     quarantined = await hub.deliver(
         client, signed_shopify(unknown, CUSTOM_SHOP, hub.shopify_secret)

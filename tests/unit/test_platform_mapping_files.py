@@ -163,3 +163,17 @@ async def test_the_pos_file_maps_as_the_built_in_mapping_and_refuses_an_unknown_
     assert comparable((await Mapper(spec).map(sale(), POS)).event) == comparable(built_in)
     with pytest.raises(MappingError, match="'airport' is not mapped to a location"):
         await Mapper(spec).map(sale(outlet_id="airport"), POS)
+
+
+async def test_the_files_map_cancellations_as_the_built_in_mappings() -> None:
+    order = shopify_order(3001, [Line("A", 1, "5.00")])
+    order["cancel_reason"] = "customer"
+    spec = load_mapping(ROOT / "config" / "mappings" / "shopify-orders.yaml")
+    built_in = shopify.map_cancellation(shopify.ShopifyOrder.model_validate(order), SHOP).event
+    declared = (await Mapper(spec).map(order, SHOP, "cancellation")).event
+    assert comparable(declared) == comparable(built_in)
+    woo = {**woocommerce_order(3002, [Line("A", 1, "5.00")]), "status": "cancelled"}
+    spec = load_mapping(ROOT / "config" / "mappings" / "woocommerce-orders.yaml")
+    built_in = woocommerce.map_cancellation(woocommerce.WooOrder.model_validate(woo), WOO).event
+    declared = (await Mapper(spec).map(woo, WOO, "cancellation")).event
+    assert comparable(declared) == comparable(built_in)

@@ -71,12 +71,15 @@ class Mapper:
             raise MappingError(f"dedupe: {self.spec.dedupe!r} found nothing in the payload")
         return str(key)
 
-    async def map(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
+    async def map(
+        self, payload: Any, channel: ChannelConfig, kind: str | None = None
+    ) -> MappedOrder:
         """`payload` is the webhook, or — where the mapping fetches documents — the
-        webhook and its documents (`{"webhook": ..., "order": ...}`)."""
+        webhook and its documents (`{"webhook": ..., "order": ...}`). `kind` is for
+        platforms whose topic, not the payload, says what it is."""
         fetched = self.spec.fetch and isinstance(payload, dict)
         webhook = payload.get("webhook") if fetched else payload
-        kind = self.kind(webhook)
+        kind = kind or self.kind(webhook)
         if kind == "cancellation" and self.spec.cancellation is not None:
             ref = _text(self._value(self.spec.cancellation.ref, payload, "cancellation.ref"))
             reason = self._optional(self.spec.cancellation.reason, payload, "cancellation.reason")
@@ -86,11 +89,13 @@ class Mapper:
             raise MappingError(f"kind: {found!r} is not handled")
         return await self._order(payload, channel)
 
-    async def attempt(self, payload: Any, channel: ChannelConfig) -> Callable[[], MappedOrder]:
+    async def attempt(
+        self, payload: Any, channel: ChannelConfig, kind: str | None = None
+    ) -> Callable[[], MappedOrder]:
         """The mapping as the delivery handler takes it: the canonical event, or the
         MappingError that quarantines the delivery with its reason."""
         try:
-            return settled(await self.map(payload, channel))
+            return settled(await self.map(payload, channel, kind))
         except MappingError as exc:
             return fails(str(exc))
 
