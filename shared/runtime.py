@@ -72,19 +72,28 @@ class ServiceRuntime:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
 
-    def consume(self, topic: Topic, consumer: str, decoder: Decoder, handle: Handler) -> None:
+    def consume(
+        self,
+        topic: Topic,
+        consumer: str,
+        decoder: Decoder,
+        handle: Handler,
+        workers: int | None = None,
+    ) -> None:
         """Subscribe `handle` to `topic`; offsets commit only after it has committed.
 
         Each consumer (use case) is its own consumer group, so one use case's rebalance
         never pauses another. Its workers split the topic's partitions between them and
         each processes its partitions in order, committing only what it has finished.
+        A use case that sees little traffic (catalog, customers) asks for fewer workers:
+        an idle consumer still fetches and heartbeats.
         """
 
         @self.broker.subscriber(
             topic.qualified(self.settings.topic_prefix),
             group_id=f"{self.settings.topic_prefix}{consumer}",
             ack_policy=AckPolicy.NACK_ON_ERROR,
-            max_workers=min(self.settings.consumer_workers, topic.partitions),
+            max_workers=min(workers or self.settings.consumer_workers, topic.partitions),
             auto_offset_reset="earliest",
             title=f"{self.service}:{topic.name}",
             description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "

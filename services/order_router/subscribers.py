@@ -67,7 +67,7 @@ def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
             await uow.commit()
 
     runtime.consume(
-        topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, Decoder(CustomerChanged), on_customer
+        topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, Decoder(CustomerChanged), on_customer, workers=1
     )
     runtime.consume(
         topics.SHIPMENTS,

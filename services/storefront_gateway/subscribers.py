@@ -38,10 +38,18 @@ def register(runtime: ServiceRuntime, channels: Channels) -> None:
         await customers.record_customer(customer, runtime.uow())
 
     runtime.consume(
-        topics.CATALOG, catalog.CATALOG_CONSUMER, Decoder(*topics.CATALOG.event_types), on_catalog
+        topics.CATALOG,
+        catalog.CATALOG_CONSUMER,
+        Decoder(*topics.CATALOG.event_types),
+        on_catalog,
+        workers=1,
     )
     runtime.consume(
-        topics.CUSTOMERS, customers.CUSTOMERS_CONSUMER, Decoder(CustomerChanged), on_customer
+        topics.CUSTOMERS,
+        customers.CUSTOMERS_CONSUMER,
+        Decoder(CustomerChanged),
+        on_customer,
+        workers=1,
     )
     runtime.consume(
         topics.SHIPMENTS,
