@@ -12,6 +12,7 @@ mapping cannot map is stored and quarantined with the exact field and reason.
 
 import hmac
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,8 @@ from services.storefront_gateway.webhooks import (
 )
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
+
+IDENTIFIER = re.compile(r"[A-Za-z0-9_:-]{1,64}")
 
 
 def json_router(
@@ -107,8 +110,10 @@ async def _fetched(
     if channel.api_url is None:
         raise HTTPException(422, f"channel {channel.id} has no api_url to fetch from")
     params = {name: jmespath.search(path, payload) for name, path in fetch.params.items()}
-    if any(value is None or "/" in str(value) for value in params.values()):
-        raise HTTPException(422, f"the webhook lacks what to fetch: {params}")
+    # Only plain identifiers go into the path: nothing the payload says can point the
+    # fetch at another resource (no "/", "..", "?" or "#").
+    if any(value is None or not IDENTIFIER.fullmatch(str(value)) for value in params.values()):
+        raise HTTPException(422, f"the webhook does not name what to fetch: {params}")
     headers = {fetch.token_header: channels.api_token(channel), "accept": "application/json"}
     document: dict[str, Any] = {"webhook": payload}
     for name, template in fetch.documents.items():
