@@ -111,7 +111,7 @@ class Mapper:
 
         lines: list[OrderLine] = []
         unmapped: list[UnmappedLine] = []
-        for n, lines_spec in enumerate(spec.line_specs()):
+        for n, lines_spec in enumerate(spec.lines):
             where = "order.lines" if n == 0 else f"order.lines#{n + 1}"
             await self._lines(lines_spec, payload, currency, channel, where, lines, unmapped)
         order = ChannelOrder(

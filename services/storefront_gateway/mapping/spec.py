@@ -112,9 +112,6 @@ class OrderSpec(_Spec):
     def _one_or_more(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
 
-    def line_specs(self) -> list[LinesSpec]:
-        return self.lines
-
 
 class CancellationSpec(_Spec):
     ref: Field

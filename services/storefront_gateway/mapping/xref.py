@@ -8,7 +8,6 @@ cannot be used is reported with its line number; the good rows are loaded.
 import csv
 import io
 from dataclasses import dataclass, field
-from typing import Any
 
 import asyncpg
 
@@ -75,13 +74,3 @@ async def identifiers_of(conn: asyncpg.Connection, sku: str) -> dict[str, list[s
     for r in records:
         found.setdefault(r["system"], []).append(r["identifier"])
     return found
-
-
-def resolver(pool: Any) -> Any:
-    """The engine's `resolve`: one indexed lookup per line that needs it."""
-
-    async def resolve(system: str, identifier: str) -> str | None:
-        async with pool.acquire() as conn:
-            return await sku_for(conn, system, identifier)
-
-    return resolve
