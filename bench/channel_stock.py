@@ -48,7 +48,7 @@ async def bench_channel_stock(
     skus = [f"BENCH-CS-{tag}-{i:02d}" for i in range(sku_count)]
     state = {sku: dict(INITIAL) for sku in skus}
     rng = random.Random(tag)
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=hub.reader) as client:
         await list_everywhere(hub, client, skus)
         for sku in skus:
             for location, units in state[sku].items():

@@ -88,7 +88,7 @@ async def bench_hub(hub: Hub, count: int) -> dict[str, Any]:
     # Idle connections expire on our side first (uvicorn closes them after 5 s), so a
     # request never races a server-side close of the connection it was sent on.
     limits = httpx.Limits(max_connections=200, keepalive_expiry=2)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=hub.reader) as client:
         await hub.set_stock(client, SKU, "wh-1", 10_000_000)
         hooks = [
             signed_shopify(

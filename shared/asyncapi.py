@@ -27,7 +27,7 @@ def _runtime(service: str) -> ServiceRuntime:
     from services.shipping_bridge import subscribers as bridge
 
     package = service.replace("-", "_")
-    settings = HubSettings(admin_token=SecretStr("documents-only"))
+    settings = HubSettings(admin_token=SecretStr("documents-only-" + "0" * 32))
     runtime = ServiceRuntime(service, settings, f"services.{package}.migrations")
     if service == "order-router":
         router.register(runtime, ())

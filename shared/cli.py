@@ -2,7 +2,7 @@
 
     crossdock reconcile [--channel ID ...] [--dry-run] [--json]
     crossdock mapping test CONNECTOR PAYLOAD.json ... [--mapping FILE] [--topic T]
-    crossdock quarantine list | show ID | replay (--id N ... | --reason R | --all)
+    crossdock quarantine list | show ID | replay (--id ID ... | --reason R | --all)
     crossdock dead-letters SERVICE list | show --offset N
     crossdock dead-letters SERVICE replay (--offset N ... | --reason R | --all)
 
@@ -13,8 +13,9 @@ sample payloads and prints the canonical events or exactly which field failed an
 them through the current mapping. Each exits 1 when it found something wrong, so scripts
 can act on it. `dead-letters` does the same for the messages a service's consumers gave
 up on (its dead-letter topic), replaying them through the consumer that parked them.
-The admin token is read from CROSSDOCK_ADMIN_TOKEN (never from the
-command line, where `ps` would show it); the gateway from CROSSDOCK_GATEWAY_URL, another
+Tokens are read from CROSSDOCK_OPERATOR_TOKEN (reads) and CROSSDOCK_ADMIN_TOKEN
+(writes, and reads when no operator token is set) — never from the command line, where
+`ps` would show them; the gateway from CROSSDOCK_GATEWAY_URL, another
 service from CROSSDOCK_<SERVICE>_URL (e.g. CROSSDOCK_ORDER_ROUTER_URL).
 """
 
@@ -43,16 +44,21 @@ class Gateway:
 
     def call(self, method: str, path: str, admin: bool = False, **kwargs: Any) -> httpx.Response:
         headers = kwargs.pop("headers", {})
-        if admin:
-            token = os.environ.get("CROSSDOCK_ADMIN_TOKEN")
-            if not token:
-                raise SystemExit("set CROSSDOCK_ADMIN_TOKEN to the hub's admin token")
-            headers["Authorization"] = f"Bearer {token}"
+        headers["Authorization"] = f"Bearer {_token(admin)}"
         response = httpx.request(method, self.url + path, headers=headers, timeout=300, **kwargs)
         if response.status_code >= 400:
             print(f"{method} {path}: {response.status_code} {response.text}", file=sys.stderr)
             raise SystemExit(2)
         return response
+
+
+def _token(admin: bool) -> str:
+    """Reads take the operator's read-only token where one is set; writes need admin."""
+    token = None if admin else os.environ.get("CROSSDOCK_OPERATOR_TOKEN")
+    token = token or os.environ.get("CROSSDOCK_ADMIN_TOKEN")
+    if not token:
+        raise SystemExit("set CROSSDOCK_OPERATOR_TOKEN (reads) or CROSSDOCK_ADMIN_TOKEN")
+    return token
 
 
 def _reconcile(gateway: Gateway, args: argparse.Namespace) -> int:
@@ -156,7 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     mapping.add_argument("--topic", help="Shopify/WooCommerce topic of the payloads")
     quarantine = commands.add_parser("quarantine", help="what could not be mapped")
     quarantine.add_argument("action", choices=["list", "show", "replay"])
-    quarantine.add_argument("--id", type=int, action="append", help="a delivery id")
+    quarantine.add_argument("--id", action="append", help="a delivery id (as listed)")
     quarantine.add_argument("--reason", help="replay every delivery with this reason")
     quarantine.add_argument("--all", action="store_true", help="replay everything quarantined")
     letters = commands.add_parser("dead-letters", help="what a service's consumers gave up on")

@@ -6,7 +6,9 @@ Kubernetes, a test harness — points every service at the same infrastructure.
 Everything else is `CROSSDOCK_*`. Secrets are never given defaults.
 """
 
-from pydantic import AliasChoices, Field, SecretStr
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,8 +37,30 @@ class HubSettings(BaseSettings):
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     admin_token: SecretStr = Field(
-        description="Bearer token of the admin endpoints (stock changes, approvals, replays)."
+        description="Bearer token of the admin endpoints (stock changes, approvals, replays);"
+        " at least 32 characters."
     )
+    operator_token: SecretStr | None = Field(
+        None, description="A read-only bearer token for operators (orders, stock, books)."
+    )
+    tokens_file: Path | None = Field(
+        None,
+        description="More scoped tokens (digests or variables), re-read when it changes:"
+        " rotation without a restart. See docs/security.md.",
+    )
+    max_body_bytes: int = Field(
+        1024 * 1024, ge=1024, description="Largest request body any route reads."
+    )
+    body_limits: dict[str, int] = Field(
+        default_factory=dict, description="Route prefix -> its own body limit, in bytes."
+    )
+    @field_validator("admin_token", "operator_token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("a bearer token needs at least 32 characters")
+        return value
+
     failpoint: str = Field(
         "",
         description="Test-only: name of a failpoint at which the process exits abruptly.",

@@ -17,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field, model_validator
 
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.consumer import Handler
 from shared.db import UnitOfWork
 from shared.events.codec import Decoder
@@ -75,7 +75,6 @@ def dead_letters_router(
     topic: str,
     handlers: dict[str, tuple[Decoder, Handler]],
     uow_factory: Callable[[], UnitOfWork],
-    admin_token: str,
 ) -> APIRouter:
     router = APIRouter(tags=["dead letters"])
 
@@ -97,7 +96,7 @@ def dead_letters_router(
             raise HTTPException(404, f"no dead letter at offset {offset}")
         return found[0]
 
-    @router.post("/dead-letters/replay", dependencies=[Depends(admin_only(admin_token))])
+    @router.post("/dead-letters/replay", dependencies=[Depends(require_admin)])
     async def replay(choice: Replay) -> dict[str, Any]:
         done = await _replayed(uow_factory)
         chosen = [

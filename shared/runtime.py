@@ -9,14 +9,18 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
+from uuid import uuid4
 
 import structlog
 from aiokafka import AIOKafkaProducer
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 
+from shared.auth import Credential, Scope, TokenStore, credential, require_reader
+from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
 from shared.db import UnitOfWork, create_pool
@@ -150,9 +154,16 @@ class ServiceRuntime:
         description: str,
         routers: list[APIRouter],
         extra_lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+        doors: list[APIRouter] | None = None,
     ) -> FastAPI:
         """The service's ASGI app; `extra_lifespan` runs inside the kit's (pool, broker
-        and relay are up before it starts, and stop after it ends)."""
+        and relay are up before it starts, and stop after it ends).
+
+        `routers` answer only to an operator's or admin's token (their writes ask for
+        admin themselves); `doors` are partners' own authenticated entrances (webhooks,
+        the 3PL API), which check the partner's credential instead. Health and metrics
+        stay open and carry no personal data.
+        """
 
         @asynccontextmanager
         async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -164,20 +175,37 @@ class ServiceRuntime:
                         yield
 
         app = FastAPI(title=title, description=description, lifespan=lifespan)
+        app.state.tokens = self.tokens()
+        app.add_exception_handler(Exception, _internal_error)
         app.include_router(health_router(self._is_ready))
+        reader = [Depends(require_reader)]
         app.include_router(
             dead_letters_router(
                 self.settings.kafka_bootstrap_servers,
                 dead_letter_topic(self.service).qualified(self.settings.topic_prefix),
                 self.handlers,
                 self.uow,
-                self.settings.admin_token.get_secret_value(),
-            )
+            ),
+            dependencies=reader,
         )
         for router in routers:
-            app.include_router(router)
+            app.include_router(router, dependencies=reader)
+        for door in doors or []:
+            app.include_router(door)
         app.include_router(self.metrics.router())
+        app.add_middleware(
+            BodyLimit, default=self.settings.max_body_bytes, per_route=self.settings.body_limits
+        )
         return app
+
+    def tokens(self) -> TokenStore:
+        s = self.settings
+        fixed: list[Credential] = [
+            credential("admin", Scope.ADMIN, s.admin_token.get_secret_value())
+        ]
+        if s.operator_token is not None:
+            fixed.append(credential("operator", Scope.READ, s.operator_token.get_secret_value()))
+        return TokenStore(self.service, tuple(fixed), s.tokens_file)
 
     async def _is_ready(self) -> dict[str, bool]:
         database = False
@@ -188,3 +216,11 @@ class ServiceRuntime:
                 database = False
         kafka = await self.broker.ping(timeout=2)
         return {"database": bool(database), "kafka": bool(kafka)}
+
+
+async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """What went wrong stays in the log: a caller sees an error id, never a driver's or
+    an upstream's text."""
+    error_id = uuid4()
+    log.error("unhandled error", error_id=str(error_id), path=request.url.path, exc_info=exc)
+    return JSONResponse({"detail": "internal error", "error_id": str(error_id)}, 500)

@@ -266,7 +266,8 @@ async def told_the_channel(client: httpx.AsyncClient, order: dict[str, Any]) -> 
 
 async def main() -> None:
     secrets = Stack(ROOT / ".local" / "stack", 19092, 15432, 0).secrets()
-    async with httpx.AsyncClient(timeout=10) as client:
+    reader = {"Authorization": f"Bearer {secrets['CROSSDOCK_OPERATOR_TOKEN']}"}
+    async with httpx.AsyncClient(timeout=10, headers=reader) as client:
         await demo_channels.list_products(client)
         await demo_catalog.publish_catalog(client)
         print("Receiving stock")

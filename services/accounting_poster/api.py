@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from services.accounting_poster import handlers, repository
 from services.accounting_poster.chart import Rules
 from services.accounting_poster.invoices import invoice_html
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.db import UnitOfWork
 
 
@@ -21,12 +21,8 @@ class UnitCost(BaseModel):
     cost_minor: int = Field(ge=0, description="Cost of one unit, in minor units.")
 
 
-def books_router(
-    uow_factory: Callable[[], UnitOfWork], rules: Rules, admin_token: str
-) -> APIRouter:
+def books_router(uow_factory: Callable[[], UnitOfWork], rules: Rules) -> APIRouter:
     router = APIRouter(tags=["books"])
-
-    require_admin = admin_only(admin_token)
 
     @router.get("/journal")
     async def journal(order_id: UUID) -> dict[str, Any]:

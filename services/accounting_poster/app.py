@@ -49,7 +49,7 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
     return runtime.http_app(
         "Crossdock accounting-poster",
         __doc__ or "",
-        [books_router(runtime.uow, chart.rules, settings.admin_token.get_secret_value())],
+        [books_router(runtime.uow, chart.rules)],
         extra_lifespan=exporting,
     )
 

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from services.inventory_ledger import handlers, repository
 from services.inventory_ledger.domain import StockRow
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.db import UnitOfWork
 
 SkuPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
@@ -47,10 +47,8 @@ class SetOnHand(BaseModel):
     on_hand: int = Field(ge=0, le=10_000_000, description="Units physically at the location.")
 
 
-def stock_router(uow_factory: Callable[[], UnitOfWork], admin_token: str) -> APIRouter:
+def stock_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
     router = APIRouter(tags=["stock"])
-
-    require_admin = admin_only(admin_token, "stock changes")
 
     @router.get("/stock/{sku}")
     async def get_stock(sku: SkuPath) -> SkuStock:

@@ -44,7 +44,7 @@ def create_app(settings: InventoryLedgerSettings | None = None) -> FastAPI:
         "Crossdock inventory-ledger",
         __doc__ or "",
         [
-            stock_router(runtime.uow, settings.admin_token.get_secret_value()),
+            stock_router(runtime.uow),
             feeds_router(runtime.uow),
         ],
         extra_lifespan=taking_feeds,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from services.order_router import credit, handlers, repository
 from services.order_router.locations import Location
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.db import UnitOfWork
 from shared.events.orders import OrderApproved
 
@@ -46,12 +46,9 @@ class Approval(BaseModel):
 
 def orders_router(
     uow_factory: Callable[[], UnitOfWork],
-    admin_token: str,
     locations: tuple[Location, ...],
 ) -> APIRouter:
     router = APIRouter(tags=["orders"])
-
-    require_admin = admin_only(admin_token)
 
     @router.get("/credit-accounts/{customer_id}")
     async def credit_account(customer_id: str) -> dict[str, Any]:

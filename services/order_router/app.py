@@ -22,7 +22,6 @@ def create_app(settings: OrderRouterSettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(ORDER_ROUTER, settings, "services.order_router.migrations")
     locations = load_locations(settings.locations_file)
     subscribers.register(runtime, locations)
-    token = settings.admin_token.get_secret_value()
     return runtime.http_app(
-        "Crossdock order-router", __doc__ or "", [orders_router(runtime.uow, token, locations)]
+        "Crossdock order-router", __doc__ or "", [orders_router(runtime.uow, locations)]
     )

@@ -75,6 +75,7 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
     return runtime.http_app(
         "Crossdock shipping-bridge",
         __doc__ or "",
-        [tpl_router(fulfillers, runtime.uow), tracking],
+        [],
         extra_lifespan=sending,
+        doors=[tpl_router(fulfillers, runtime.uow), tracking],
     )

@@ -16,7 +16,7 @@ from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.customers import customers_router
-from services.storefront_gateway.edi.api import edi_router
+from services.storefront_gateway.edi.api import edi_acks_router, edi_router
 from services.storefront_gateway.json_webhooks import json_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.api import mapping_router
@@ -38,7 +38,6 @@ from shared.topics import STOREFRONT_GATEWAY
 class StorefrontGatewaySettings(HubSettings):
     http_port: int = 8000
     channels_file: Path = Path("config/channels.yaml")
-    max_body_bytes: int = 1024 * 1024
     feedback_backoff_seconds: float = 0.5
     reconcile_interval_seconds: float = 300.0
     erp_url: str | None = None
@@ -53,8 +52,6 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     channels = Channels.load(settings.channels_file)
     runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     subscribers.register(runtime, channels)
-
-    admin = settings.admin_token.get_secret_value()
 
     async def resolve(system: str, identifier: str) -> str | None:
         async with runtime.uow() as uow:
@@ -85,36 +82,26 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         assert background.channel_api is not None, "the app has not started"
         return background.channel_api
 
+    max_body = settings.max_body_bytes
     return runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",
         [
-            webhooks_router(
-                channels,
-                runtime.uow,
-                runtime.metrics,
-                settings.max_body_bytes,
-                channel_api,
-                mappers,
-            ),
-            sales_router(channels, runtime.uow, runtime.metrics, settings.max_body_bytes, mappers),
             channel_updates_router(runtime.uow),
-            quarantine_router(runtime.uow, channels, mappers, admin),
-            json_router(
-                channels, mappers, runtime.uow, runtime.metrics, settings.max_body_bytes, http
-            ),
-            mapping_router(runtime.uow, channels, mappers, admin, resolve),
-            edi_router(
-                channels,
-                settings.edi_id,
-                runtime.uow,
-                runtime.metrics,
-                resolve,
-                settings.max_body_bytes,
-            ),
-            stock_sync_router(stock_sync, admin),
+            quarantine_router(runtime.uow, channels, mappers),
+            mapping_router(runtime.uow, channels, mappers, resolve),
+            edi_acks_router(runtime.uow),
+            stock_sync_router(stock_sync),
             customers_router(runtime.uow),
             erp_router(runtime.uow),
         ],
         extra_lifespan=extra_lifespan,
+        doors=[
+            webhooks_router(channels, runtime.uow, runtime.metrics, max_body, channel_api, mappers),
+            sales_router(channels, runtime.uow, runtime.metrics, max_body, mappers),
+            json_router(channels, mappers, runtime.uow, runtime.metrics, max_body, http),
+            edi_router(
+                channels, settings.edi_id, runtime.uow, runtime.metrics, resolve, max_body
+            ),
+        ],
     )

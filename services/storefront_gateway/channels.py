@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from shared.events.money import CURRENCY_PATTERN
 
@@ -35,6 +35,9 @@ MAPPED_BY_FILE = (
     Platform.MARKETPLACE,
     Platform.POS,
 )
+
+ORDER_ID_KEY_ENV = "CROSSDOCK_ORDER_ID_KEY"
+MIN_KEY_BYTES = 32
 
 Buffer = Annotated[int, Field(ge=0)] | Annotated[str, Field(pattern=r"^\d{1,2}(\.\d+)?%$")]
 
@@ -143,6 +146,20 @@ class ChannelConfig(BaseModel):
             raise ValueError(f"channel {self.id}: stock sync needs api_url and api_token_env")
         return self
 
+    _order_id_key: bytes | None = PrivateAttr(None)
+
+    def keyed(self, key: bytes) -> Self:
+        """This channel, deriving its order ids with the hub's key (see `order_id_for`)."""
+        if len(key) < MIN_KEY_BYTES:
+            raise ChannelError(f"the order-id key needs at least {MIN_KEY_BYTES} bytes")
+        self._order_id_key = key
+        return self
+
+    def order_id_key(self) -> bytes:
+        if self._order_id_key is None:
+            raise ChannelError(f"channel {self.id} has no order-id key: load it with Channels")
+        return self._order_id_key
+
     def sku_for(self, sku: str | None, variant_id: str | None) -> str | None:
         if sku and sku.strip():
             return self.sku_aliases.get(sku.strip(), sku.strip())
@@ -198,11 +215,12 @@ class Channels:
         needed = [c.secret_env for c in parsed.channels if c.secret_env] + [
             c.api_token_env for c in parsed.channels if c.api_url and c.api_token_env
         ]
-        missing = [name for name in needed if not env.get(name)]
+        missing = [name for name in [ORDER_ID_KEY_ENV, *needed] if not env.get(name)]
         if missing:
             raise ChannelError(f"{path}: secrets not set in the environment: {', '.join(missing)}")
+        key = env[ORDER_ID_KEY_ENV].encode()
         return cls(
-            parsed.channels,
+            [c.keyed(key) for c in parsed.channels],
             {c.id: env[c.secret_env].encode() for c in parsed.channels if c.secret_env},
             {c.id: env[c.api_token_env] for c in parsed.channels if c.api_url and c.api_token_env},
         )

@@ -1,5 +1,7 @@
 """Pure mapping rules shared by every platform: identity, SKUs, reconciliation."""
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,12 +20,16 @@ from shared.events.orders import (
 )
 from shared.events.returns import RefundIssued, RefundLine
 
-# Stable order ids: the same channel order always maps to the same Crossdock order.
-_ORDER_NAMESPACE = uuid.UUID("6f1c7a52-3b8e-4f0e-9d0a-2c4b8e5f7a10")
+
+def keyed_order_id(key: bytes, channel: str, channel_order_ref: str) -> uuid.UUID:
+    """Stable and unguessable: the same channel order always maps to the same Crossdock
+    order, but without the hub's key nobody can derive an order's id from its number."""
+    mac = hmac.new(key, f"{channel}:{channel_order_ref}".encode(), hashlib.sha256).digest()
+    return uuid.UUID(bytes=mac[:16], version=4)
 
 
-def order_id_for(channel: str, channel_order_ref: str) -> uuid.UUID:
-    return uuid.uuid5(_ORDER_NAMESPACE, f"{channel}:{channel_order_ref}")
+def order_id_for(channel: ChannelConfig, channel_order_ref: str) -> uuid.UUID:
+    return keyed_order_id(channel.order_id_key(), channel.id, channel_order_ref)
 
 
 class MappingError(ValueError):
@@ -65,7 +71,7 @@ def build_refund(channel: ChannelConfig, refund: RefundData) -> MappedOrder:
     try:
         event = RefundIssued(
             correlation_id=uuid.uuid4(),
-            order_id=order_id_for(channel.id, refund.order_ref),
+            order_id=order_id_for(channel, refund.order_ref),
             channel=channel.id,
             channel_order_ref=refund.order_ref,
             refund_ref=refund.ref,
@@ -84,7 +90,7 @@ def cancellation(channel: ChannelConfig, ref: str, reason: str | None) -> Mapped
     return MappedOrder(
         OrderCancellationRequested(
             correlation_id=uuid.uuid4(),
-            order_id=order_id_for(channel.id, ref),
+            order_id=order_id_for(channel, ref),
             channel=channel.id,
             channel_order_ref=ref,
             reason=reason,
@@ -133,7 +139,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
         )
         event = OrderPlaced(
             correlation_id=uuid.uuid4(),
-            order_id=order_id_for(channel.id, order.ref),
+            order_id=order_id_for(channel, order.ref),
             channel=channel.id,
             channel_order_ref=order.ref,
             channel_order_name=order.name,

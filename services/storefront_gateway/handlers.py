@@ -26,7 +26,7 @@ class Delivery:
 @dataclass(frozen=True)
 class Receipt:
     status: str  # accepted | duplicate | quarantined
-    delivery_id: int
+    delivery_id: UUID  # the public id; the row's own id never leaves the service
     order_id: UUID | None = None
     reason: str | None = None
     unmapped_lines: list[dict[str, Any]] = field(default_factory=list)
@@ -38,7 +38,7 @@ async def accept_delivery(
     """Store the delivery, then either publish its order or quarantine it — one transaction."""
     async with uow:
         conn = uow.connection
-        delivery_id = await repository.insert_delivery(
+        inserted = await repository.insert_delivery(
             conn,
             delivery.channel,
             delivery.platform,
@@ -47,10 +47,10 @@ async def accept_delivery(
             delivery.headers,
             delivery.body,
         )
-        if delivery_id is None:
+        if inserted is None:
             seen = await repository.find_delivery(conn, delivery.channel, delivery.dedupe_key)
-            return Receipt("duplicate", seen["id"], seen["order_id"], seen["reason"])
-        receipt = await _settle(uow, delivery_id, map_order)
+            return Receipt("duplicate", seen["public_id"], seen["order_id"], seen["reason"])
+        receipt = await _settle(uow, *inserted, map_order)
         await uow.commit()
         return receipt
 
@@ -64,15 +64,16 @@ async def replay_delivery(
         row = await repository.lock_delivery(uow.connection, delivery_id)
         if row is None:
             raise LookupError(f"no delivery {delivery_id}")
+        public_id = row["public_id"]
         if row["status"] != "quarantined":
-            return Receipt(row["status"], delivery_id, row["order_id"], row["reason"])
-        receipt = await _settle(uow, delivery_id, map_order)
+            return Receipt(row["status"], public_id, row["order_id"], row["reason"])
+        receipt = await _settle(uow, delivery_id, public_id, map_order)
         await uow.commit()
         return receipt
 
 
 async def _settle(
-    uow: UnitOfWork, delivery_id: int, map_order: Callable[[], MappedOrder]
+    uow: UnitOfWork, delivery_id: int, public_id: UUID, map_order: Callable[[], MappedOrder]
 ) -> Receipt:
     """Publish the delivery's canonical event, or quarantine it with the reason."""
     conn = uow.connection
@@ -80,7 +81,7 @@ async def _settle(
         mapped = map_order()
     except MappingError as exc:
         await repository.mark_quarantined(conn, delivery_id, str(exc))
-        return Receipt("quarantined", delivery_id, reason=str(exc))
+        return Receipt("quarantined", public_id, reason=str(exc))
     event = mapped.event
     await repository.mark_accepted(conn, delivery_id, event.order_id)
     unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
@@ -91,7 +92,7 @@ async def _settle(
     if isinstance(event, RefundIssued):
         await _notify_refund(uow, event)
     return Receipt(
-        "accepted", delivery_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
+        "accepted", public_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
     )
 
 

@@ -9,6 +9,7 @@ is left alone, so replaying twice publishes once.
 from collections import Counter
 from collections.abc import Callable
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field, model_validator
@@ -17,14 +18,14 @@ from services.storefront_gateway import handlers, repository
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.remap import remap
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.db import UnitOfWork
 
 
 class Replay(BaseModel):
     """Which deliveries to replay: some ids, all with one reason, or all."""
 
-    ids: list[int] | None = Field(None, max_length=10_000)
+    ids: list[UUID] | None = Field(None, max_length=10_000)
     reason: str | None = None
     all: bool = False
 
@@ -39,7 +40,6 @@ def quarantine_router(
     uow_factory: Callable[[], UnitOfWork],
     channels: Channels,
     mappers: dict[str, Mapper],
-    admin_token: str,
 ) -> APIRouter:
     router = APIRouter(tags=["quarantine"])
 
@@ -59,16 +59,16 @@ def quarantine_router(
         }
 
     @router.get("/quarantine/{delivery_id}")
-    async def show(delivery_id: int) -> dict[str, Any]:
+    async def show(delivery_id: UUID) -> dict[str, Any]:
         """One delivery as it arrived: connector, headers, raw payload, reason, time."""
         async with uow_factory() as uow:
-            row = await repository.find_delivery_by_id(uow.connection, delivery_id)
+            row = await repository.find_delivery_by_public_id(uow.connection, delivery_id)
         if row is None:
             raise HTTPException(404, f"no delivery {delivery_id}")
         body = bytes(row.pop("body"))
         return {**row, "payload": body.decode("utf-8", errors="replace")}
 
-    @router.post("/quarantine/replay", dependencies=[Depends(admin_only(admin_token))])
+    @router.post("/quarantine/replay", dependencies=[Depends(require_admin)])
     async def replay(choice: Replay) -> dict[str, Any]:
         async with uow_factory() as uow:
             due = await repository.quarantined_deliveries(uow.connection, choice.ids, choice.reason)
@@ -79,7 +79,7 @@ def quarantine_router(
             receipt = await handlers.replay_delivery(row["id"], mapper, uow_factory())
             results.append(
                 {
-                    "delivery_id": row["id"],
+                    "delivery_id": str(row["public_id"]),
                     "status": receipt.status,
                     "order_id": str(receipt.order_id) if receipt.order_id else None,
                     "reason": receipt.reason,

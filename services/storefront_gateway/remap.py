@@ -59,7 +59,7 @@ async def remap(
         if platform == "shopify" and topic == "refunds/create":
             refund = shopify.ShopifyRefund.model_validate_json(body)
             known = await repository.channel_order(
-                conn, order_id_for(channel.id, str(refund.order_id))
+                conn, order_id_for(channel, str(refund.order_id))
             )
             currency = str(known["currency"]) if known and known["currency"] else None
             return settled(shopify.map_refund(refund, channel, currency))

@@ -16,15 +16,16 @@ async def insert_delivery(
     topic: str,
     headers: dict[str, str],
     body: bytes,
-) -> int | None:
-    """The new delivery's id; None when this (channel, dedupe_key) was already received.
+) -> tuple[int, UUID] | None:
+    """The new delivery's id and public id; None when this (channel, dedupe_key) was
+    already received.
 
     Concurrent identical deliveries wait on the unique index until the first commits,
     so exactly one of them gets an id.
     """
-    value = await conn.fetchval(
+    record = await conn.fetchrow(
         "INSERT INTO deliveries (channel, platform, dedupe_key, topic, headers, body)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id, public_id",
         channel,
         platform,
         dedupe_key,
@@ -32,12 +33,12 @@ async def insert_delivery(
         headers,
         body,
     )
-    return int(value) if value is not None else None
+    return (int(record["id"]), record["public_id"]) if record is not None else None
 
 
 async def find_delivery(conn: asyncpg.Connection, channel: str, dedupe_key: str) -> dict[str, Any]:
     record = await conn.fetchrow(
-        "SELECT id, status, reason, order_id FROM deliveries"
+        "SELECT id, public_id, status, reason, order_id FROM deliveries"
         " WHERE channel = $1 AND dedupe_key = $2",
         channel,
         dedupe_key,
@@ -168,13 +169,14 @@ async def updates(conn: asyncpg.Connection, status: str, limit: int) -> list[dic
 async def quarantine(conn: asyncpg.Connection, limit: int) -> dict[str, list[dict[str, Any]]]:
     """Quarantined whole deliveries and lines, newest first."""
     deliveries = await conn.fetch(
-        "SELECT id AS delivery_id, channel, platform, topic, reason, received_at FROM deliveries"
-        " WHERE status = 'quarantined' ORDER BY id DESC LIMIT $1",
+        "SELECT public_id AS delivery_id, channel, platform, topic, reason, received_at"
+        " FROM deliveries WHERE status = 'quarantined' ORDER BY id DESC LIMIT $1",
         limit,
     )
     lines = await conn.fetch(
-        "SELECT delivery_id, channel, order_id, line_ref, title, quantity, reason, created_at"
-        " FROM quarantined_lines ORDER BY id DESC LIMIT $1",
+        "SELECT d.public_id AS delivery_id, q.channel, q.order_id, q.line_ref, q.title,"
+        " q.quantity, q.reason, q.created_at FROM quarantined_lines q"
+        " JOIN deliveries d ON d.id = q.delivery_id ORDER BY q.id DESC LIMIT $1",
         limit,
     )
     return {"deliveries": [dict(r) for r in deliveries], "lines": [dict(r) for r in lines]}
@@ -186,13 +188,14 @@ async def lock_delivery(conn: asyncpg.Connection, delivery_id: int) -> dict[str,
 
 
 async def quarantined_deliveries(
-    conn: asyncpg.Connection, ids: list[int] | None, reason: str | None
+    conn: asyncpg.Connection, ids: list[UUID] | None, reason: str | None
 ) -> list[dict[str, Any]]:
-    """Quarantined deliveries, oldest first (the order they arrived in), by id or reason."""
+    """Quarantined deliveries, oldest first (the order they arrived in), by public id or
+    reason."""
     records = await conn.fetch(
-        "SELECT id, channel, platform, topic, headers, body, reason, received_at"
+        "SELECT id, public_id, channel, platform, topic, headers, body, reason, received_at"
         " FROM deliveries WHERE status = 'quarantined'"
-        " AND ($1::bigint[] IS NULL OR id = ANY($1)) AND ($2::text IS NULL OR reason = $2)"
+        " AND ($1::uuid[] IS NULL OR public_id = ANY($1)) AND ($2::text IS NULL OR reason = $2)"
         " ORDER BY id",
         ids,
         reason,
@@ -200,10 +203,12 @@ async def quarantined_deliveries(
     return [dict(r) for r in records]
 
 
-async def find_delivery_by_id(conn: asyncpg.Connection, delivery_id: int) -> dict[str, Any] | None:
+async def find_delivery_by_public_id(
+    conn: asyncpg.Connection, delivery_id: UUID
+) -> dict[str, Any] | None:
     record = await conn.fetchrow(
-        "SELECT id, channel, platform, topic, dedupe_key, status, reason, order_id, headers,"
-        " body, received_at FROM deliveries WHERE id = $1",
+        "SELECT public_id AS delivery_id, channel, platform, topic, dedupe_key, status, reason,"
+        " order_id, headers, body, received_at FROM deliveries WHERE public_id = $1",
         delivery_id,
     )
     return dict(record) if record else None

@@ -36,7 +36,7 @@ WOO_REFUNDED = "action.woocommerce_order_refunded"
 
 class WebhookReceipt(BaseModel):
     status: str
-    delivery_id: int | None = None
+    delivery_id: UUID | None = None
     order_id: str | None = None
     reason: str | None = None
     unmapped_lines: list[dict[str, Any]] = []
@@ -171,7 +171,7 @@ def webhooks_router(
         )
         if topic == "refunds/create":
             refund = parse_payload(body, shopify.ShopifyRefund)
-            currency = await known_currency(order_id_for(channel.id, str(refund.order_id)))
+            currency = await known_currency(order_id_for(channel, str(refund.order_id)))
             return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
         order = parse_payload(body, shopify.ShopifyOrder)
         kind = "order" if topic == "orders/create" else "cancellation"
@@ -237,7 +237,7 @@ def webhooks_router(
             found = await channel_api().woo_refunds(channel, channels.api_token(channel), order_ref)
         except ChannelError as exc:
             raise HTTPException(502, f"could not fetch the refunds: {exc}") from exc
-        currency = await known_currency(order_id_for(channel.id, order_ref))
+        currency = await known_currency(order_id_for(channel, order_ref))
         receipts = []
         for raw in found:
             refund = woocommerce.WooRefund.model_validate(raw)

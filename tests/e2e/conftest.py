@@ -34,7 +34,7 @@ async def invariants_hold_after_each_scenario(
     if "hub" not in request.fixturenames:
         return
     hub: Hub = request.getfixturevalue("hub")
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=hub.reader) as client:
         audit = (await client.get(hub.url("inventory-ledger", "/stock-audit"))).json()
         balance = (await client.get(hub.url("accounting-poster", "/trial-balance"))).json()
     assert audit == {"consistent": True, "mismatches": []}, audit
@@ -54,10 +54,11 @@ async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
+async def client(hub: Hub) -> AsyncIterator[httpx.AsyncClient]:
+    """An operator's client: reads carry the read-only token (writes add the admin's)."""
     # Idle connections expire on our side first (uvicorn closes them after 5 s), so a
     # request never goes out on a connection the server is closing.
     limits = httpx.Limits(max_connections=50, keepalive_expiry=2)
 
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=30, limits=limits, headers=hub.reader) as client:
         yield client

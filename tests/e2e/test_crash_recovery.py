@@ -35,7 +35,7 @@ async def test_ledger_killed_after_commit_before_ack_reserves_exactly_once_on_re
     for service in hub.procs:
         await hub.wait_ready(service)
     sku = f"CRASH-{random.randrange(10**9)}"
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=hub.reader) as client:
         await hub.set_stock(client, sku, "wh-1", 10)
         hook = signed_shopify(
             shopify_order(random.randrange(10**11, 10**12), [Line(sku, 4, "1.00")]),

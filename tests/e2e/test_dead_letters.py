@@ -12,7 +12,6 @@ import uuid
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from services.storefront_gateway.domain import order_id_for
 from shared.events.inventory import Allocation, StockReserved
 from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.hub import Hub
@@ -40,7 +39,7 @@ async def test_a_dead_letter_is_listed_replayed_in_vain_then_replayed_once(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
     ref = int(uuid.uuid4().int % 10**12)
-    order_id = order_id_for("shopify-test", str(ref))
+    order_id = uuid.UUID(hub.order_id("shopify-test", str(ref)))
     sku = f"DLQ-{uuid.uuid4().hex[:6]}"
     verdict = StockReserved(
         correlation_id=uuid.uuid4(),

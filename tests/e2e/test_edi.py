@@ -22,10 +22,8 @@ def segments(x12: str, tag: str) -> list[list[str]]:
     return [s.strip().split("*") for s in x12.split("~") if s.strip().startswith(tag + "*")]
 
 
-def order_id_of(po: str) -> str:
-    from services.storefront_gateway.domain import order_id_for
-
-    return str(order_id_for("edi-test", po))
+def order_id_of(hub: Hub, po: str) -> str:
+    return hub.order_id("edi-test", po)
 
 
 async def load_xref(hub: Hub, client: httpx.AsyncClient, text: str) -> None:
@@ -55,7 +53,7 @@ async def test_a_purchase_order_is_acknowledged_placed_shipped_and_its_ship_noti
     assert sent["status"] == 200
     assert segments(sent["body"], "AK5") == [["AK5", "A"]]
     assert segments(sent["body"], "AK9") == [["AK9", "A", "1", "1", "1"]]
-    order = await hub.settled_order(client, order_id_of(po))
+    order = await hub.settled_order(client, order_id_of(hub, po))
     assert [(x["sku"], x["quantity"], x["gross_minor"]) for x in order["lines"]] == [
         (sku, 4, 5000),
         (upc_sku, 2, 1600),
@@ -109,7 +107,7 @@ async def test_a_set_with_wrong_counts_is_rejected_in_the_997_and_not_placed(
         **{"break": "se_count"},
     )
     assert segments(broken["body"], "AK5") == [["AK5", "R", "5"]]
-    assert await hub.order(client, order_id_of(po + "-S")) is None
+    assert await hub.order(client, order_id_of(hub, po + "-S")) is None
 
 
 async def test_a_broken_interchange_is_refused_whole_with_the_reason(
@@ -155,4 +153,4 @@ async def test_an_unknown_buyer_part_is_quarantined_then_replayed_once_the_xref_
         hub.url("storefront-gateway", "/quarantine/replay"), json={"reason": reason}, headers=auth
     )
     assert replayed.json()["accepted"] == 1
-    assert (await hub.settled_order(client, order_id_of(po)))["lines"][0]["sku"] == sku
+    assert (await hub.settled_order(client, order_id_of(hub, po)))["lines"][0]["sku"] == sku

@@ -132,8 +132,6 @@ async def test_an_order_export_places_its_orders_and_quarantines_the_unmappable_
             " 'IN-NOPE' (no SKU in the cross-reference)",
         },
     ]
-    from services.storefront_gateway.domain import order_id_for
-
-    order = await hub.settled_order(client, str(order_id_for("wholesale-test", f"W-{tag}-1")))
+    order = await hub.settled_order(client, hub.order_id("wholesale-test", f"W-{tag}-1"))
     assert [(x["quantity"], x["gross_minor"]) for x in order["lines"]] == [(3, 4500), (1, 1500)]
     assert order["totals"]["total_minor"] == 6000

@@ -99,9 +99,11 @@ async def test_quarantine_fix_the_cross_reference_replay_and_the_order_flows_onc
     assert loaded == {"loaded": 1, "problems": []}
     replayed = (await client.post(replay_url, json={"reason": reason}, headers=auth)).json()
     assert (replayed["replayed"], replayed["accepted"]) == (2, 2)
-    assert [r["delivery_id"] for r in replayed["results"]] == sorted(
-        [first.json()["delivery_id"], second.json()["delivery_id"]]
-    )
+    # Oldest first: the order they arrived in.
+    assert [r["delivery_id"] for r in replayed["results"]] == [
+        first.json()["delivery_id"],
+        second.json()["delivery_id"],
+    ]
     for result in replayed["results"]:
         assert (await hub.settled_order(client, result["order_id"]))["status"] in SETTLED - {
             "rejected"

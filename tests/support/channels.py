@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 
-from services.storefront_gateway.domain import order_id_for
 from simulators.storefronts import (
     Line,
     shopify_order,
@@ -114,7 +113,7 @@ async def sell(
     if not answer["sold"]:
         return None
     assert answer["hub_status"] == 200, answer
-    return str(order_id_for(channel, str(ref)))
+    return hub.order_id(channel, str(ref))
 
 
 async def _ok(request: Any) -> Any:

@@ -21,6 +21,7 @@ import httpx
 import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.storefront_gateway.domain import keyed_order_id
 from shared.provisioning import ensure_topics
 from shared.topics import ALL_TOPICS
 from simulators.storefronts import SignedWebhook
@@ -82,6 +83,8 @@ class Hub:
     shopify_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     woo_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     admin_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    operator_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    order_id_key: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     store_keys: dict[str, str] = field(
         default_factory=lambda: {
             k: secrets.token_urlsafe(16)
@@ -235,6 +238,8 @@ class Hub:
             **{f"{_env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
             "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
+            "CROSSDOCK_OPERATOR_TOKEN": self.operator_token,
+            "CROSSDOCK_ORDER_ID_KEY": self.order_id_key,
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
             "TEST_SHOPIFY_TOKEN": self.store_keys["shopify"],
             "TEST_QBO_TOKEN": self.store_keys["qbo"],
@@ -528,6 +533,15 @@ class Hub:
     def log_tail(self, service: str, lines: int = 30) -> str:
         path = self.workdir / f"{service}.log"
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def order_id(self, channel: str, ref: str) -> str:
+        """The Crossdock id of a channel's order, derived with this hub's key."""
+        return str(keyed_order_id(self.order_id_key.encode(), channel, ref))
+
+    @property
+    def reader(self) -> dict[str, str]:
+        """The headers of an operator's read-only calls."""
+        return {"Authorization": f"Bearer {self.operator_token}"}
 
     def url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}{path}"

@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from services.storefront_gateway.channels import ChannelError, Channels, Platform
+from services.storefront_gateway.channels import ChannelConfig, ChannelError, Channels, Platform
+from services.storefront_gateway.domain import order_id_for
 from services.storefront_gateway.signatures import is_valid, sign
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 CONFIG = """
 channels:
@@ -15,7 +17,22 @@ channels:
 def load(tmp_path: Path, text: str, env: dict[str, str]) -> Channels:
     path = tmp_path / "channels.yaml"
     path.write_text(text)
-    return Channels.load(path, env)
+    return Channels.load(path, {"CROSSDOCK_ORDER_ID_KEY": TEST_ORDER_ID_KEY.decode(), **env})
+
+
+def test_order_ids_are_stable_per_key_and_unguessable_without_it(tmp_path) -> None:
+    channel = load(tmp_path, CONFIG, {"MAIN_SECRET": "a", "EU_SECRET": "b"}).by_id("main")
+    other_key = ChannelConfig.model_validate(channel.model_dump()).keyed(b"k" * 32)
+    assert order_id_for(channel, "1001") == order_id_for(channel, "1001")
+    assert order_id_for(channel, "1001") != order_id_for(channel, "1002")
+    assert order_id_for(channel, "1001") != order_id_for(other_key, "1001")
+
+
+def test_channels_without_the_order_id_key_do_not_load(tmp_path) -> None:
+    path = tmp_path / "channels.yaml"
+    path.write_text(CONFIG)
+    with pytest.raises(ChannelError, match="CROSSDOCK_ORDER_ID_KEY"):
+        Channels.load(path, {"MAIN_SECRET": "a", "EU_SECRET": "b"})
 
 
 def test_channels_are_found_by_platform_and_shop_case_and_slash_insensitively(tmp_path) -> None:

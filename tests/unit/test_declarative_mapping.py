@@ -10,6 +10,7 @@ from services.storefront_gateway.domain import MappingError, order_id_for
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.mapping.spec import MappingFileError, load_mapping
 from shared.events.orders import OrderCancellationRequested, OrderPlaced
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = load_mapping(ROOT / "config" / "mappings" / "social-shop.yaml")
@@ -19,7 +20,7 @@ CHANNEL = ChannelConfig(
     shop="SOC-1",
     secret_env="X",
     mapping=ROOT / "config" / "mappings" / "social-shop.yaml",
-)
+).keyed(TEST_ORDER_ID_KEY)
 ITEMS = {"IT-1001": "TEE-BLK-M", "IT-2001": "MUG-WHT"}
 
 
@@ -34,7 +35,7 @@ def payload(name: str) -> dict:
 async def test_an_order_maps_money_from_strings_and_numbers_and_items_through_the_xref() -> None:
     event = (await Mapper(SPEC, resolve).map(payload("order_placed.json"), CHANNEL)).event
     assert isinstance(event, OrderPlaced)
-    assert event.order_id == order_id_for("social-shop", "5762201")
+    assert event.order_id == order_id_for(CHANNEL, "5762201")
     assert [(x.sku, x.quantity, x.gross_minor, x.tax_minor) for x in event.lines] == [
         ("TEE-BLK-M", 2, 3500, 315),
         ("MUG-WHT", 1, 1600, 234),

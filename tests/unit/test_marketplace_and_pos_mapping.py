@@ -4,13 +4,14 @@ from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.platforms.marketplace import MarketplaceOrder, map_order
 from services.storefront_gateway.platforms.pos import PosSale, map_sale
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 MARKET = ChannelConfig(
     id="market", platform=Platform.MARKETPLACE, shop="S1", secret_env="X", sku_aliases={"M-1": "A"}
-)
+).keyed(TEST_ORDER_ID_KEY)
 POS = ChannelConfig(
     id="pos", platform=Platform.POS, shop="P1", secret_env="X", pos_locations={"soho": "store-1"}
-)
+).keyed(TEST_ORDER_ID_KEY)
 
 
 def order(**overrides: object) -> dict:

@@ -11,6 +11,7 @@ from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.mapping.spec import load_mapping
 from services.storefront_gateway.platforms import shopify, woocommerce
 from simulators.storefronts import Line, shopify_order, woocommerce_order
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ChannelConfig(
@@ -21,7 +22,7 @@ SHOP = ChannelConfig(
     variant_skus={"111": "SKU-FROM-VARIANT"},
     sku_aliases={"OLD-1": "NEW-1"},
     pos_locations={"5001": "store-soho"},
-)
+).keyed(TEST_ORDER_ID_KEY)
 WOO = ChannelConfig(
     id="woo",
     platform=Platform.WOOCOMMERCE,
@@ -29,7 +30,7 @@ WOO = ChannelConfig(
     secret_env="X",
     variant_skus={"222": "SKU-FROM-PRODUCT"},
     sku_aliases={"MUG-01": "MUG-WHT"},
-)
+).keyed(TEST_ORDER_ID_KEY)
 
 
 def comparable(event: Any) -> dict[str, Any]:
@@ -91,10 +92,10 @@ async def test_the_woocommerce_file_maps_as_the_built_in_mapping(payload: dict[s
 
 MARKET = ChannelConfig(
     id="market", platform=Platform.MARKETPLACE, shop="S1", secret_env="X", sku_aliases={"M-1": "A"}
-)
+).keyed(TEST_ORDER_ID_KEY)
 POS = ChannelConfig(
     id="pos", platform=Platform.POS, shop="P1", secret_env="X", pos_locations={"soho": "store-1"}
-)
+).keyed(TEST_ORDER_ID_KEY)
 
 
 def market_order(**overrides: Any) -> dict[str, Any]:

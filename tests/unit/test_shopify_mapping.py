@@ -5,6 +5,7 @@ from services.storefront_gateway.domain import MappingError, order_id_for
 from services.storefront_gateway.platforms.shopify import ShopifyOrder, map_order
 from shared.events.orders import LineKind
 from simulators.storefronts import Line, shopify_order
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 CHANNEL = ChannelConfig(
     id="shop",
@@ -13,7 +14,7 @@ CHANNEL = ChannelConfig(
     secret_env="X",
     variant_skus={"111": "SKU-FROM-VARIANT"},
     sku_aliases={"OLD-1": "NEW-1"},
-)
+).keyed(TEST_ORDER_ID_KEY)
 
 
 def mapped(payload: dict):
@@ -25,7 +26,7 @@ def test_maps_lines_money_and_totals_into_minor_units() -> None:
     line = event.lines[0]
     assert (line.sku, line.quantity, line.gross_minor, line.tax_minor) == ("A", 2, 3998, 400)
     assert event.totals.total_minor == 3998 + 400 + 500
-    assert event.order_id == order_id_for("shop", "1001")
+    assert event.order_id == order_id_for(CHANNEL, "1001")
 
 
 def test_line_without_sku_is_mapped_through_the_variant_table() -> None:

@@ -2,6 +2,7 @@ from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.platforms.woocommerce import WooOrder, map_order
 from shared.events.orders import LineKind
 from simulators.storefronts import Line, woocommerce_order
+from tests.support.keys import TEST_ORDER_ID_KEY
 
 CHANNEL = ChannelConfig(
     id="woo",
@@ -9,7 +10,7 @@ CHANNEL = ChannelConfig(
     shop="https://w.test",
     secret_env="X",
     hold_until_mapped=True,
-)
+).keyed(TEST_ORDER_ID_KEY)
 
 
 def mapped(payload: dict):

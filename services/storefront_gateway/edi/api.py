@@ -76,17 +76,6 @@ def edi_router(
         text = reply.text() if reply.sets else ""  # acknowledgements are not acknowledged
         return PlainTextResponse(text, media_type="application/edi-x12", headers=headers)
 
-    @router.get("/edi/{channel_id}/acks")
-    async def acks(channel_id: str) -> dict[str, object]:
-        """The partner's 997s for our ship notices, newest first."""
-        async with uow_factory() as uow:
-            records = await uow.connection.fetch(
-                "SELECT group_control, status, set_statuses, received_at FROM edi_acks"
-                " WHERE channel = $1 ORDER BY id DESC LIMIT 200",
-                channel_id,
-            )
-        return {"acks": [dict(r) for r in records]}
-
     async def _take(
         channel_id: str, interchange: Interchange, group: str, st: TransactionSet, raw: str
     ) -> str | None:
@@ -140,3 +129,21 @@ def _control(interchange: Interchange) -> int:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y%m%d%H%M")
+
+
+def edi_acks_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
+    """What operators read of EDI (behind their token, unlike the partner's door)."""
+    router = APIRouter(tags=["edi"])
+
+    @router.get("/edi/{channel_id}/acks")
+    async def acks(channel_id: str) -> dict[str, object]:
+        """The partner's 997s for our ship notices, newest first."""
+        async with uow_factory() as uow:
+            records = await uow.connection.fetch(
+                "SELECT group_control, status, set_statuses, received_at FROM edi_acks"
+                " WHERE channel = $1 ORDER BY id DESC LIMIT 200",
+                channel_id,
+            )
+        return {"acks": [dict(r) for r in records]}
+
+    return router

@@ -14,7 +14,7 @@ from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
 from services.storefront_gateway.remap import remap
-from shared.admin import admin_only
+from shared.auth import require_admin
 from shared.db import UnitOfWork
 
 DEFAULT_TOPICS = {"shopify": "orders/create", "woocommerce": "order.created"}
@@ -30,7 +30,6 @@ def mapping_router(
     uow_factory: Callable[[], UnitOfWork],
     channels: Channels,
     mappers: dict[str, Mapper],
-    admin_token: str,
     resolve: Resolve,
 ) -> APIRouter:
     router = APIRouter(tags=["mapping"])
@@ -59,7 +58,7 @@ def mapping_router(
             "results": results,
         }
 
-    @router.put("/xref", dependencies=[Depends(admin_only(admin_token))])
+    @router.put("/xref", dependencies=[Depends(require_admin)])
     async def load_xref(request: Request) -> dict[str, Any]:
         """A CSV with a `sku` column and one column per other system."""
         text = (await request.body()).decode("utf-8", errors="replace")

@@ -9,13 +9,12 @@ from fastapi.responses import PlainTextResponse
 from services.storefront_gateway.sync.client import StockApiError
 from services.storefront_gateway.sync.reconcile import as_table
 from services.storefront_gateway.sync.runner import StockSync
-from shared.admin import admin_only
+from shared.auth import require_admin
 
 
-def stock_sync_router(sync: Callable[[], StockSync], admin_token: str) -> APIRouter:
+def stock_sync_router(sync: Callable[[], StockSync]) -> APIRouter:
     router = APIRouter(tags=["channel stock"])
 
-    require_admin = admin_only(admin_token)
 
     @router.post("/reconcile", dependencies=[Depends(require_admin)], response_model=None)
     async def run_reconcile(
