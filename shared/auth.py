@@ -80,9 +80,7 @@ def _from_entry(entry: TokenEntry) -> Credential:
 def load_tokens_file(path: Path, service: str) -> tuple[Credential, ...]:
     document = yaml.safe_load(path.read_text()) or {}
     entries = [TokenEntry.model_validate(item) for item in document.get("tokens", [])]
-    return tuple(
-        _from_entry(e) for e in entries if e.services is None or service in e.services
-    )
+    return tuple(_from_entry(e) for e in entries if e.services is None or service in e.services)
 
 
 class TokenStore:

@@ -220,7 +220,9 @@ class ServiceRuntime:
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
     """What went wrong stays in the log: a caller sees an error id, never a driver's or
-    an upstream's text."""
+    an upstream's text. A body nested too deeply to parse is the caller's error."""
+    if isinstance(exc, RecursionError):
+        return JSONResponse({"detail": "body nested too deeply"}, 400)
     error_id = uuid4()
     log.error("unhandled error", error_id=str(error_id), path=request.url.path, exc_info=exc)
     return JSONResponse({"detail": "internal error", "error_id": str(error_id)}, 500)

@@ -56,6 +56,7 @@ async def post_refund(refund: RefundIssued, uow: UnitOfWork, rules: Rules) -> No
             refund.currency,
             f"refund {refund.refund_ref} on {refund.channel} {refund.channel_order_ref}",
             refund_lines(refund, rules),
+            resource=refund.refund_ref,
         )
         await uow.commit()
 

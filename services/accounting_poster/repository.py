@@ -56,18 +56,22 @@ async def post(
     currency: str,
     memo: str,
     lines: list[Line],
+    resource: str | None = None,
 ) -> bool:
-    """Posts one entry; False when this source (or this order's sale) is already posted."""
+    """Posts one entry; False when this source (or this order's sale, or this refund) is
+    already posted."""
     entry_id = uuid4()
     inserted = await conn.fetchval(
-        "INSERT INTO journal_entries (entry_id, kind, source_event_id, order_id, currency, memo)"
-        " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING true",
+        "INSERT INTO journal_entries"
+        " (entry_id, kind, source_event_id, order_id, currency, memo, resource)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING true",
         entry_id,
         kind,
         source_event_id,
         order_id,
         currency,
         memo,
+        resource,
     )
     if not inserted:
         return False

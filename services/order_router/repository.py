@@ -155,3 +155,14 @@ async def find_order(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any]
     )
     shipments = await shipments_of(conn, order_id)
     return {**dict(record), "timeline": [dict(t) for t in timeline], "shipments": shipments}
+
+
+async def claim_refund(conn: asyncpg.Connection, order_id: UUID, refund_ref: str) -> bool:
+    """True the first time this platform refund reaches the order."""
+    claimed = await conn.fetchval(
+        "INSERT INTO refunds_taken (order_id, refund_ref) VALUES ($1, $2)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        order_id,
+        refund_ref,
+    )
+    return bool(claimed)

@@ -30,6 +30,8 @@ async def take_refund(refund: RefundIssued, uow: UnitOfWork) -> None:
     order = await repository.lock_order(uow.connection, refund.order_id)
     if order is None:
         raise LookupError(f"refund of unknown order {refund.order_id}")
+    if not await repository.claim_refund(uow.connection, order.order_id, refund.refund_ref):
+        return
     shipments = await repository.shipments_of(uow.connection, order.order_id)
     expected = expected_returns(refund, shipments)
     for shipment in (s for s in shipments if s["shipment_id"] in expected):

@@ -32,6 +32,9 @@ class DispatchBody(BaseModel):
 
 
 class ExceptionBody(BaseModel):
+    report_id: Text | None = Field(
+        None, description="Your id for this report; repeat it to retry safely."
+    )
     code: Text
     message: str = Field(min_length=1, max_length=500)
 
@@ -113,11 +116,19 @@ def tpl_router(fulfillers: Fulfillers, uow_factory: Callable[[], UnitOfWork]) ->
         return ShipmentState(shipment_id=shipment_id, status=status)
 
     @router.post("/shipments/{shipment_id}/exceptions", status_code=202)
-    async def exception(shipment_id: UUID, body: ExceptionBody, caller: Caller) -> ShipmentState:
-        await _call(
-            handlers.report_exception(caller, shipment_id, body.code, body.message, uow_factory())
+    async def exception(
+        shipment_id: UUID, body: ExceptionBody, caller: Caller, response: Response
+    ) -> ShipmentState:
+        key = f"report:{body.report_id}" if body.report_id else None
+        recorded = await _call(
+            handlers.report_exception(
+                caller, shipment_id, body.code, body.message, uow_factory(), key
+            )
         )
-        return ShipmentState(shipment_id=shipment_id, status="exception recorded")
+        if not recorded:
+            response.status_code = 200
+        status = "exception recorded" if recorded else "exception already recorded"
+        return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
 
     @router.get("/returns")
     async def expected_returns(caller: Caller) -> dict[str, object]:
@@ -144,5 +155,7 @@ async def _call(work: Awaitable[T]) -> T:
         return await work
     except handlers.ShipmentNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
+    except handlers.TrackingNumberTaken as exc:
+        raise HTTPException(409, str(exc)) from exc
     except (DispatchError, handlers.DeliveryBeforeDispatch) as exc:
         raise HTTPException(422, str(exc)) from exc

@@ -6,9 +6,11 @@ Run: `uvicorn services.shipping_bridge.app:create_app --factory`.
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from services.shipping_bridge import subscribers
 from services.shipping_bridge.api import tpl_router
@@ -26,14 +28,14 @@ class ShippingBridgeSettings(HubSettings):
     fulfillers_file: Path = Path("config/fulfillers.yaml")
     send_backoff_seconds: float = 0.5
     shipstation_api_url: str | None = None
-    shipstation_api_key: str | None = None
-    shipstation_api_secret: str | None = None
+    shipstation_api_key: SecretStr | None = None
+    shipstation_api_secret: SecretStr | None = None
     shipstation_fulfiller: str | None = None
-    shipstation_webhook_token: str | None = None
-    easypost_webhook_secret: str | None = None
+    shipstation_webhook_token: SecretStr | None = None
+    easypost_webhook_secret: SecretStr | None = None
 
     def shipstation(self) -> ShipStationSettings | None:
-        values = dict(
+        values: dict[str, Any] = dict(
             api_url=self.shipstation_api_url,
             api_key=self.shipstation_api_key,
             api_secret=self.shipstation_api_secret,

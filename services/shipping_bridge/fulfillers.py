@@ -56,6 +56,10 @@ class Fulfillers:
         missing = [n for n in names if not env.get(n)]
         if missing:
             raise FulfillerError(f"{path}: keys not set in the environment: {', '.join(missing)}")
+        inbound = [env[c.inbound_key_env] for c in parsed.fulfillers]
+        if len(set(inbound)) != len(inbound):
+            # A shared key would let one 3PL act as another: each needs its own.
+            raise FulfillerError(f"{path}: two 3PLs have the same inbound key")
         return cls(parsed.fulfillers, env)
 
 

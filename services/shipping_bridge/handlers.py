@@ -1,5 +1,6 @@
 """Use cases of the shipping-bridge: take a shipment request; record what a 3PL reports."""
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -85,6 +86,7 @@ async def record_dispatch(
         for earlier in await repository.dispatches_of(uow.connection, shipment_id):
             for sku, quantity in earlier["lines"].items():
                 shipped[sku] = shipped.get(sku, 0) + quantity
+        await _own_tracking_number(uow, fulfiller, dispatch.tracking_number)
         parcel = totals(dispatch.lines)
         report = {**dispatch.__dict__, "lines": parcel}
         if not await repository.insert_dispatch(uow.connection, shipment_id, report):
@@ -126,14 +128,39 @@ class DeliveryBeforeDispatch(ValueError):
     """A delivery report for a shipment not (wholly) dispatched yet."""
 
 
+class TrackingNumberTaken(DispatchError):
+    """The tracking number is already another 3PL's parcel."""
+
+
+async def _own_tracking_number(uow: UnitOfWork, fulfiller: str, tracking_number: str) -> None:
+    """A 3PL cannot claim another's tracking number (tracking updates would then land on
+    its parcel); the lock makes two 3PLs reporting one number at once take turns."""
+    conn = uow.connection
+    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"tracking:{tracking_number}")
+    owner = await repository.tracking_owner(conn, tracking_number)
+    if owner is not None and owner != fulfiller:
+        raise TrackingNumberTaken(f"tracking number {tracking_number} belongs to another parcel")
+
+
 async def report_exception(
-    fulfiller: str, shipment_id: UUID, code: str, message: str, uow: UnitOfWork
-) -> None:
+    fulfiller: str,
+    shipment_id: UUID,
+    code: str,
+    message: str,
+    uow: UnitOfWork,
+    report_key: str | None = None,
+) -> bool:
+    """True when recorded; False for a report already had (the same key: a retry or a
+    replay). Without a key of the sender's, the report is its code and message."""
+    key = report_key or "content:" + hashlib.sha256(f"{code}|{message}".encode()).hexdigest()
     async with uow:
         shipment = await _locked(uow, fulfiller, shipment_id)
+        if not await repository.claim_exception(uow.connection, shipment_id, key):
+            return False
         event = ShipmentExceptionReported(code=code, message=message, **identity(shipment))
         await uow.outbox.add(event, key=str(shipment["order_id"]))
         await uow.commit()
+        return True
 
 
 REQUEST_CANCELLATION = ACCEPT_REQUEST  # one consumer for the topic, so requests stay in order

@@ -209,3 +209,23 @@ async def by_tracking_number(
         tracking_number,
     )
     return (record["shipment_id"], record["fulfiller"]) if record else None
+
+
+async def tracking_owner(conn: asyncpg.Connection, tracking_number: str) -> str | None:
+    """The 3PL whose parcel already carries this tracking number, if any."""
+    owner = await conn.fetchval(
+        "SELECT s.fulfiller FROM dispatches d JOIN shipments s USING (shipment_id)"
+        " WHERE d.tracking_number = $1 LIMIT 1",
+        tracking_number,
+    )
+    return str(owner) if owner is not None else None
+
+
+async def claim_exception(conn: asyncpg.Connection, shipment_id: UUID, key: str) -> bool:
+    claimed = await conn.fetchval(
+        "INSERT INTO reported_exceptions (shipment_id, report_key) VALUES ($1, $2)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        shipment_id,
+        key,
+    )
+    return bool(claimed)

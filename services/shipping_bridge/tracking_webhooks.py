@@ -11,7 +11,6 @@ raw body with the webhook secret; the tracker's `tracking_code` names the parcel
 
 import hashlib
 import hmac
-import json
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,10 +18,11 @@ from uuid import UUID
 
 import httpx
 from fastapi import APIRouter, HTTPException, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, SecretStr, ValidationError
 
 from services.shipping_bridge import handlers, repository
 from services.shipping_bridge.domain import DispatchError
+from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentLine
 
@@ -31,10 +31,10 @@ EASYPOST_FAILURES = {"failure", "return_to_sender", "error", "cancelled"}
 
 class ShipStationSettings(BaseModel):
     api_url: str
-    api_key: str
-    api_secret: str
+    api_key: SecretStr
+    api_secret: SecretStr
     fulfiller: str
-    token: str
+    token: SecretStr
 
 
 class ShipNotify(BaseModel):
@@ -46,7 +46,7 @@ def tracking_router(
     uow_factory: Callable[[], UnitOfWork],
     http: Callable[[], httpx.AsyncClient],
     shipstation: ShipStationSettings | None,
-    easypost_secret: str | None,
+    easypost_secret: SecretStr | None,
 ) -> APIRouter:
     router = APIRouter(prefix="/webhooks", tags=["shipping platforms"])
 
@@ -54,7 +54,7 @@ def tracking_router(
     async def shipstation_notify(request: Request, token: str = "") -> dict[str, Any]:
         if shipstation is None:
             raise HTTPException(404, "ShipStation is not configured")
-        if not hmac.compare_digest(token.encode(), shipstation.token.encode()):
+        if not hmac.compare_digest(token.encode(), shipstation.token.get_secret_value().encode()):
             raise HTTPException(401, "webhook token missing or wrong")
         notice = _parse(await request.body(), ShipNotify)
         if notice.resource_type != "SHIP_NOTIFY":
@@ -71,7 +71,9 @@ def tracking_router(
         body = await request.body()
         expected = (
             "hmac-sha256-hex="
-            + hmac.new(easypost_secret.encode(), body, hashlib.sha256).hexdigest()
+            + hmac.new(
+                easypost_secret.get_secret_value().encode(), body, hashlib.sha256
+            ).hexdigest()
         )
         signature = request.headers.get("x-hmac-signature", "")
         if not hmac.compare_digest(expected.encode(), signature.encode()):
@@ -79,16 +81,16 @@ def tracking_router(
         event = _parse(body, dict)
         if event.get("description") != "tracker.updated":
             return {"status": "ignored", "reason": f"{event.get('description')!r} is not handled"}
-        return await _record_easypost(event.get("result") or {}, uow_factory)
+        return await _record_easypost(event, uow_factory)
 
     return router
 
 
 def _parse(body: bytes, model: Any) -> Any:
     try:
-        data = json.loads(body)
+        data = json_loads(body)
         return model.model_validate(data) if model is not dict else dict(data)
-    except (ValueError, ValidationError, TypeError) as exc:
+    except (InputRejected, ValidationError, TypeError, ValueError) as exc:
         raise HTTPException(400, f"not a valid webhook body: {exc}") from exc
 
 
@@ -102,10 +104,13 @@ async def _fetch(
 ) -> list[dict[str, Any]]:
     try:
         response = await client.get(
-            url, auth=(settings.api_key, settings.api_secret), timeout=10, follow_redirects=False
+            url,
+            auth=(settings.api_key.get_secret_value(), settings.api_secret.get_secret_value()),
+            timeout=10,
+            follow_redirects=False,
         )
     except httpx.HTTPError as exc:
-        raise HTTPException(502, f"ShipStation API unreachable: {exc}") from exc
+        raise HTTPException(502, f"ShipStation API unreachable: {type(exc).__name__}") from exc
     if response.status_code != 200:
         raise HTTPException(502, f"ShipStation API answered {response.status_code}")
     return list(response.json().get("shipments") or [])
@@ -147,8 +152,9 @@ async def _record_shipstation(
 
 
 async def _record_easypost(
-    tracker: dict[str, Any], uow_factory: Callable[[], UnitOfWork]
+    event: dict[str, Any], uow_factory: Callable[[], UnitOfWork]
 ) -> dict[str, Any]:
+    tracker = event.get("result") or {}
     code = str(tracker.get("tracking_code") or "")
     async with uow_factory() as uow:
         found = await repository.by_tracking_number(uow.connection, code)
@@ -160,8 +166,10 @@ async def _record_easypost(
         if status == "delivered":
             await handlers.record_delivery(fulfiller, shipment_id, uow_factory())
         elif status in EASYPOST_FAILURES:
+            # EasyPost's event id names the report: a replayed webhook counts once.
+            key = f"easypost:{event.get('id') or tracker.get('updated_at')}:{status}"
             await handlers.report_exception(
-                fulfiller, shipment_id, str(status), f"EasyPost: {status}", uow_factory()
+                fulfiller, shipment_id, str(status), f"EasyPost: {status}", uow_factory(), key
             )
         else:
             return {"status": "ignored", "reason": f"status {status!r} changes nothing"}

@@ -32,6 +32,17 @@ def order_id_for(channel: ChannelConfig, channel_order_ref: str) -> uuid.UUID:
     return keyed_order_id(channel.order_id_key(), channel.id, channel_order_ref)
 
 
+def effect_of(event: "OrderPlaced | OrderCancellationRequested | RefundIssued") -> str:
+    """What a delivery is about, as the one effect it may have: the order, its
+    cancellation, or one refund of it (by the platform's refund id). No header a sender
+    controls enters it, so no replay under a fresh delivery id can have it twice."""
+    if isinstance(event, RefundIssued):
+        return f"refund:{event.order_id}:{event.refund_ref}"
+    if isinstance(event, OrderCancellationRequested):
+        return f"cancellation:{event.order_id}"
+    return f"order:{event.order_id}"
+
+
 class MappingError(ValueError):
     """The delivery is authentic and well-formed, but cannot become a canonical order."""
 

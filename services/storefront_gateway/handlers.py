@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from services.storefront_gateway import repository
-from services.storefront_gateway.domain import MappedOrder, MappingError
+from services.storefront_gateway.domain import MappedOrder, MappingError, effect_of
 from shared.db import UnitOfWork
 from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import OrderPlaced
@@ -83,6 +83,14 @@ async def _settle(
         await repository.mark_quarantined(conn, delivery_id, str(exc))
         return Receipt("quarantined", public_id, reason=str(exc))
     event = mapped.event
+    if isinstance(event, RefundIssued) and not await _refunds_own_order(conn, event):
+        reason = f"refund of order {event.channel_order_ref}, which {event.channel} never sent"
+        await repository.mark_quarantined(conn, delivery_id, reason)
+        return Receipt("quarantined", public_id, reason=reason)
+    first = await repository.claim_effect(conn, effect_of(event), delivery_id, event.order_id)
+    if not first:
+        await repository.mark_duplicate(conn, delivery_id, event.order_id)
+        return Receipt("duplicate", public_id, event.order_id, reason="already received")
     await repository.mark_accepted(conn, delivery_id, event.order_id)
     unmapped = event.unmapped_lines if isinstance(event, OrderPlaced) else ()
     if isinstance(event, OrderPlaced):
@@ -94,6 +102,13 @@ async def _settle(
     return Receipt(
         "accepted", public_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
     )
+
+
+async def _refunds_own_order(conn: Any, refund: RefundIssued) -> bool:
+    """A refund only for an order this channel sent: a delivery signed with a secret that
+    channels share cannot refund another channel's order (replayable once it arrives)."""
+    order = await repository.channel_order(conn, refund.order_id)
+    return order is not None and order["channel"] == refund.channel
 
 
 async def _notify_refund(uow: UnitOfWork, refund: RefundIssued) -> None:

@@ -31,6 +31,7 @@ from services.storefront_gateway.webhooks import (
     kept_headers,
     read_limited,
 )
+from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
 
@@ -55,9 +56,9 @@ def json_router(
             raise HTTPException(404, f"no JSON channel {channel_id!r}")
         mapper = mappers[channel.id]
         try:
-            payload = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
+            payload = json_loads(body)
+        except InputRejected as exc:
+            raise HTTPException(400, f"body refused: {exc}") from exc
         _authenticate(mapper, channel, channels.secret(channel), request.headers, body, payload)
         kind = mapper.kind(payload)
         if kind is None:

@@ -54,6 +54,29 @@ async def mark_accepted(conn: asyncpg.Connection, delivery_id: int, order_id: UU
     )
 
 
+async def claim_effect(
+    conn: asyncpg.Connection, resource: str, delivery_id: int, order_id: UUID
+) -> bool:
+    """True for the first delivery to have this effect; concurrent ones wait on the key."""
+    claimed = await conn.fetchval(
+        "INSERT INTO effects (resource, delivery_id, order_id) VALUES ($1, $2, $3)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        resource,
+        delivery_id,
+        order_id,
+    )
+    return bool(claimed)
+
+
+async def mark_duplicate(conn: asyncpg.Connection, delivery_id: int, order_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE deliveries SET status = 'duplicate', order_id = $2,"
+        " reason = 'its effect was already had by an earlier delivery' WHERE id = $1",
+        delivery_id,
+        order_id,
+    )
+
+
 async def mark_quarantined(conn: asyncpg.Connection, delivery_id: int, reason: str) -> None:
     await conn.execute(
         "UPDATE deliveries SET status = 'quarantined', reason = $2 WHERE id = $1",

@@ -26,6 +26,7 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify, woocommerce
+from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
 
@@ -69,9 +70,9 @@ def _authenticate(
 
 def parse_payload(body: bytes, model: type[Any]) -> Any:
     try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
+        document = json_loads(body)
+    except InputRejected as exc:
+        raise HTTPException(400, f"body refused: {exc}") from exc
     try:
         return model.model_validate(document)
     except ValidationError as exc:
@@ -174,6 +175,9 @@ def webhooks_router(
             currency = await known_currency(order_id_for(channel, str(refund.order_id)))
             return await accept(delivery, lambda: shopify.map_refund(refund, channel, currency))
         order = parse_payload(body, shopify.ShopifyOrder)
+        contradiction = shopify.shop_contradiction(order, channel.shop)
+        if contradiction:
+            raise HTTPException(401, contradiction)
         kind = "order" if topic == "orders/create" else "cancellation"
         own = await declared(channel, body, kind)
         mapper = SHOPIFY_TOPICS[topic]

@@ -9,14 +9,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.events.bounds import MAX_QUANTITY, Sku
 from shared.events.envelope import Event
 
 
 class ShipmentLine(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    sku: str
-    quantity: int = Field(gt=0)
+    sku: Sku
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
 
 
 class _ShipmentEvent(Event):

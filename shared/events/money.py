@@ -6,10 +6,12 @@ minor units is an error rather than silently rounded, because it means the platf
 and Crossdock disagree about the money.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.bounded import InputRejected, decimal_of
 
 # ISO 4217 minor-unit exponents that differ from the default of 2.
 _EXPONENTS = {
@@ -52,11 +54,9 @@ def minor_unit_exponent(currency: str) -> int:
 def to_minor_units(amount: str | int | float | Decimal, currency: str) -> int:
     """Exact conversion of a decimal amount (string or number) to minor units."""
     try:
-        value = Decimal(str(amount).strip())
-    except InvalidOperation as exc:
-        raise MoneyError(f"{amount!r} is not a decimal amount") from exc
-    if not value.is_finite():
-        raise MoneyError(f"{amount!r} is not a finite amount")
+        value = decimal_of(amount)
+    except InputRejected as exc:
+        raise MoneyError(f"{amount!r} is not a decimal amount within range") from exc
     scaled = value.scaleb(minor_unit_exponent(currency))
     if scaled != scaled.to_integral_value():
         raise MoneyError(f"{amount!r} has more decimals than {currency} allows")

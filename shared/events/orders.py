@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.events.bounds import MAX_MINOR, MAX_QUANTITY, Sku
 from shared.events.envelope import Event
 from shared.events.money import CURRENCY_PATTERN
 
@@ -22,12 +23,16 @@ class LineKind(StrEnum):
 class OrderLine(_Value):
     line_ref: str = Field(description="The channel's id of this line.")
     kind: LineKind = Field(description="stock lines are reserved and shipped; non_stock never.")
-    sku: str | None = Field(None, description="Crossdock SKU; always set on stock lines.")
+    sku: Sku | None = Field(None, description="Crossdock SKU; always set on stock lines.")
     title: str
-    quantity: int = Field(gt=0)
-    gross_minor: int = Field(ge=0, description="Price times quantity, before discounts.")
-    discount_minor: int = Field(0, ge=0, description="Discount on the whole line, minor units.")
-    tax_minor: int = Field(0, ge=0, description="Tax on the whole line, minor units.")
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    gross_minor: int = Field(
+        ge=0, le=MAX_MINOR, description="Price times quantity, before discounts."
+    )
+    discount_minor: int = Field(
+        0, ge=0, le=MAX_MINOR, description="Discount on the whole line, minor units."
+    )
+    tax_minor: int = Field(0, ge=0, le=MAX_MINOR, description="Tax on the whole line, minor units.")
 
     @model_validator(mode="after")
     def _stock_lines_have_a_sku(self) -> Self:
@@ -39,17 +44,23 @@ class OrderLine(_Value):
 class UnmappedLine(_Value):
     line_ref: str
     title: str
-    quantity: int = Field(gt=0)
-    gross_minor: int = Field(ge=0, description="Unit price times quantity, minor units.")
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
+    gross_minor: int = Field(
+        ge=0, le=MAX_MINOR, description="Unit price times quantity, minor units."
+    )
     reason: str = Field(description="Why the hub could not map this line.")
 
 
 class OrderTotals(_Value):
-    items_minor: int = Field(description="Gross value of all lines (mapped or not).")
-    discount_minor: int = Field(ge=0)
-    shipping_minor: int = Field(ge=0)
-    tax_minor: int = Field(ge=0)
-    total_minor: int = Field(ge=0, description="What the customer pays, per the platform.")
+    items_minor: int = Field(
+        le=10 * MAX_MINOR, description="Gross value of all lines (mapped or not)."
+    )
+    discount_minor: int = Field(ge=0, le=MAX_MINOR)
+    shipping_minor: int = Field(ge=0, le=MAX_MINOR)
+    tax_minor: int = Field(ge=0, le=MAX_MINOR)
+    total_minor: int = Field(
+        ge=0, le=10 * MAX_MINOR, description="What the customer pays, per the platform."
+    )
     taxes_included: bool = Field(description="True when item prices already include tax.")
 
     @model_validator(mode="after")

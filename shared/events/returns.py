@@ -5,6 +5,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.events.bounds import MAX_MINOR, MAX_QUANTITY, Sku
 from shared.events.envelope import Event
 from shared.events.money import CURRENCY_PATTERN
 
@@ -15,10 +16,10 @@ class _Value(BaseModel):
 
 class RefundLine(_Value):
     line_ref: str = Field(description="The channel's id of the refunded order line.")
-    sku: str | None
-    quantity: int = Field(ge=0)
-    amount_minor: int = Field(ge=0, description="Goods refunded, before tax.")
-    tax_minor: int = Field(0, ge=0)
+    sku: Sku | None
+    quantity: int = Field(ge=0, le=MAX_QUANTITY)
+    amount_minor: int = Field(ge=0, le=MAX_MINOR, description="Goods refunded, before tax.")
+    tax_minor: int = Field(0, ge=0, le=MAX_MINOR)
     restock: bool = Field(description="The goods come back (a return is expected).")
 
 
@@ -49,8 +50,8 @@ class RefundIssued(Event):
 
 
 class ReturnLine(_Value):
-    sku: str
-    quantity: int = Field(gt=0)
+    sku: Sku
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
 
 
 class ReturnExpected(Event):
@@ -66,8 +67,8 @@ class ReturnExpected(Event):
 
 
 class ReceivedLine(_Value):
-    sku: str
-    quantity: int = Field(gt=0)
+    sku: Sku
+    quantity: int = Field(gt=0, le=MAX_QUANTITY)
     condition: Literal["sellable", "damaged"]
 
 

@@ -1,6 +1,7 @@
 """Mappings you can see and test: dry-run a connector's mapping (the one loaded, or a new
 version sent along) against sample payloads; cross-reference tables in and out."""
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -15,14 +16,20 @@ from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
 from services.storefront_gateway.remap import remap
 from shared.auth import require_admin
+from shared.bounded import InputRejected, check_tree
 from shared.db import UnitOfWork
 
 DEFAULT_TOPICS = {"shopify": "orders/create", "woocommerce": "order.created"}
 
 
+MAX_PAYLOADS = 100
+
+
 class DryRun(BaseModel):
-    payloads: list[Any] = Field(min_length=1, max_length=1000)
-    mapping: str | None = Field(None, description="A new version of the mapping file (YAML).")
+    payloads: list[Any] = Field(min_length=1, max_length=MAX_PAYLOADS)
+    mapping: str | None = Field(
+        None, max_length=256_000, description="A new version of the mapping file (YAML)."
+    )
     topic: str | None = Field(None, description="Shopify/WooCommerce topic of the payloads.")
 
 
@@ -42,7 +49,14 @@ def mapping_router(
         if channel is None:
             raise HTTPException(404, f"no connector {connector!r} (a channel id)")
         try:
-            mapper = _mapper(run, channel.platform, mappers.get(connector), resolve)
+            check_tree(run.payloads)
+            # Parsing a sent mapping is the costly part: off the event loop, so webhooks
+            # keep being answered meanwhile (its size and shape are bounded too).
+            mapper = await asyncio.to_thread(
+                _mapper, run, channel.platform, mappers.get(connector), resolve
+            )
+        except InputRejected as exc:
+            raise HTTPException(422, f"payloads refused: {exc}") from exc
         except MappingFileError as exc:
             raise HTTPException(422, str(exc)) from exc
         results = []

@@ -10,7 +10,6 @@ result is judged by the canonical event's own model (`build_order`).
 """
 
 from collections.abc import Awaitable, Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import jmespath
@@ -32,6 +31,7 @@ from services.storefront_gateway.mapping.spec import (
     MappingSpec,
     load_mapping,
 )
+from shared.bounded import InputRejected, decimal_of
 from shared.events.orders import LineKind, OrderLine, UnmappedLine
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
@@ -301,8 +301,8 @@ def _typed(field: Field, found: Any, where: str) -> Any:
 
 def _as_int(found: Any, where: str) -> int:
     try:
-        value = Decimal(str(found))
-    except InvalidOperation as exc:
+        value = decimal_of(found)
+    except InputRejected as exc:
         raise MappingError(f"{where}: {found!r} is not a whole number") from exc
     if value != value.to_integral_value() or isinstance(found, bool):
         raise MappingError(f"{where}: {found!r} is not a whole number")

@@ -22,6 +22,7 @@ from jmespath.exceptions import ParseError
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from services.storefront_gateway.mapping.yaml_lines import line_of, load_with_lines
+from shared.bounded import InputRejected
 
 
 class MappingFileError(ValueError):
@@ -197,7 +198,7 @@ def parse_mapping(text: str, name: str) -> MappingSpec:
     """`name` is what errors call the file (its path, or where the text came from)."""
     try:
         raw, lines = load_with_lines(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, InputRejected) as exc:
         raise MappingFileError(f"{name}: {exc}") from exc
     try:
         return MappingSpec.model_validate(raw)

@@ -1,20 +1,23 @@
 """YAML with line numbers: where each key of a loaded document was written, so a
-configuration error can name its file and line."""
+configuration error can name its file and line. Parsed within bounds (no aliases, a
+limited depth and size): a mapping may come from a caller, for a dry run."""
 
 from typing import Any
 
 import yaml
+
+from shared.bounded import yaml_compose, yaml_load
 
 Location = tuple[str | int, ...]
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[Location, int]]:
     """The document, and the 1-based line of every key and list item in it."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = yaml_compose(text)
     lines: dict[Location, int] = {}
     if node is not None:
         _walk(node, (), lines)
-    return yaml.safe_load(text), lines
+    return yaml_load(text), lines
 
 
 def _walk(node: yaml.Node, at: Location, lines: dict[Location, int]) -> None:

@@ -5,6 +5,8 @@ gift wrap) counts in the money but is never reserved or shipped. `total_discount
 covers line and order discounts; prices include tax when `taxes_included` is true.
 """
 
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.storefront_gateway.channels import ChannelConfig
@@ -62,6 +64,7 @@ class Address(_Payload):
 class ShopifyOrder(_Payload):
     id: int
     name: str
+    order_status_url: str | None = None
     cancel_reason: str | None = None
     email: str | None = None
     source_name: str | None = None
@@ -75,6 +78,22 @@ class ShopifyOrder(_Payload):
     shipping_lines: list[ShippingLine] = []
     shipping_address: Address | None = None
     billing_address: Address | None = None
+
+
+def shop_contradiction(order: ShopifyOrder, shop: str) -> str | None:
+    """Why the signed body cannot be this shop's, or None.
+
+    A public app's one secret signs every shop's webhooks, and the shop-domain header is
+    not signed; what the body itself says is the `order_status_url`, documented as
+    `https://{shop}.myshopify.com/{shop_id}/orders/{token}/authenticate?key=...` (REST
+    Admin API, Order resource). A myshopify.com host there must be the header's shop. A
+    store's own domain in that URL cannot be checked against the header (see
+    docs/security.md).
+    """
+    host = (urlsplit(order.order_status_url or "").hostname or "").lower()
+    if host.endswith(".myshopify.com") and host != shop.lower():
+        return f"the signed order belongs to {host}, not to {shop}"
+    return None
 
 
 def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
