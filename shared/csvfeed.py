@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared.events.bounds import MAX_QUANTITY
+
 
 class CsvFeedError(ValueError):
     """The file as a whole cannot be read (no header, a required column missing)."""
@@ -70,12 +72,14 @@ def rows(data: bytes, required: tuple[str, ...], report: FeedReport) -> Iterator
         yield Row(line, {n: c.strip() for n, c in zip(names, cells, strict=True)})
 
 
-def whole_number(row: Row, column: str, minimum: int = 0) -> int:
-    value = row.values.get(column, "")
-    try:
-        number = int(value.replace(" ", ""))
-    except ValueError as exc:
-        raise ValueError(f"{column}: {value!r} is not a whole number") from exc
+def whole_number(row: Row, column: str, minimum: int = 0, maximum: int = MAX_QUANTITY) -> int:
+    """A count in range: one row's bad count is that row's problem, never the file's."""
+    value = row.values.get(column, "").replace(" ", "")
+    if len(value) > 12 or not value.lstrip("-").isdigit():
+        raise ValueError(f"{column}: {value[:20]!r} is not a whole number")
+    number = int(value)
     if number < minimum:
         raise ValueError(f"{column}: {number} is below {minimum}")
+    if number > maximum:
+        raise ValueError(f"{column}: {number} is above the {maximum} a count may be")
     return number

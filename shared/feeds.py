@@ -39,8 +39,8 @@ class Sftp(_Config):
     username: str
     password_env: str = Field(description="Variable holding the password (never the file).")
     path: str = "."
-    known_hosts: str | None = Field(
-        None, description="known_hosts file with the server's key; none: not checked."
+    known_hosts: str = Field(
+        description="known_hosts file with the server's key: a server not in it is refused."
     )
 
 
@@ -111,8 +111,15 @@ class DropFolder(Source):
 
     def _read(self, pattern: str) -> list[FeedFile]:
         self._folder.mkdir(parents=True, exist_ok=True)
-        found = sorted(p for p in self._folder.glob(pattern) if p.is_file())
-        return [FeedFile(name=p.name, data=p.read_bytes()) for p in found]
+        taken = []
+        for path in sorted(self._folder.glob(pattern)):
+            if path.is_symlink():
+                # A link could name any file the service may read: only files dropped
+                # into the folder itself are taken; the link is set aside, with why.
+                self._move(path.name, False, {"error": "a symbolic link is not taken"})
+            elif path.is_file():
+                taken.append(path)
+        return [FeedFile(name=p.name, data=p.read_bytes()) for p in taken]
 
     def _move(self, name: str, ok: bool, report: dict[str, Any]) -> None:
         target = self._folder / ("processed" if ok else "failed")

@@ -25,9 +25,14 @@ class _Server(asyncssh.SSHServer):
         return username == self._user and password == self._password
 
 
-async def serve(port: int, root: str, user: str, password: str) -> None:
+async def serve(port: int, root: str, user: str, password: str, host_key: str | None) -> None:
     os.makedirs(root, exist_ok=True)
-    key = asyncssh.generate_private_key("ssh-ed25519")
+    # A fixed host key lets clients pin it in their known_hosts, as they must.
+    key = (
+        asyncssh.read_private_key(host_key)
+        if host_key
+        else asyncssh.generate_private_key("ssh-ed25519")
+    )
     await asyncssh.listen(
         "127.0.0.1",
         port,
@@ -43,8 +48,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--root", required=True)
     parser.add_argument("--user", required=True)
+    parser.add_argument("--host-key", help="the server's private host key (OpenSSH format)")
     args = parser.parse_args()
-    asyncio.run(serve(args.port, args.root, args.user, os.environ["SFTP_PASSWORD"]))
+    password = os.environ["SFTP_PASSWORD"]
+    asyncio.run(serve(args.port, args.root, args.user, password, args.host_key))
 
 
 if __name__ == "__main__":

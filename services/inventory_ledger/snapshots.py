@@ -12,6 +12,7 @@ from services.inventory_ledger import repository
 from services.inventory_ledger.handlers import level_changed
 from shared.csvfeed import FeedReport, Row, rows, whole_number
 from shared.db import UnitOfWork
+from shared.events.bounds import sku_problem
 from shared.feeds import FeedConfig
 
 
@@ -60,6 +61,9 @@ def _read(feed: FeedConfig, row: Row, known: set[str]) -> tuple[str, str, int]:
     sku = row.values.get(_column(feed, "sku"), "")
     if not sku:
         raise ValueError(f"{_column(feed, 'sku')}: empty")
+    problem = sku_problem(sku)
+    if problem:
+        raise ValueError(problem)
     location = feed.location or row.values.get(_column(feed, "location"), "")
     if location not in known:
         raise ValueError(f"location {location!r} is not one the ledger knows")

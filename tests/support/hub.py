@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncssh
 import httpx
 import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -192,6 +193,7 @@ class Hub:
                 'lookup: "channel:sku_aliases"\n      keep_unknown: true', "lookup: item_number"
             )
         )
+        known_hosts = self._sftp_host_key()
         (self.workdir / "feeds.yaml").write_text(
             "feeds:\n"
             f"  - {{id: drop-counts, kind: inventory, folder: '{self.workdir / 'drop'}',"
@@ -199,7 +201,8 @@ class Hub:
             " columns: {sku: item no, quantity: qty on hand}}\n"
             "  - {id: sftp-counts, kind: inventory, mode: report, every_seconds: 0.5,"
             f" sftp: {{host: 127.0.0.1, port: {self.ports['sftp']}, username: legacy,"
-            " password_env: TEST_SFTP_PASSWORD, path: /counts}}\n"
+            " password_env: TEST_SFTP_PASSWORD, path: /counts,"
+            f" known_hosts: '{known_hosts}'}}}}\n"
             f"  - {{id: wholesale-orders, kind: orders, folder: '{self.workdir / 'orders'}',"
             " channel: wholesale-test, group_by: order no, every_seconds: 0.3,"
             f" mapping: '{ROOT / 'config' / 'mappings' / 'wholesale-export.yaml'}'}}\n"
@@ -220,6 +223,15 @@ class Hub:
                 for f in FULFILLERS
             )
         )
+
+    def _sftp_host_key(self) -> Path:
+        """The SFTP simulator's host key, and a known_hosts file that pins it."""
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        key.write_private_key(str(self.workdir / "sftp_host_key"))
+        known_hosts = self.workdir / "sftp_known_hosts"
+        public = key.export_public_key().decode().split()
+        known_hosts.write_text(f"[127.0.0.1]:{self.ports['sftp']} {public[0]} {public[1]}\n")
+        return known_hosts
 
     def env(self, service: str, extra: dict[str, str] | None = None) -> dict[str, str]:
         return {
@@ -437,7 +449,14 @@ class Hub:
             ),
             (
                 "sftp",
-                ["--root", str(self.workdir / "sftp"), "--user", "legacy"],
+                [
+                    "--root",
+                    str(self.workdir / "sftp"),
+                    "--user",
+                    "legacy",
+                    "--host-key",
+                    str(self.workdir / "sftp_host_key"),
+                ],
                 {"SFTP_PASSWORD": k["sftp"]},
             ),
         ):

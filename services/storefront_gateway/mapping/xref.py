@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import asyncpg
 
+from shared.events.bounds import sku_problem
+
 
 @dataclass
 class XrefLoad:
@@ -35,6 +37,10 @@ def parse_csv(text: str) -> tuple[list[tuple[str, str, str]], XrefLoad]:
         if not sku:
             if any(cells.values()):
                 report.problems.append(f"line {line}: no sku")
+            continue
+        problem = sku_problem(sku)
+        if problem:
+            report.problems.append(f"line {line}: {problem}")
             continue
         for system, identifier in cells.items():
             if not identifier or not system:
