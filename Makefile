@@ -11,7 +11,7 @@ STACK := $(PY) deploy/local/stack.py
 TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
 BENCH_STACK := CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
 
-.PHONY: help venv jars up down demo test lint asyncapi k8s-topics bench clean
+.PHONY: help venv lock jars up down demo test lint asyncapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -23,12 +23,18 @@ help:
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every package (`make lock` writes it anew from pyproject.toml's ranges).
+$(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON_VERSION) >/dev/null || { echo "needs $(PYTHON_VERSION)"; exit 1; }
 	@test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[dev]'
 	@touch $(STAMP)
+
+lock:
+	@test -x $(PY) || $(PYTHON_VERSION) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade -e '.[dev]'
+	$(PY) -m pip freeze --exclude-editable | grep -v '^crossdock' > requirements.lock
 
 venv: $(STAMP)
 

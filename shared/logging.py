@@ -18,6 +18,17 @@ from structlog.types import EventDict, Processor
 _LIBRARY_LOGGERS = ("uvicorn", "uvicorn.error", "faststream", "aiokafka")
 
 
+class WithoutQueryStrings(logging.Filter):
+    """Access lines name the path only: a query string may carry a credential (a
+    ShipStation webhook's token rides there) or personal data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     def add_service(_: object, __: str, event_dict: EventDict) -> EventDict:
         event_dict.setdefault("service", service)
@@ -53,6 +64,9 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
+        access.addFilter(WithoutQueryStrings())
     for name in _LIBRARY_LOGGERS:
         library = logging.getLogger(name)
         library.handlers = []

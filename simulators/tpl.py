@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import random
 import uuid
 from typing import Any
 
@@ -56,7 +57,8 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
     orders: dict[str, dict[str, Any]] = {}
     by_key: dict[str, str] = {}
     requests_seen: list[str] = []
-    parcel_numbers = itertools.count(1)
+    # Carriers' tracking numbers are unique everywhere: each 3PL draws from its own range.
+    parcel_numbers = itertools.count(random.randrange(10**12, 10**15))
     tasks: set[asyncio.Task[None]] = set()
 
     @app.post("/_control")

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qs
 from uuid import UUID
 
+import structlog
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
@@ -33,6 +34,8 @@ from shared.metrics import ServiceMetrics
 SHOPIFY_TOPICS = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
 WOO_TOPICS = {"order.created", "order.updated"}
 WOO_REFUNDED = "action.woocommerce_order_refunded"
+
+log = structlog.get_logger(__name__)
 
 
 class WebhookReceipt(BaseModel):
@@ -240,7 +243,9 @@ def webhooks_router(
         try:
             found = await channel_api().woo_refunds(channel, channels.api_token(channel), order_ref)
         except ChannelError as exc:
-            raise HTTPException(502, f"could not fetch the refunds: {exc}") from exc
+            # The store's own answer stays in our log; the sender learns only to retry.
+            log.warning("refunds not fetched", channel=channel.id, error=str(exc))
+            raise HTTPException(502, "could not fetch the refunds from the store") from exc
         currency = await known_currency(order_id_for(channel, order_ref))
         receipts = []
         for raw in found:

@@ -181,7 +181,7 @@ async def test_reconcile_needs_the_admin_token_and_a_known_channel(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
     url = hub.url("storefront-gateway", "/reconcile")
-    assert (await client.post(url)).status_code == 401
+    assert (await client.post(url)).status_code == 403  # a read-only token is not enough
     auth = {"Authorization": f"Bearer {hub.admin_token}"}
     unknown = await client.post(url, params={"channel": "nope"}, headers=auth)
     assert unknown.status_code == 404 and "nope" in unknown.text
@@ -199,6 +199,7 @@ async def test_the_reconcile_command_prints_the_differences_and_exits_1(
     env = {
         **os.environ,
         "CROSSDOCK_ADMIN_TOKEN": hub.admin_token,
+        "CROSSDOCK_OPERATOR_TOKEN": hub.operator_token,
         "CROSSDOCK_GATEWAY_URL": hub.url("storefront-gateway", ""),
     }
     done = await asyncio.to_thread(

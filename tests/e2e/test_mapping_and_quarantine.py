@@ -194,6 +194,7 @@ async def crossdock(hub: Hub, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
         "CROSSDOCK_ADMIN_TOKEN": hub.admin_token,
+        "CROSSDOCK_OPERATOR_TOKEN": hub.operator_token,
         "CROSSDOCK_GATEWAY_URL": hub.url("storefront-gateway", ""),
     }
     command = [sys.executable, "-m", "shared.cli", *args]

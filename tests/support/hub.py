@@ -193,6 +193,7 @@ class Hub:
                 'lookup: "channel:sku_aliases"\n      keep_unknown: true', "lookup: item_number"
             )
         )
+        (self.workdir / "tokens.yaml").write_text("tokens: []\n")
         known_hosts = self._sftp_host_key()
         (self.workdir / "feeds.yaml").write_text(
             "feeds:\n"
@@ -252,6 +253,7 @@ class Hub:
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "CROSSDOCK_OPERATOR_TOKEN": self.operator_token,
             "CROSSDOCK_ORDER_ID_KEY": self.order_id_key,
+            "CROSSDOCK_TOKENS_FILE": str(self.workdir / "tokens.yaml"),
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
             "TEST_SHOPIFY_TOKEN": self.store_keys["shopify"],
             "TEST_QBO_TOKEN": self.store_keys["qbo"],
