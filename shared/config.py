@@ -54,6 +54,11 @@ class HubSettings(BaseSettings):
     body_limits: dict[str, int] = Field(
         default_factory=dict, description="Route prefix -> its own body limit, in bytes."
     )
+    @field_validator("operator_token", mode="before")
+    @classmethod
+    def _unset_when_empty(cls, value: object) -> object:
+        return None if value == "" else value
+
     @field_validator("admin_token", "operator_token")
     @classmethod
     def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:

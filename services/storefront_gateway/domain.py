@@ -93,7 +93,7 @@ def build_refund(channel: ChannelConfig, refund: RefundData) -> MappedOrder:
             total_minor=refund.total_minor,
         )
     except ValidationError as exc:
-        raise MappingError(_first_error(exc)) from exc
+        raise MappingError(first_error(exc)) from exc
     return MappedOrder(event=event)
 
 
@@ -167,11 +167,11 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             sold_at_location=order.sold_at_location,
         )
     except ValidationError as exc:
-        raise MappingError(_first_error(exc)) from exc
+        raise MappingError(first_error(exc)) from exc
     return MappedOrder(event=event)
 
 
-def _first_error(exc: ValidationError) -> str:
+def first_error(exc: ValidationError) -> str:
     error: dict[str, Any] = dict(exc.errors()[0])
     where = ".".join(str(p) for p in error.get("loc", ()))
     message = str(error.get("msg", "invalid")).removeprefix("Value error, ")

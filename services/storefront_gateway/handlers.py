@@ -5,8 +5,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from pydantic import ValidationError
+
 from services.storefront_gateway import repository
-from services.storefront_gateway.domain import MappedOrder, MappingError, effect_of
+from services.storefront_gateway.domain import (
+    MappedOrder,
+    MappingError,
+    effect_of,
+    first_error,
+)
 from shared.db import UnitOfWork
 from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import OrderPlaced
@@ -79,9 +86,12 @@ async def _settle(
     conn = uow.connection
     try:
         mapped = map_order()
-    except MappingError as exc:
-        await repository.mark_quarantined(conn, delivery_id, str(exc))
-        return Receipt("quarantined", public_id, reason=str(exc))
+    except (MappingError, ValidationError) as exc:
+        # A value the canonical model refuses (out of range, say) is the delivery's
+        # problem, wherever in a mapping it showed: kept, with the reason, never a 500.
+        reason = first_error(exc) if isinstance(exc, ValidationError) else str(exc)
+        await repository.mark_quarantined(conn, delivery_id, reason)
+        return Receipt("quarantined", public_id, reason=reason)
     event = mapped.event
     if isinstance(event, RefundIssued) and not await _refunds_own_order(conn, event):
         reason = f"refund of order {event.channel_order_ref}, which {event.channel} never sent"

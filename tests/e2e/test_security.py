@@ -174,11 +174,36 @@ async def test_a_refund_of_another_channels_order_is_quarantined_not_booked(
     ],
 )
 async def test_an_oversized_body_is_refused_before_it_is_read(
-    hub: Hub, client: httpx.AsyncClient, service: str, path: str
+    hub: Hub, service: str, path: str
 ) -> None:
-    big = b"[" + b"1," * (1024 * 1024) + b"1]"
-    response = await client.post(hub.url(service, path), content=big)
-    assert response.status_code == 413, response.text
+    """Declared at 24 MB, sent a few bytes of: the answer comes without the rest."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", hub.ports[service])
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {24 * 1024 * 1024}\r\n\r\n[1,".encode()
+    )
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), timeout=5)
+    writer.close()
+    assert status.split()[1] == b"413", status
+
+
+async def test_a_streamed_body_is_cut_off_at_the_limit(hub: Hub) -> None:
+    """No length declared: the body is counted as it comes and refused past 1 MiB, while
+    the sender still holds more."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", hub.ports["shipping-bridge"])
+    path = f"/3pl/v1/shipments/{uuid.uuid4()}/exceptions"
+    chunk = b" " * (1024 * 1024 + 16)
+    writer.write(
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+        f"Content-Type: application/json\r\n\r\n{len(chunk):x}\r\n".encode()
+        + chunk
+        + b"\r\n"
+    )
+    await writer.drain()
+    status = await asyncio.wait_for(reader.readline(), timeout=5)
+    writer.close()
+    assert status.split()[1] == b"413", status
 
 
 async def test_deep_json_in_a_signed_webhook_is_refused_with_a_reason(

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from services.storefront_gateway.channels import MAPPED_BY_FILE, Channels, Platform
-from services.storefront_gateway.domain import MappingError
+from services.storefront_gateway.domain import MappingError, first_error
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
@@ -139,4 +139,6 @@ async def _one(
             event = mapped().event
     except MappingError as exc:
         return {"payload": n, "error": str(exc)}
+    except ValidationError as exc:
+        return {"payload": n, "error": first_error(exc)}
     return {"payload": n, "event": event.model_dump(mode="json")}
