@@ -43,28 +43,35 @@ class BodyLimit:
         if declared is not None and declared > limit:
             await _refuse(send, f"body of {declared} bytes exceeds the {limit}-byte limit")
             return
-        started = False
+        started = refused = False
         seen = 0
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > limit:
+                if seen > limit and not refused:
+                    # Answer now: a framework reading the body may turn the error below
+                    # into an answer of its own, which is then dropped.
+                    refused = True
+                    if not started:
+                        await _refuse(send, f"body exceeds the {limit}-byte limit")
+                if refused:
                     raise BodyTooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            if not started:
-                await _refuse(send, f"body exceeds the {limit}-byte limit")
+            pass
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -28,11 +28,11 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators import outbound
 from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
@@ -236,10 +236,9 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
             "x-marketplace-notification-id": str(uuid.uuid4()),
             "x-marketplace-signature": signature,
         }
-        async with httpx.AsyncClient() as client:
-            answer = await client.post(
-                f"{hub_url}/webhooks/marketplace", content=raw, headers=headers
-            )
+        answer = await outbound.client().post(
+            f"{hub_url}/webhooks/marketplace", content=raw, headers=headers
+        )
         return {"sold": True, "order_id": order["order_id"], "hub_status": answer.status_code}
 
     return app

@@ -25,11 +25,11 @@ import time
 import uuid
 from typing import Any
 
-import httpx
 import uvicorn
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators import outbound
 from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
@@ -188,8 +188,9 @@ def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_u
             "x-pos-event-id": str(uuid.uuid4()),
             "x-pos-signature": signature,
         }
-        async with httpx.AsyncClient() as client:
-            answer = await client.post(f"{hub_url}/webhooks/pos", content=raw, headers=headers)
+        answer = await outbound.client().post(
+            f"{hub_url}/webhooks/pos", content=raw, headers=headers
+        )
         return {"sold": True, "sale_id": sale["sale_id"], "hub_status": answer.status_code}
 
     return app

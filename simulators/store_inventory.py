@@ -14,9 +14,9 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 from fastapi import FastAPI, Header, HTTPException
 
+from simulators import outbound
 from simulators.calllog import CallLog
 from simulators.ratelimit import TokenBucket
 
@@ -350,10 +350,9 @@ def add_inventory(
         else:
             woo[sku]["stock_quantity"] -= quantity
         hook = body["webhook"]
-        async with httpx.AsyncClient() as client:
-            answer = await client.post(
-                hook["url"], content=hook["body"].encode(), headers=hook["headers"]
-            )
+        answer = await outbound.client().post(
+            hook["url"], content=hook["body"].encode(), headers=hook["headers"]
+        )
         return {"sold": True, "hub_status": answer.status_code}
 
 
