@@ -69,6 +69,9 @@ def rows(data: bytes, required: tuple[str, ...], report: FeedReport) -> Iterator
         if len(cells) != len(names):
             report.problem(line, f"{len(cells)} fields where the header has {len(names)}")
             continue
+        if any("\x00" in c for c in cells):
+            report.problem(line, "a NUL character, which cannot be stored")
+            continue
         yield Row(line, {n: c.strip() for n, c in zip(names, cells, strict=True)})
 
 

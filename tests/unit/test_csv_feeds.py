@@ -46,3 +46,12 @@ def test_counts_must_be_whole_numbers() -> None:
     [row], _ = read(b"sku,quantity\nA,ten\n")
     with pytest.raises(ValueError, match="quantity: 'ten' is not a whole number"):
         whole_number(row, "quantity")
+
+
+def test_a_row_with_a_nul_character_is_that_rows_problem() -> None:
+    from shared.csvfeed import FeedReport, rows
+
+    report = FeedReport()
+    found = list(rows(b"sku,qty\nA\x00B,1\nC,2\n", ("sku", "qty"), report))
+    assert [r.values["sku"] for r in found] == ["C"]
+    assert report.problems == [{"line": 2, "reason": "a NUL character, which cannot be stored"}]

@@ -67,3 +67,10 @@ def test_the_997_accepts_rejects_or_partly_accepts_a_group() -> None:
     partly = acknowledgement(group, {"0001": None, "0002": "bad"})
     assert ["AK9", "P", "2", "2", "1"] in partly and ["AK5", "R", "5"] in partly
     assert ["AK9", "A", "2", "2", "2"] in acknowledgement(group, {"0001": None, "0002": None})
+
+
+def test_an_interchange_with_a_nul_character_is_refused_whole() -> None:
+    from services.storefront_gateway.edi.x12 import X12Error, parse
+
+    with pytest.raises(X12Error, match="NUL"):
+        parse("ISA*00*" + " " * 100 + "\x00~IEA*1*000000001~")

@@ -47,6 +47,8 @@ class Interchange:
 
 def parse(text: str) -> Interchange:
     text = text.lstrip("\ufeff").strip()
+    if "\x00" in text:
+        raise X12Error("the interchange holds a NUL character, which cannot be stored")
     if len(text) < 106 or not text.startswith("ISA"):
         raise X12Error("not an X12 interchange: it must start with a 106-character ISA segment")
     element, terminator = text[3], text[105]
