@@ -18,7 +18,11 @@ async def hand_over(command: HandOverStock, uow: UnitOfWork, consumer: str) -> N
         held = [Allocation.model_validate(a) for a in reservation["allocations"]]
         for allocation in sorted(held, key=lambda a: (a.sku, a.location)):
             row = await repository.commit_dispatched(
-                uow.connection, allocation.sku, allocation.location, allocation.quantity
+                uow.connection,
+                allocation.sku,
+                allocation.location,
+                allocation.quantity,
+                allocation.quantity,
             )
             if row is None:
                 raise DispatchWithoutReservation(f"{allocation} is not reserved any more")

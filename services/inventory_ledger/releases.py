@@ -1,23 +1,25 @@
 """Use case: give back reserved stock — a whole order cancelled before anything left, or
-one cancelled shipment of it."""
-
-from collections import Counter
+one cancelled shipment of it — as much of it as the order still holds (see dispatches)."""
 
 from services.inventory_ledger import repository
+from services.inventory_ledger.domain import take_from_holding
 from services.inventory_ledger.handlers import level_changed
 from shared.db import UnitOfWork
 from shared.events.inventory import Allocation, ReleaseStock, StockReleased
 
 
-def _remaining(held: list[Allocation], releasing: list[Allocation]) -> list[Allocation]:
-    """What the order still holds after releasing; never releases what it does not hold."""
-    left = Counter({(a.sku, a.location): a.quantity for a in held})
-    for allocation in releasing:
-        key = (allocation.sku, allocation.location)
-        if left[key] < allocation.quantity:
-            raise ValueError(f"release of {allocation} exceeds what the order holds")
-        left[key] -= allocation.quantity
-    return [Allocation(sku=s, location=loc, quantity=q) for (s, loc), q in left.items() if q]
+def _releasable(held: list[Allocation], asked: list[Allocation]) -> list[Allocation]:
+    """What of `asked` the order still holds: a shipment that left before its release
+    arrived (a cancellation racing a 3PL) has nothing left to give back. Takes it out of
+    `held` in place."""
+    releasing = []
+    for allocation in asked:
+        taken = take_from_holding(held, allocation.sku, allocation.location, allocation.quantity)
+        if taken:
+            releasing.append(
+                Allocation(sku=allocation.sku, location=allocation.location, quantity=taken)
+            )
+    return releasing
 
 
 async def release_stock(command: ReleaseStock, uow: UnitOfWork, consumer: str) -> None:
@@ -28,8 +30,9 @@ async def release_stock(command: ReleaseStock, uow: UnitOfWork, consumer: str) -
         releasing: list[Allocation] = []
         if reservation is not None and reservation["status"] == "reserved":
             held = [Allocation.model_validate(a) for a in reservation["allocations"]]
-            releasing = held if command.allocations is None else list(command.allocations)
-            left = _remaining(held, releasing)
+            asked = list(held) if command.allocations is None else list(command.allocations)
+            releasing = _releasable(held, asked)
+            left = held
             for allocation in sorted(releasing, key=lambda a: (a.sku, a.location)):
                 row = await repository.release(
                     uow.connection, allocation.sku, allocation.location, allocation.quantity

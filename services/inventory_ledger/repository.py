@@ -89,6 +89,15 @@ async def set_holding(
     )
 
 
+async def hold(conn: asyncpg.Connection, order_id: UUID, allocations: list[Allocation]) -> None:
+    """What the order still holds reserved, after some of it shipped."""
+    await conn.execute(
+        "UPDATE reservations SET allocations = $2 WHERE order_id = $1",
+        order_id,
+        [json.loads(a.model_dump_json()) for a in allocations],
+    )
+
+
 async def release(conn: asyncpg.Connection, sku: str, location: str, quantity: int) -> StockRow:
     record = await conn.fetchrow(
         "UPDATE stock SET reserved = reserved - $3, version = version + 1, updated_at = now()"
@@ -151,18 +160,20 @@ async def set_on_hand(
 
 
 async def commit_dispatched(
-    conn: asyncpg.Connection, sku: str, location: str, quantity: int
+    conn: asyncpg.Connection, sku: str, location: str, quantity: int, reserved: int
 ) -> StockRow | None:
-    """Reserved units left the building: both on hand and reserved fall. None when the
-    location does not hold that many reserved units (a dispatch nobody reserved)."""
+    """Units left the building: on hand falls by all of them, reserved by the `reserved`
+    of them the order held there. None when the rest is more than is free."""
     record = await conn.fetchrow(
-        "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $3,"
+        "UPDATE stock SET on_hand = on_hand - $3, reserved = reserved - $4,"
         " version = version + 1, updated_at = now()"
-        " WHERE sku = $1 AND location = $2 AND reserved >= $3"
+        " WHERE sku = $1 AND location = $2 AND reserved >= $4"
+        " AND on_hand - $3 >= reserved - $4"
         f" RETURNING {_COLUMNS}",
         sku,
         location,
         quantity,
+        reserved,
     )
     return _row(record) if record else None
 

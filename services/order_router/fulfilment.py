@@ -60,7 +60,8 @@ async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
             await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
             await cancellations.shipment_called_off(uow, order, shipment, event)
         elif isinstance(event, ShipmentCancellationFailed):
-            await repository.update_shipment(uow.connection, event.shipment_id, "sent")
+            if shipment["status"] == "cancelling":  # a dispatch may have come first
+                await repository.update_shipment(uow.connection, event.shipment_id, "sent")
             await cancellations.refuse_after_failed_shipment_cancel(uow, order, event, event.reason)
         elif isinstance(event, (ShipmentDispatched, ShipmentDelivered)):
             _apply(shipment, event)

@@ -110,15 +110,17 @@ async def lock_for(
 
 async def set_status_if(
     conn: asyncpg.Connection, shipment_id: UUID, expected: str, status: str
-) -> None:
-    """Moves the status only if it is still `expected` (a dispatch may have overtaken it)."""
-    await conn.execute(
+) -> bool:
+    """Moves the status only if it is still `expected` (a dispatch may have overtaken it);
+    True when it moved."""
+    moved = await conn.fetchval(
         "UPDATE shipments SET status = $3, updated_at = now()"
-        " WHERE shipment_id = $1 AND status = $2",
+        " WHERE shipment_id = $1 AND status = $2 RETURNING true",
         shipment_id,
         expected,
         status,
     )
+    return bool(moved)
 
 
 async def set_status(conn: asyncpg.Connection, shipment_id: UUID, status: ShipmentStatus) -> None:

@@ -84,31 +84,47 @@ class ShipmentSender(DrainLoop):
             await self._sent(shipment, ref)
 
     async def _cancel(self, shipment: dict[str, Any], breaker: CircuitBreaker) -> None:
-        """Call a shipment off: locally if the 3PL never got it, else at the 3PL."""
-        if shipment["fulfiller_ref"] is not None:
-            try:
-                await self._client.cancel_fulfilment_order(shipment)
-            except FulfillerRejected as exc:
-                breaker.succeeded()
-                await self._record(
-                    shipment,
-                    "acknowledged",
-                    ShipmentCancellationFailed(reason=str(exc), **identity(shipment)),
-                )
-                return
-            except FulfillerUnavailable as exc:
-                breaker.failed()
-                delay = exc.retry_after or backoff(shipment["attempts"], self._base_backoff)
-                await self._retry(shipment, str(exc), delay, True)
-                return
+        """Call a shipment off: locally if the 3PL never got it, else at the 3PL.
+
+        A create that timed out may still have reached the 3PL: not knowing is not
+        "never got it". Such a shipment is created again under its idempotency key (the
+        3PL answers with the order it already has, if any) and then cancelled there.
+        """
+        try:
+            ref = await self._known_ref(shipment)
+            if ref is not None:
+                await self._client.cancel_fulfilment_order({**shipment, "fulfiller_ref": ref})
+        except FulfillerRejected as exc:
             breaker.succeeded()
+            failed = ShipmentCancellationFailed(reason=str(exc), **identity(shipment))
+            await self._record(shipment, "acknowledged", failed)
+            return
+        except FulfillerUnavailable as exc:
+            breaker.failed()
+            delay = exc.retry_after or backoff(shipment["attempts"], self._base_backoff)
+            await self._retry(shipment, str(exc), delay, True)
+            return
+        breaker.succeeded()
         await self._record(shipment, "cancelled", ShipmentCancelled(**identity(shipment)))
 
+    async def _known_ref(self, shipment: dict[str, Any]) -> str | None:
+        if shipment["fulfiller_ref"] is not None or not shipment["attempts"]:
+            return shipment["fulfiller_ref"]  # type: ignore[no-any-return]
+        try:
+            return await self._client.create_fulfilment_order(shipment)
+        except FulfillerRejected:
+            return None  # the 3PL refuses the order: it does not have it
+
     async def _record(self, shipment: dict[str, Any], status: str, event: Event) -> None:
+        """The cancellation's outcome, if the shipment is still being cancelled; a 3PL
+        that reported a dispatch meanwhile has the last word (the goods left)."""
         async with self._uow() as uow:
-            await repository.set_status_if(
+            moved = await repository.set_status_if(
                 uow.connection, shipment["shipment_id"], "cancelling", status
             )
+            if not moved and isinstance(event, ShipmentCancelled):
+                reason = "the 3PL dispatched the shipment before the cancellation took"
+                event = ShipmentCancellationFailed(reason=reason, **identity(shipment))
             await uow.outbox.add(event, key=str(shipment["order_id"]))
             await uow.commit()
 

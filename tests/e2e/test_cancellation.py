@@ -15,6 +15,7 @@ from simulators.storefronts import (
     woocommerce_order,
 )
 from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 
 def sku(stem: str) -> str:
@@ -163,3 +164,49 @@ async def test_woocommerce_status_change_that_is_not_a_cancellation_is_ignored(
 
     assert response.status_code == 200
     assert response.json()["status"] == "ignored"
+
+
+async def _shipments(hub: Hub, client: httpx.AsyncClient, order_id: str) -> list | None:
+    order = await hub.order(client, order_id)
+    return (order or {}).get("shipments") or None
+
+
+async def test_a_cancellation_while_the_3pl_hangs_on_the_order_calls_it_off_at_the_3pl(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """The 3PL takes the order but answers only after the bridge gave up waiting: not
+    knowing is not "never got it", so the cancellation must reach the 3PL, or the order
+    ships after the stock was released."""
+    item = sku("CXL-HANG")
+    await hub.set_stock(client, item, "wh-1", 10)
+    # It sits on the first request, then is unavailable a few times: the bridge is still
+    # trying to learn the order's fate when the cancellation comes.
+    await hub.tpl(client, "tpl-a", hang_next=1, fail_next=4, auto_ship=True, ship_delay=0.05)
+    try:
+        payload = shopify_order(number(), [Line(item, 2, "5.00")])
+        hook = signed_shopify(payload, hub.shop, hub.shopify_secret)
+        order_id = (await hub.deliver(client, hook)).json()["order_id"]
+        planned = await eventually(lambda: _shipments(hub, client, order_id))
+        reference = planned[0]["shipment_id"]
+        for _ in range(100):  # the create has reached the 3PL, which sits on it
+            if reference in (await hub.tpl_orders(client, "tpl-a"))["requests"]:
+                break
+            await asyncio.sleep(0.1)
+        cancelled = {**payload, "cancelled_at": "2026-11-28T12:00:00Z", "cancel_reason": "fraud"}
+        await hub.deliver(
+            client,
+            signed_shopify(cancelled, hub.shop, hub.shopify_secret, topic="orders/cancelled"),
+        )
+        await hub.order_in(client, order_id, {"cancelled"}, timeout=30)
+        await asyncio.sleep(32)  # the 3PL wakes up and answers the hung request
+
+        at_3pl = [
+            o
+            for o in (await hub.tpl_orders(client, "tpl-a"))["orders"]
+            if o["reference"] == reference
+        ]
+        assert at_3pl and all(o["status"] == "cancelled" for o in at_3pl), at_3pl
+        stock = await hub.stock(client, item)
+        assert (stock["on_hand"], stock["reserved"]) == (10, 0)
+    finally:
+        await hub.tpl(client, "tpl-a", auto_ship=False, hang_next=0, fail_next=0)
