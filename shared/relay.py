@@ -18,6 +18,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 
 from shared.drain import DrainLoop
+from shared.failpoints import Failpoints
 from shared.metrics import ServiceMetrics
 
 log = structlog.get_logger(__name__)
@@ -38,8 +39,10 @@ class OutboxRelay(DrainLoop):
         metrics: ServiceMetrics,
         batch_size: int,
         poll_seconds: float,
+        failpoints: Failpoints | None = None,
     ) -> None:
         super().__init__(dsn, f"{schema}_outbox", poll_seconds)
+        self._failpoints = failpoints or Failpoints("")
         self._pool = pool
         self._schema = schema
         self._producer = producer
@@ -67,6 +70,8 @@ class OutboxRelay(DrainLoop):
             rows = await conn.fetch(_CLAIM, self._batch_size)
             if rows:
                 await self._send_in_order(rows)
+                # A crash here republishes the batch on restart: consumers' inboxes drop it.
+                self._failpoints.hit("after-publish-before-delete")
                 await conn.execute("DELETE FROM outbox WHERE id = ANY($1)", [r["id"] for r in rows])
             await self._observe_backlog(conn, claimed=len(rows))
             return len(rows)

@@ -136,6 +136,7 @@ class ServiceRuntime:
             self.metrics,
             s.outbox_batch_size,
             s.outbox_poll_seconds,
+            Failpoints(s.failpoint),
         )
         await self._relay.start()
         await self.broker.start()

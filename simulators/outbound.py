@@ -10,5 +10,8 @@ _clients: list[httpx.AsyncClient] = []
 
 def client() -> httpx.AsyncClient:
     if not _clients:
-        _clients.append(httpx.AsyncClient(timeout=30))
+        # Idle connections expire on our side first (uvicorn closes them after 5 s), so a
+        # webhook never goes out on a connection the hub is closing.
+        limits = httpx.Limits(max_connections=100, keepalive_expiry=2)
+        _clients.append(httpx.AsyncClient(timeout=30, limits=limits))
     return _clients[0]

@@ -1,0 +1,152 @@
+"""One fault per scenario, injected while the workload runs. Each returns when the fault
+has cleared (the process is back and ready, the 3PL answers again), with what it did."""
+
+import asyncio
+import os
+import signal
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+
+from simulators.storefronts import Line, shopify_order, signed_shopify
+from tests.chaos.workload import Workload
+from tests.support.hub import FULFILLERS, Hub
+
+
+@dataclass
+class Stage:
+    """What a fault may touch: the hub, the workload, and the stack under both."""
+
+    hub: Hub
+    work: Workload
+    stack: Any | None = None  # deploy.local.stack.Stack, when this run owns its stack
+    poison: int = 0
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+Fault = Callable[[Stage], Awaitable[None]]
+
+
+async def nothing(stage: Stage) -> None:
+    return
+
+
+async def _restart(stage: Stage, service: str, extra: dict[str, str] | None = None) -> None:
+    started = time.monotonic()
+    stage.hub.start(service, extra)
+    await stage.hub.wait_ready(service, timeout=60)
+    stage.figures[f"{service}_ready_seconds"] = round(time.monotonic() - started, 2)
+
+
+def kill(service: str) -> Fault:
+    async def fault(stage: Stage) -> None:
+        stage.hub.procs[service].send_signal(signal.SIGKILL)
+        stage.hub.procs[service].wait()
+        await asyncio.sleep(1)
+        await _restart(stage, service)
+
+    return fault
+
+
+def at_failpoint(service: str, failpoint: str) -> Fault:
+    """Restarted armed: it dies at the failpoint the first time it gets there."""
+
+    async def fault(stage: Stage) -> None:
+        stage.hub.stop(service)
+        await _restart(stage, service, {"CROSSDOCK_FAILPOINT": failpoint})
+        exited = await asyncio.to_thread(_wait_exit, stage.hub, service, 30)
+        stage.figures["failpoint_reached"] = exited
+        if not exited:
+            stage.hub.stop(service)
+        await _restart(stage, service)
+
+    return fault
+
+
+def _wait_exit(hub: Hub, service: str, seconds: float) -> bool:
+    try:
+        hub.procs[service].wait(seconds)
+        return True
+    except Exception:
+        return False
+
+
+def tpl(seconds: float, **controls: Any) -> Fault:
+    """The 3PLs misbehave for a while (hang, fail, slow), then recover."""
+
+    async def fault(stage: Stage) -> None:
+        for fulfiller in FULFILLERS:
+            await stage.hub.tpl(stage.work.client, fulfiller, **controls)
+        await asyncio.sleep(seconds)
+        calm = {"hang_next": 0, "fail_next": 0, "ship_delay": 0.05}
+        for fulfiller in FULFILLERS:
+            await stage.hub.tpl(stage.work.client, fulfiller, **calm)
+
+    return fault
+
+
+async def duplicate_storm(stage: Stage) -> None:
+    """The same signed webhook twenty times at once, for a few orders."""
+    work = stage.work
+    for _ in range(5):
+        ref = str(work.rng.randrange(10**11, 10**12))
+        payload = shopify_order(int(ref), [Line(work.rng.choice(work.pool), 1, "9.00")])
+        hook = signed_shopify(payload, stage.hub.shop, stage.hub.shopify_secret)
+        answers = await asyncio.gather(*(work._post(hook) for _ in range(20)))
+        if any(a is None for a in answers):
+            order_id = stage.hub.order_id("shopify-test", ref)
+            work.sent.orders[order_id] = "shopify-test"
+            work.sent.shopify[order_id] = payload
+        work.sent.duplicates += 19
+
+
+async def poison(stage: Stage) -> None:
+    """Bytes that are no event, straight onto a topic every order flows through."""
+    producer = AIOKafkaProducer(bootstrap_servers=stage.hub.infra.kafka)
+    await producer.start()
+    try:
+        key = f"poison-{uuid.uuid4().hex[:8]}"
+        await producer.send_and_wait(
+            f"{stage.hub.prefix}orders", b"\x00not an event{", key=key.encode()
+        )
+        stage.figures["poison_key"] = key
+        stage.poison = 1
+    finally:
+        await producer.stop()
+
+
+async def kafka_restart(stage: Stage) -> None:
+    stack = _stack(stage)
+    os.kill(stack.procs.pid("kafka"), signal.SIGKILL)
+    await asyncio.sleep(5)
+    started = time.monotonic()
+    await asyncio.to_thread(stack.kafka.start)
+    stage.figures["kafka_back_seconds"] = round(time.monotonic() - started, 2)
+
+
+async def postgres_crash(stage: Stage) -> None:
+    """An immediate shutdown (no checkpoint, sessions cut): what a crash leaves behind."""
+    stack = _stack(stage)
+    os.kill(stack.procs.pid("postgres"), signal.SIGQUIT)
+    await asyncio.to_thread(_wait_gone, stack.pg.data / "postmaster.pid", 30)
+    await asyncio.sleep(3)
+    started = time.monotonic()
+    await asyncio.to_thread(stack.pg.start)
+    stage.figures["postgres_back_seconds"] = round(time.monotonic() - started, 2)
+
+
+def _wait_gone(path: Path, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def _stack(stage: Stage) -> Any:
+    if stage.stack is None:
+        raise RuntimeError("this scenario needs the run's own stack (make chaos)")
+    return stage.stack
