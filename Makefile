@@ -10,8 +10,12 @@ STACK := $(PY) deploy/local/stack.py
 # The test suite runs on its own stack (own ports, own state) so it never disturbs `make up`.
 TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
 BENCH_STACK := CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
+# The fault-injection suite owns its stack: it kills Kafka and PostgreSQL themselves.
+CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 CROSSDOCK_PG_PORT=45432
+CHAOS_STACK := $(CHAOS_ENV) $(STACK)
+CHAOS_ARGS ?=
 
-.PHONY: help venv lock jars up down demo test lint asyncapi k8s-topics bench clean
+.PHONY: help venv lock jars up down demo test chaos lint asyncapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -22,6 +26,7 @@ help:
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
+	@echo "make chaos     every fault scenario and every invariant, report in chaos-results/"
 
 # requirements.lock pins every package (`make lock` writes it anew from pyproject.toml's ranges).
 $(STAMP): pyproject.toml requirements.lock
@@ -66,6 +71,13 @@ asyncapi: venv
 
 k8s-topics: venv
 	$(PY) -m shared.k8s_topics > deploy/k8s/base/topics.yaml
+
+chaos: venv jars
+	@$(CHAOS_STACK) reset >/dev/null 2>&1 || true
+	$(CHAOS_STACK) up --infra-only
+	@eval "$$($(CHAOS_STACK) env)"; status=0; \
+	  $(CHAOS_ENV) CROSSDOCK_CHAOS_OWNS_STACK=1 $(PY) -m tests.chaos.run $(CHAOS_ARGS) || status=$$?; \
+	  $(CHAOS_STACK) down; exit $$status
 
 bench: venv jars
 	@$(BENCH_STACK) reset >/dev/null 2>&1 || true

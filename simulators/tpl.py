@@ -112,7 +112,7 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
         order = orders.get(order_id)
         if order is None:
             raise HTTPException(404, "no such fulfilment order")
-        if order["status"] in ("shipped", "delivered"):
+        if order["status"] in ("shipping", "shipped", "delivered"):
             raise HTTPException(409, f"already {order['status']}")
         order["status"] = "cancelled"
         return order
@@ -126,6 +126,9 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
                 await asyncio.sleep(controls.ship_delay)
                 if order["status"] == "cancelled":
                     return
+                # From here the parcel is with the carrier: a cancellation is too late, as
+                # at a real warehouse once the label is printed and the parcel handed over.
+                order["status"] = "shipping"
                 number = next(parcel_numbers)
                 await call(
                     client,

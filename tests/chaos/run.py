@@ -12,7 +12,6 @@ import asyncio
 import json
 import os
 import random
-import sys
 import tempfile
 import time
 from dataclasses import asdict
@@ -77,6 +76,7 @@ async def play(infra: Infra, scenario: Scenario, seconds: float, rate: float, st
             "scenario": scenario.name,
             "held": all(v.held for v in verdicts),
             "quiet_after_fault_seconds": recovery,
+            "quiet_after_load_seconds": settled,
             "orders": len(work.sent.orders),
             "refused_or_unanswered": len(work.sent.refused),
             "fault": stage.figures,
@@ -102,11 +102,10 @@ def own_stack() -> Any:
     """The stack `make chaos` started for this run, so Kafka and PostgreSQL can be hit."""
     if not os.environ.get("CROSSDOCK_CHAOS_OWNS_STACK"):
         return None
-    sys.path.insert(0, str(ROOT / "deploy" / "local"))
     from deploy.local.stack import Stack
 
     return Stack(
-        ROOT / os.environ["CROSSDOCK_STATE_DIR"],
+        (ROOT / os.environ["CROSSDOCK_STATE_DIR"]).resolve(),
         int(os.environ["CROSSDOCK_KAFKA_PORT"]),
         int(os.environ["CROSSDOCK_PG_PORT"]),
         0,
