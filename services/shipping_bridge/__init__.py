@@ -7,5 +7,8 @@ Receives: the 3PL API (`/3pl/v1/...`): acknowledge, dispatch (partial and split
 parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments.
 Owns the invariants: every requested shipment reaches its 3PL exactly once (an
 idempotency key per shipment, retries with backoff, a circuit breaker per 3PL); a
-shipment's state never moves backwards; a 3PL can never ship more than was requested.
+shipment's state never moves backwards; a 3PL can never ship more than was requested;
+a shipment is called off only on the 3PL's word (a timed-out request is asked again,
+never taken for a refusal or a success), and a dispatch that overtook a cancellation
+stands; a tracking number belongs to one 3PL; every report counts once.
 """
