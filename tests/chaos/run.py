@@ -89,6 +89,9 @@ async def play(infra: Infra, scenario: Scenario, seconds: float, rate: float, st
 
 def print_result(result: dict) -> None:
     mark = "PASS" if result["held"] and result["quiet_after_fault_seconds"] is not None else "FAIL"
+    if "error" in result:
+        print(f"FAIL {result['scenario']}: {result['error'][:500]}")
+        return
     print(
         f"{mark} {result['scenario']}: {result['orders']} orders, quiet"
         f" {result['quiet_after_fault_seconds']} s after the fault; {result['fault']}"
@@ -126,7 +129,19 @@ async def main(args: argparse.Namespace) -> int:
             if scenario.owns_stack and stack is None:
                 print(f"SKIP {scenario.name}: needs the run's own stack (make chaos)")
                 continue
-            result = {"run": run + 1, **await play(infra, scenario, args.seconds, args.rate, stack)}
+            try:
+                played = await play(infra, scenario, args.seconds, args.rate, stack)
+            except Exception as exc:  # a harness or hub failure is that scenario's failure
+                played = {
+                    "scenario": scenario.name,
+                    "held": False,
+                    "error": repr(exc),
+                    "quiet_after_fault_seconds": None,
+                    "orders": 0,
+                    "fault": {},
+                    "invariants": [],
+                }
+            result = {"run": run + 1, **played}
             print_result(result)
             results.append(result)
     passed = all(r["held"] and r["quiet_after_fault_seconds"] is not None for r in results)
