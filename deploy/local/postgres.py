@@ -46,7 +46,12 @@ def cluster_home(state_home: Path) -> Path:
     """Where the cluster lives: in the stack's folder, unless the `postgres` user (which
     owns it when we are root) cannot reach that folder — a checkout under /root, say —
     in which case a folder of its own under /var/tmp, named after the stack's folder."""
-    if os.geteuid() != 0 or _postgres_can_reach(state_home.parent):
+    if os.geteuid() != 0:
+        return state_home
+    # Probed once the folder exists, or the answer would change when it appears and a
+    # restarted stack would look for its cluster elsewhere (and initialise a new one).
+    state_home.parent.mkdir(parents=True, exist_ok=True)
+    if _postgres_can_reach(state_home.parent):
         return state_home
     digest = hashlib.sha1(str(state_home).encode()).hexdigest()[:12]
     return Path("/var/tmp/crossdock-postgres") / digest
