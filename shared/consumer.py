@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 import structlog
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
@@ -30,6 +31,18 @@ Handler = Callable[[Any], Awaitable[None]]
 
 # Retrying cannot fix a message that does not parse; park it at once.
 _POISON = (ValidationError, UnknownEventType, ValueError)
+# Nor is a message to blame when the database or the network is away (a restart, a
+# failover): it waits, its partition paused, for as long as that lasts; parking it would
+# lose the order of its key and leave the hub needing a person to replay it.
+_UNAVAILABLE = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+MAX_WAIT_SECONDS = 5.0
 
 
 class ConsumerRunner:
@@ -75,10 +88,17 @@ class ConsumerRunner:
     async def _handle_with_retries(
         self, consumer: str, msg: KafkaMessage, event: Event, handle: Handler
     ) -> str:
-        for attempt in range(1, self._max_attempts + 1):
+        attempt, outage = 1, 0
+        while True:
             try:
                 await handle(event)
                 return "ok"
+            except _UNAVAILABLE as exc:
+                outage += 1
+                wait = min(self._backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
+                log.warning("infrastructure unavailable; waiting", error=repr(exc), wait=wait)
+                await asyncio.sleep(wait)
+                continue
             except Exception as exc:
                 if attempt == self._max_attempts:
                     await self._dead_letter(consumer, msg, exc, attempts=attempt)
@@ -86,7 +106,7 @@ class ConsumerRunner:
                 self._metrics.retries.labels(consumer).inc()
                 log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
                 await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
-        raise AssertionError("unreachable")
+                attempt += 1
 
     async def _dead_letter(
         self, consumer: str, msg: KafkaMessage, exc: BaseException, attempts: int

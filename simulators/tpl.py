@@ -147,15 +147,16 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
             order["status"] = "delivered"
 
     async def call(client: httpx.AsyncClient, url: str, body: dict[str, Any] | None) -> None:
-        """Like a real 3PL's webhook: retried a few times, then given up."""
-        for attempt in range(6):
+        """Like a real 3PL's webhook: retried with growing pauses for over a minute (the
+        hub may be restarting), then given up."""
+        for attempt in range(12):
             try:
                 response = await client.post(url, json=body)
                 if response.status_code < 500:
                     return
             except httpx.HTTPError:
                 pass
-            await asyncio.sleep(0.2 * 2**attempt)
+            await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
 
     return app
 

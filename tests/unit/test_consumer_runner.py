@@ -116,3 +116,18 @@ async def test_when_even_the_dead_letter_publish_fails_the_error_propagates_for_
         await runner(FakeBroker(fail=True)).run(  # type: ignore[arg-type]
             "c", event_message(), Decoder(StockReserved), broken
         )
+
+
+async def test_a_database_outage_longer_than_every_retry_waits_instead_of_dead_lettering() -> None:
+    import asyncpg
+
+    broker, calls = FakeBroker(), []
+
+    async def handle(event: Any) -> None:
+        calls.append(event)
+        if len(calls) <= 10:  # far more than max_attempts: the database is restarting
+            raise asyncpg.exceptions.CannotConnectNowError("the database system is starting up")
+
+    await runner(broker).run("c", event_message(), Decoder(StockReserved), handle)  # type: ignore[arg-type]
+
+    assert len(calls) == 11 and broker.published == []
