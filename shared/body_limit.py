@@ -19,7 +19,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 class BodyTooLarge(Exception):
-    pass
+    """Raised into the app when a streamed body passes the limit (already answered)."""
 
 
 class BodyLimit:
@@ -71,7 +71,7 @@ class BodyLimit:
         try:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
-            pass
+            return  # answered with 413 when the limit was passed
 
 
 def _content_length(scope: Scope) -> int | None:
