@@ -6,6 +6,7 @@ shared Kafka and PostgreSQL, so hubs never see each other's events or rows.
 
 import asyncio
 import os
+import random
 import secrets
 import signal
 import socket
@@ -65,10 +66,17 @@ CUSTOM_SHOP = "custom-mapped.myshopify.com"
 
 
 def free_port() -> int:
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A free port below Linux's ephemeral range (32768-60999): a port the kernel hands
+    out can be taken by an outgoing connection before the server that was meant to
+    listen on it starts (seen when hub after hub starts on one machine)."""
+    while True:
+        port = random.randrange(20000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 @dataclass
@@ -521,6 +529,8 @@ class Hub:
         deadline = time.monotonic() + timeout
         async with httpx.AsyncClient() as client:
             while time.monotonic() < deadline:
+                if self.procs[fulfiller].poll() is not None:  # another took its port
+                    raise RuntimeError(f"{fulfiller} exited: {self.log_tail(fulfiller)}")
                 try:
                     await client.get(self.url(fulfiller, "/openapi.json"))
                     return
