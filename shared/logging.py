@@ -64,10 +64,14 @@ def configure_logging(service: str, level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level.upper())
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
-        access.addFilter(WithoutQueryStrings())
+    _filter_access_lines()
     for name in _LIBRARY_LOGGERS:
         library = logging.getLogger(name)
         library.handlers = []
         library.propagate = True
+
+
+def _filter_access_lines() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, WithoutQueryStrings) for f in access.filters):
+        access.addFilter(WithoutQueryStrings())

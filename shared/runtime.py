@@ -178,26 +178,28 @@ class ServiceRuntime:
         app = FastAPI(title=title, description=description, lifespan=lifespan)
         app.state.tokens = self.tokens()
         app.add_exception_handler(Exception, _internal_error)
-        app.include_router(health_router(self._is_ready))
-        reader = [Depends(require_reader)]
-        app.include_router(
-            dead_letters_router(
-                self.settings.kafka_bootstrap_servers,
-                dead_letter_topic(self.service).qualified(self.settings.topic_prefix),
-                self.handlers,
-                self.uow,
-            ),
-            dependencies=reader,
-        )
-        for router in routers:
-            app.include_router(router, dependencies=reader)
-        for door in doors or []:
-            app.include_router(door)
-        app.include_router(self.metrics.router())
+        self._mount(app, routers, doors or [])
         app.add_middleware(
             BodyLimit, default=self.settings.max_body_bytes, per_route=self.settings.body_limits
         )
         return app
+
+    def _mount(self, app: FastAPI, routers: list[APIRouter], doors: list[APIRouter]) -> None:
+        """Health and metrics open, partners' doors on their own credentials, the rest
+        (dead letters included) behind a read token."""
+        reader = [Depends(require_reader)]
+        app.include_router(health_router(self._is_ready))
+        dead_letters = dead_letters_router(
+            self.settings.kafka_bootstrap_servers,
+            dead_letter_topic(self.service).qualified(self.settings.topic_prefix),
+            self.handlers,
+            self.uow,
+        )
+        for router in [dead_letters, *routers]:
+            app.include_router(router, dependencies=reader)
+        for door in doors:
+            app.include_router(door)
+        app.include_router(self.metrics.router())
 
     def tokens(self) -> TokenStore:
         s = self.settings
