@@ -54,6 +54,7 @@ class HubSettings(BaseSettings):
     body_limits: dict[str, int] = Field(
         default_factory=dict, description="Route prefix -> its own body limit, in bytes."
     )
+
     @field_validator("operator_token", mode="before")
     @classmethod
     def _unset_when_empty(cls, value: object) -> object:

@@ -3,10 +3,12 @@
 Outbound API it implements (what the shipping-bridge calls):
     POST /v1/fulfillment-orders               Bearer key; `Idempotency-Key` honoured
     POST /v1/fulfillment-orders/{id}/cancel   cancel unless already shipped (409)
+    GET  /v1/fulfillment-orders/{id}          its status and every parcel shipped so far
+                                              (what a hub asks when callbacks went quiet)
 Callbacks it makes (the shipping-bridge's 3PL API, with its own `X-Api-Key`):
     acknowledgement -> dispatches (one parcel, or two when told to split) -> delivery
 Test controls: POST /_control (fail_next, reject_next, hang_next, split, auto_ship,
-ship_delay), GET /_orders (what it received, for assertions).
+ship_delay, lose_callbacks), GET /_orders (what it received, for assertions).
 
     TPL_API_KEY=K TPL_BRIDGE_KEY=K2 python -m simulators.tpl --port 9101 --bridge-url URL
 
@@ -35,6 +37,9 @@ class Controls(BaseModel):
     auto_ship: bool = True
     ship_delay: float = Field(
         0.2, description="Seconds between acknowledging, shipping, delivering."
+    )
+    lose_callbacks: int = Field(
+        0, description="Never deliver this many callbacks (lost on the way, retries too)."
     )
 
 
@@ -95,7 +100,12 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
         if controls.reject_next:
             controls.reject_next -= 1
             raise HTTPException(422, "address cannot be served from this warehouse")
-        order = {"id": f"FO-{uuid.uuid4().hex[:10]}", "status": "received", **body.model_dump()}
+        order = {
+            "id": f"FO-{uuid.uuid4().hex[:10]}",
+            "status": "received",
+            "dispatches": [],
+            **body.model_dump(),
+        }
         orders[order["id"]] = order
         if idempotency_key:
             by_key[idempotency_key] = order["id"]
@@ -117,6 +127,15 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
         order["status"] = "cancelled"
         return order
 
+    @app.get("/v1/fulfillment-orders/{order_id}")
+    async def status(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
+        if authorization != f"Bearer {api_key}":
+            raise HTTPException(401, "bad API key")
+        order = orders.get(order_id)
+        if order is None:
+            raise HTTPException(404, "no such fulfilment order")
+        return order
+
     async def fulfil(order: dict[str, Any]) -> None:
         shipment = f"{bridge_url}/3pl/v1/shipments/{order['reference']}"
         async with httpx.AsyncClient(headers={"X-Api-Key": bridge_key}, timeout=10) as client:
@@ -130,25 +149,26 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
                 # at a real warehouse once the label is printed and the parcel handed over.
                 order["status"] = "shipping"
                 number = next(parcel_numbers)
-                await call(
-                    client,
-                    f"{shipment}/dispatches",
-                    {
-                        "dispatch_id": f"{order['id']}-P{number}",
-                        "carrier": carrier,
-                        "tracking_number": f"1Z{number:016d}",
-                        "tracking_url": f"https://tracking.crossdock.test/{carrier}/1Z{number:016d}",
-                        "lines": parcel,
-                    },
-                )
+                dispatch = {
+                    "dispatch_id": f"{order['id']}-P{number}",
+                    "carrier": carrier,
+                    "tracking_number": f"1Z{number:016d}",
+                    "tracking_url": f"https://tracking.crossdock.test/{carrier}/1Z{number:016d}",
+                    "lines": parcel,
+                }
+                order["dispatches"].append(dispatch)
                 order["status"] = "shipped"
+                await call(client, f"{shipment}/dispatches", dispatch)
             await asyncio.sleep(controls.ship_delay)
             await call(client, f"{shipment}/delivery", None)
             order["status"] = "delivered"
 
     async def call(client: httpx.AsyncClient, url: str, body: dict[str, Any] | None) -> None:
         """Like a real 3PL's webhook: retried with growing pauses for over a minute (the
-        hub may be restarting), then given up."""
+        hub may be restarting), then given up. A lost one is never sent at all."""
+        if controls.lose_callbacks:
+            controls.lose_callbacks -= 1
+            return
         for attempt in range(12):
             try:
                 response = await client.post(url, json=body)

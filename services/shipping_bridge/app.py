@@ -10,12 +10,13 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 
 from services.shipping_bridge import subscribers
 from services.shipping_bridge.api import tpl_router
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
+from services.shipping_bridge.reconciler import QuietShipmentReconciler
 from services.shipping_bridge.sender import ShipmentSender
 from services.shipping_bridge.tracking_webhooks import ShipStationSettings, tracking_router
 from shared.config import HubSettings
@@ -27,6 +28,8 @@ class ShippingBridgeSettings(HubSettings):
     http_port: int = 8003
     fulfillers_file: Path = Path("config/fulfillers.yaml")
     send_backoff_seconds: float = 0.5
+    # A shipment at a 3PL with no callback for this long is asked after (lost callbacks).
+    shipment_quiet_seconds: float = Field(900.0, gt=0)
     shipstation_api_url: str | None = None
     shipstation_api_key: SecretStr | None = None
     shipstation_api_secret: SecretStr | None = None
@@ -58,17 +61,23 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
     async def sending(_: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
             clients.append(http)
+            client = FulfillerClient(http, fulfillers)
             sender = ShipmentSender(
                 runtime.pool,
                 settings.database_url,
                 runtime.uow,
-                FulfillerClient(http, fulfillers),
+                client,
                 settings.send_backoff_seconds,
             )
+            reconciler = QuietShipmentReconciler(
+                runtime.pool, runtime.uow, client, settings.shipment_quiet_seconds
+            )
             await sender.start()
+            await reconciler.start()
             try:
                 yield
             finally:
+                await reconciler.stop()
                 await sender.stop()
 
     tracking = tracking_router(

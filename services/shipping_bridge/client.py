@@ -1,4 +1,4 @@
-"""Outbound HTTP to 3PLs: create a fulfilment order, idempotently.
+"""Outbound HTTP to 3PLs: create a fulfilment order (idempotently), cancel it, ask after it.
 
 Exceptions::
 
@@ -10,8 +10,10 @@ Exceptions::
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, Field, ValidationError
 
 from services.shipping_bridge.fulfillers import Fulfillers
+from shared.events.fulfilment import ShipmentLine
 
 
 class FulfillerError(Exception):
@@ -26,6 +28,21 @@ class FulfillerUnavailable(FulfillerError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ReportedParcel(BaseModel):
+    dispatch_id: str = Field(min_length=1, max_length=64)
+    carrier: str = Field(min_length=1, max_length=64)
+    tracking_number: str = Field(min_length=1, max_length=64)
+    tracking_url: str | None = Field(None, max_length=2000)
+    lines: list[ShipmentLine] = Field(min_length=1)
+
+
+class FulfilmentOrderState(BaseModel):
+    """The 3PL's own view of a fulfilment order (fields beyond these are its business)."""
+
+    status: str = Field(max_length=64)
+    dispatches: list[ReportedParcel] = Field(default_factory=list, max_length=100)
 
 
 class FulfillerClient:
@@ -75,6 +92,25 @@ class FulfillerClient:
         except httpx.HTTPError as exc:
             raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
         _raise_for_status(config.id, response)
+
+    async def fulfilment_order(self, shipment: dict[str, Any]) -> FulfilmentOrderState:
+        """What the 3PL says of the order now: its status and every parcel it shipped."""
+        config = self._fulfillers.get(shipment["fulfiller"])
+        if config is None:
+            raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
+        try:
+            response = await self._http.get(
+                f"{config.base_url}/v1/fulfillment-orders/{shipment['fulfiller_ref']}",
+                headers={"Authorization": f"Bearer {self._fulfillers.api_key(config.id)}"},
+                timeout=config.timeout_seconds,
+            )
+        except httpx.HTTPError as exc:
+            raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
+        _raise_for_status(config.id, response)
+        try:
+            return FulfilmentOrderState.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise FulfillerUnavailable(f"{config.id}: unreadable status: {exc}") from exc
 
 
 def _raise_for_status(fulfiller: str, response: httpx.Response) -> None:

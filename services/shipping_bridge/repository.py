@@ -231,3 +231,20 @@ async def claim_exception(conn: asyncpg.Connection, shipment_id: UUID, key: str)
         key,
     )
     return bool(claimed)
+
+
+async def claim_quiet(conn: asyncpg.Connection, quiet_seconds: float, limit: int) -> list[Any]:
+    """Shipments at a 3PL that have not moved, nor been asked after, for `quiet_seconds`;
+    marked as asked now, so another replica does not ask the same ones."""
+    return list(
+        await conn.fetch(
+            "UPDATE shipments SET checked_at = now() WHERE shipment_id IN ("
+            " SELECT shipment_id FROM shipments"
+            " WHERE status IN ('sent', 'acknowledged', 'partially_dispatched', 'dispatched')"
+            "   AND updated_at < now() - make_interval(secs => $1)"
+            "   AND (checked_at IS NULL OR checked_at < now() - make_interval(secs => $1))"
+            " ORDER BY updated_at LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING *",
+            quiet_seconds,
+            limit,
+        )
+    )

@@ -100,8 +100,6 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             webhooks_router(channels, runtime.uow, runtime.metrics, max_body, channel_api, mappers),
             sales_router(channels, runtime.uow, runtime.metrics, max_body, mappers),
             json_router(channels, mappers, runtime.uow, runtime.metrics, max_body, http),
-            edi_router(
-                channels, settings.edi_id, runtime.uow, runtime.metrics, resolve, max_body
-            ),
+            edi_router(channels, settings.edi_id, runtime.uow, runtime.metrics, resolve, max_body),
         ],
     )

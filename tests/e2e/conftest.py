@@ -49,7 +49,14 @@ async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
     yield
     for fulfiller in FULFILLERS:
         await hub.tpl(
-            client, fulfiller, auto_ship=False, split=False, fail_next=0, hang_next=0, reject_next=0
+            client,
+            fulfiller,
+            auto_ship=False,
+            split=False,
+            fail_next=0,
+            hang_next=0,
+            reject_next=0,
+            lose_callbacks=0,
         )
 
 

@@ -152,6 +152,7 @@ async def test_a_new_storefront_account_reaches_the_erp_once(
 
     [created] = await eventually(in_the_erp)
     assert (created["name"], created["company"]) == ("Ada Lovelace", "Analytical Engines")
+
     async def numbered() -> str | None:
         # The ERP answers with its number; the gateway records it a moment later.
         exported = (await client.get(hub.url("storefront-gateway", "/erp/accounts"))).json()

@@ -129,3 +129,27 @@ async def test_3pl_refusal_flags_the_order_with_the_reason(
     order = await hub.order_in(client, order_id, {"fulfilment_failed"})
     assert "tpl-a refused shipment" in order["reason"]
     assert "address cannot be served" in order["reason"]
+
+
+@pytest.mark.usefixtures("shipping")
+async def test_callbacks_a_3pl_lost_are_recovered_from_its_status_api(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """The 3PL acknowledges, ships and delivers, and none of its callbacks arrives: the
+    bridge, finding the shipment quiet, asks the 3PL and records what it shipped."""
+    item = sku("LOST")
+    await hub.set_stock(client, item, "wh-1", 10)
+    await hub.tpl(client, "tpl-a", lose_callbacks=3)
+    try:
+        order_id = await place(hub, client, [Line(item, 3, "5.00")])
+        order = await hub.order_in(client, order_id, DONE, timeout=60)
+    finally:
+        await hub.tpl(client, "tpl-a", lose_callbacks=0)
+    [shipment] = order["shipments"]
+    assert shipment["shipped"] == {item: 3}
+    assert shipment["tracking"][0]["tracking_number"].startswith("1Z")
+    stock = await hub.stock(client, item)
+    assert (stock["on_hand"], stock["reserved"]) == (7, 0), "the dispatch reached the ledger"
+    await assert_stock_is_its_movements(hub, client)
+    log = (hub.workdir / "shipping-bridge.log").read_text()
+    assert '"event": "recovered what a 3PL had not reported"' in log

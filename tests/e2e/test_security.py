@@ -55,9 +55,7 @@ async def test_every_documented_route_but_the_doors_refuses_a_call_without_a_tok
         routes = await guarded_routes(hub, anonymous)
         assert len(routes) > 30, routes
         for service, method, path in routes:
-            response = await anonymous.request(
-                method, hub.url(service, concrete(path)), json={}
-            )
+            response = await anonymous.request(method, hub.url(service, concrete(path)), json={})
             assert response.status_code == 401, (service, method, path, response.text)
 
 
@@ -114,7 +112,7 @@ async def test_a_captured_refund_replayed_under_a_new_event_id_books_once(
     item = f"SEC-RF-{random.randrange(10**9)}"
     await hub.set_stock(client, item, "wh-1", 5)
     order = shopify_order(random.randrange(10**11, 10**12), [Line(item, 2, "10.00")])
-    order_id = (await hub.deliver(client, signed_shopify(order, hub.shop, hub.shopify_secret)))
+    order_id = await hub.deliver(client, signed_shopify(order, hub.shop, hub.shopify_secret))
     order_id = order_id.json()["order_id"]
     await hub.order_in(client, order_id, {"delivered"})
     body = shopify_refund(order, random.randrange(10**9), [(0, 1, "no_restock")])

@@ -255,6 +255,7 @@ class Hub:
             "CROSSDOCK_FEEDS_FILE": str(self.workdir / "feeds.yaml"),
             "TEST_SFTP_PASSWORD": self.store_keys["sftp"],
             "CROSSDOCK_SEND_BACKOFF_SECONDS": "0.1",
+            "CROSSDOCK_SHIPMENT_QUIET_SECONDS": "3",
             **{f"{_env_name(f)}_API": k[0] for f, k in self.tpl_keys.items()},
             **{f"{_env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
             "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",

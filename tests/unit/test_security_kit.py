@@ -183,9 +183,7 @@ def test_ordinary_skus_pass() -> None:
 
 
 def test_access_lines_keep_the_path_and_drop_the_query_string() -> None:
-    record = logging.LogRecord(
-        "uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', None, None
-    )
+    record = logging.LogRecord("uvicorn.access", 20, "", 0, '%s - "%s %s HTTP/%s" %d', None, None)
     record.args = ("127.0.0.1:5", "POST", "/webhooks/shipstation?token=secret", "1.1", 200)
     WithoutQueryStrings().filter(record)
     assert "secret" not in record.getMessage() and "/webhooks/shipstation" in record.getMessage()

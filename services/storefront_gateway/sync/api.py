@@ -15,7 +15,6 @@ from shared.auth import require_admin
 def stock_sync_router(sync: Callable[[], StockSync]) -> APIRouter:
     router = APIRouter(tags=["channel stock"])
 
-
     @router.post("/reconcile", dependencies=[Depends(require_admin)], response_model=None)
     async def run_reconcile(
         channel: Annotated[list[str] | None, Query()] = None,
