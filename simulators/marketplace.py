@@ -34,6 +34,7 @@ from fastapi.responses import JSONResponse
 
 from simulators import outbound
 from simulators.calllog import CallLog
+from simulators.outage import add_outage_switch
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -41,6 +42,7 @@ PAGE = 50
 
 def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> FastAPI:
     app = FastAPI(title="marketplace simulator")
+    add_outage_switch(app)
     listings: dict[str, dict[str, Any]] = {}
     bucket = TokenBucket(rate=2.0, burst=4)
     stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}

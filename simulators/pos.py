@@ -31,6 +31,7 @@ from fastapi.responses import JSONResponse
 
 from simulators import outbound
 from simulators.calllog import CallLog
+from simulators.outage import add_outage_switch
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -38,6 +39,7 @@ PAGE = 50
 
 def create_app(token: str, webhook_secret: str, account: str, outlet: str, hub_url: str) -> FastAPI:
     app = FastAPI(title="point-of-sale simulator")
+    add_outage_switch(app)
     products: dict[str, dict[str, Any]] = {}
     bucket = TokenBucket(rate=10.0, burst=20)
     sales = itertools.count(1)

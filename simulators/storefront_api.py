@@ -25,6 +25,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Header, HTTPException
 
+from simulators.outage import add_outage_switch
 from simulators.store_inventory import add_inventory
 
 
@@ -32,6 +33,7 @@ def create_app(
     shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
 ) -> FastAPI:
     app = FastAPI(title="storefront API simulator")
+    add_outage_switch(app)
     shopify_orders: dict[str, dict[str, Any]] = {}
     fulfillment_orders: dict[int, dict[str, Any]] = {}
     woo_orders: dict[str, dict[str, Any]] = {}

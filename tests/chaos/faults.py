@@ -90,6 +90,24 @@ def tpl(seconds: float, **controls: Any) -> Fault:
     return fault
 
 
+CHANNEL_APIS = ("storefront-api", "marketplace", "pos")
+
+
+def channels_down(status: int, seconds: float) -> Fault:
+    """Every channel's API answers `status` (429 with Retry-After, or a 5xx) for a while:
+    stock pushes and fulfilment feedback must wait and then catch up."""
+
+    async def fault(stage: Stage) -> None:
+        for api in CHANNEL_APIS:
+            response = await stage.work.client.post(
+                stage.hub.url(api, "/_outage"), json={"status": status, "seconds": seconds}
+            )
+            response.raise_for_status()
+        await asyncio.sleep(seconds)
+
+    return fault
+
+
 async def duplicate_storm(stage: Stage) -> None:
     """The same signed webhook twenty times at once, for a few orders."""
     work = stage.work

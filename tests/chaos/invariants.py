@@ -4,36 +4,21 @@ Read from the services' own APIs and, where no API says it, from their tables (a
 may look at every schema; services never look at each other's).
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import asyncpg
 import httpx
-from aiokafka import AIOKafkaConsumer
-from aiokafka.admin import AIOKafkaAdminClient
 
-from shared.topics import dead_letter_topic
+from tests.chaos.at_rest import (
+    i7_channels_show_the_ledger,
+    i8_drained,
+    i9_no_dead_letters,
+    i10_none_stuck,
+    tracking_reached_channels,
+)
+from tests.chaos.verdict import Verdict
 from tests.chaos.workload import HOT_UNITS, Sent, Workload
-from tests.support.hub import FULFILLERS, SERVICES, Hub
-
-SCHEMAS = [s.replace("-", "_") for s in SERVICES]
-# Where an order may rest once the hub is quiet: every other status is on its way.
-AT_REST = {
-    "delivered",
-    "rejected",
-    "cancelled",
-    "backordered",
-    "fulfilment_failed",
-    "returned",
-    "held_for_approval",
-}
-
-
-@dataclass
-class Verdict:
-    name: str
-    held: bool
-    figures: dict[str, Any] = field(default_factory=dict)
+from tests.support.hub import FULFILLERS, Hub
 
 
 async def shipped_by_3pls(hub: Hub, client: httpx.AsyncClient) -> dict[str, int]:
@@ -171,89 +156,6 @@ async def i6_one_order_per_webhook(conn: asyncpg.Connection, sent: Sent) -> Verd
     )
 
 
-async def outbox_rows(conn: asyncpg.Connection) -> dict[str, int]:
-    return {s: await conn.fetchval(f'SELECT count(*) FROM "{s}".outbox') for s in SCHEMAS}
-
-
-async def consumer_lag(hub: Hub) -> dict[str, int]:
-    """Per consumer group of this hub: messages not yet committed."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=hub.infra.kafka)
-    consumer = AIOKafkaConsumer(bootstrap_servers=hub.infra.kafka)
-    await admin.start()
-    await consumer.start()
-    try:
-        groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(hub.prefix)]
-        lag: dict[str, int] = {}
-        for group in groups:
-            offsets = await admin.list_consumer_group_offsets(group)
-            ends = await consumer.end_offsets(list(offsets))
-            lag[group.removeprefix(hub.prefix)] = sum(
-                ends[tp] - meta.offset for tp, meta in offsets.items() if meta.offset >= 0
-            )
-        return lag
-    finally:
-        await consumer.stop()
-        await admin.close()
-
-
-async def i8_drained(conn: asyncpg.Connection, hub: Hub) -> Verdict:
-    outboxes, lag = await outbox_rows(conn), await consumer_lag(hub)
-    held = not any(outboxes.values()) and not any(lag.values())
-    return Verdict(
-        "I8 every outbox empty, every consumer group caught up",
-        held,
-        {
-            "outbox_rows": {k: v for k, v in outboxes.items() if v},
-            "lag": {k: v for k, v in lag.items() if v},
-            "groups": len(lag),
-        },
-    )
-
-
-async def dead_letters(hub: Hub, poison_key: str | None) -> tuple[dict[str, int], int]:
-    """Letters per service that are not the poison message, and the poison ones."""
-    others: dict[str, int] = {}
-    poisoned = 0
-    for service in SERVICES:
-        topic = dead_letter_topic(service).name
-        for record in await hub.records(topic):
-            key = record.key.decode(errors="replace") if record.key else None
-            if poison_key is not None and key == poison_key:
-                poisoned += 1
-            else:
-                others[service] = others.get(service, 0) + 1
-    return others, poisoned
-
-
-async def i9_no_dead_letters(hub: Hub, poison_key: str | None) -> Verdict:
-    others, poisoned = await dead_letters(hub, poison_key)
-    return Verdict(
-        "I9 nothing dead-lettered but the poison messages",
-        not others and (poison_key is None or poisoned > 0),
-        {"dead_letters": others, "poison_parked": poisoned},
-    )
-
-
-async def unsettled(conn: asyncpg.Connection, sent: Sent) -> dict[str, int]:
-    rows = await conn.fetch(
-        "SELECT status, count(*) AS n FROM order_router.orders"
-        " WHERE order_id = ANY($1::uuid[]) GROUP BY status",
-        list(sent.orders),
-    )
-    return {r["status"]: r["n"] for r in rows if r["status"] not in AT_REST}
-
-
-async def i10_none_stuck(conn: asyncpg.Connection, sent: Sent) -> Verdict:
-    rows = await conn.fetch(
-        "SELECT status, count(*) AS n FROM order_router.orders"
-        " WHERE order_id = ANY($1::uuid[]) GROUP BY status",
-        list(sent.orders),
-    )
-    statuses = {r["status"]: r["n"] for r in rows}
-    stuck = {k: v for k, v in statuses.items() if k not in AT_REST}
-    return Verdict("I10 every order at rest, none stuck", not stuck, {"statuses": statuses})
-
-
 async def check_all(
     hub: Hub, client: httpx.AsyncClient, work: Workload, poison_key: str | None
 ) -> list[Verdict]:
@@ -266,9 +168,11 @@ async def check_all(
             await i4_hot_sku_not_oversold(conn, work),
             await i5_books(conn, hub, client, work.sent),
             await i6_one_order_per_webhook(conn, work.sent),
+            await i7_channels_show_the_ledger(hub, client, work),
             await i8_drained(conn, hub),
             await i9_no_dead_letters(hub, poison_key),
             await i10_none_stuck(conn, work.sent),
+            await tracking_reached_channels(conn, hub, client, work.sent),
         ]
     finally:
         await conn.close()

@@ -21,8 +21,15 @@ from typing import Any
 import asyncpg
 import httpx
 
+from tests.chaos.at_rest import (
+    consumer_lag,
+    outbox_rows,
+    pushes_owed,
+    unsettled,
+    updates_owed,
+)
 from tests.chaos.faults import Stage
-from tests.chaos.invariants import check_all, consumer_lag, outbox_rows, unsettled
+from tests.chaos.invariants import check_all
 from tests.chaos.scenarios import SCENARIOS, SHORT, Scenario, named
 from tests.chaos.workload import Workload
 from tests.support.hub import Hub
@@ -32,15 +39,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 async def quiet(hub: Hub, work: Workload, limit: float) -> float | None:
-    """Seconds until nothing is left to do (outboxes, lag, orders on their way), twice
-    in a row; None when the hub is not quiet within `limit`."""
+    """Seconds until nothing is left to do (outboxes, lag, orders on their way, stock
+    owed to a channel), twice in a row; None when the hub is not quiet within `limit`."""
     started, calm = time.monotonic(), 0
     while time.monotonic() - started < limit:
         try:
             conn = await asyncpg.connect(hub.database_url)
             try:
-                busy = any((await outbox_rows(conn)).values()) or bool(
-                    await unsettled(conn, work.sent)
+                busy = (
+                    any((await outbox_rows(conn)).values())
+                    or bool(await unsettled(conn, work.sent))
+                    or bool(await pushes_owed(conn, work))
+                    or bool(await updates_owed(conn, work.sent))
                 )
             finally:
                 await conn.close()

@@ -32,6 +32,8 @@ SCENARIOS = (
     Scenario("3pl-hanging", faults.tpl(20, hang_next=6)),
     Scenario("3pl-failing", faults.tpl(20, fail_next=30)),
     Scenario("3pl-slow", faults.tpl(20, ship_delay=2.0)),
+    Scenario("channels-429", faults.channels_down(429, 20)),
+    Scenario("channels-5xx", faults.channels_down(503, 20)),
     Scenario("duplicate-storm", faults.duplicate_storm),
     Scenario("poison-message", faults.poison),
     Scenario("kafka-restart", faults.kafka_restart, owns_stack=True),

@@ -24,6 +24,7 @@ from simulators.storefronts import (
     signed_woocommerce,
     woocommerce_order,
 )
+from tests.support.channels import list_everywhere
 from tests.support.hub import FULFILLERS, Hub
 
 HOT_UNITS = 20
@@ -59,7 +60,12 @@ class Workload:
     def pool(self) -> list[str]:
         return [f"POOL-{self.tag}-{n}" for n in range(6)]
 
+    @property
+    def skus(self) -> list[str]:
+        return [self.hot, *self.pool]
+
     async def prepare(self) -> None:
+        await list_everywhere(self.hub, self.client, self.skus)
         for fulfiller in FULFILLERS:
             await self.hub.tpl(self.client, fulfiller, auto_ship=True, ship_delay=0.05)
         await self.count(self.hot, "wh-1", HOT_UNITS)
@@ -117,6 +123,7 @@ class Workload:
         payload = shopify_order(int(ref), self._lines())
         hook = signed_shopify(payload, self.hub.shop, self.hub.shopify_secret)
         order_id = self.hub.order_id("shopify-test", ref)
+        await self._at_store("shopify", payload)
         if not await self._deliver(hook, duplicate=self.rng.random() < 0.2):
             return  # never acknowledged: not accepted, so not the hub's to keep
         self.sent.orders[order_id] = "shopify-test"
@@ -129,8 +136,14 @@ class Workload:
         ref = self.rng.randrange(10**11, 10**12)
         payload = woocommerce_order(ref, self._lines(), currency="USD")
         hook = signed_woocommerce(payload, self.hub.woo, self.hub.woo_secret)
+        await self._at_store("woocommerce", payload)
         if await self._deliver(hook, duplicate=self.rng.random() < 0.2):
             self.sent.orders[self.hub.order_id("woo-test", str(ref))] = "woo-test"
+
+    async def _at_store(self, platform: str, payload: dict[str, Any]) -> None:
+        """The store has the order its webhook announces (where tracking goes back to)."""
+        url = self.hub.url("storefront-api", f"/_orders/{platform}")
+        (await self.client.post(url, json=payload)).raise_for_status()
 
     async def _deliver(self, hook: SignedWebhook, duplicate: bool = False) -> bool:
         """True when the hub acknowledged at least one copy."""
