@@ -5,6 +5,7 @@ outbox relay, metrics — and their order of start and stop. Nothing connects un
 the ASGI lifespan starts, so importing or constructing an app is free of I/O.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -72,6 +73,7 @@ class ServiceRuntime:
         # Each consumer's decoder and handler, by name: what replaying a dead letter needs.
         self.handlers: dict[str, tuple[Decoder, Handler]] = {}
         self._producer: AIOKafkaProducer | None = None
+        self._joining: asyncio.Task[None] | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
@@ -139,15 +141,41 @@ class ServiceRuntime:
             Failpoints(s.failpoint),
         )
         await self._relay.start()
-        await self.broker.start()
+        self._joining = asyncio.create_task(self._start_consumers(), name="consumers")
         log.info("service started", port=s.http_port)
         try:
             yield
         finally:
+            self._joining.cancel()
+            await asyncio.gather(self._joining, return_exceptions=True)
             await self.broker.stop()
             await self._relay.stop()
             await self._producer.stop()
             await self.pool.close()
+
+    def _consumers_up(self) -> bool:
+        """False once the consumers failed to start (joining is still up: it waits)."""
+        joining = self._joining
+        if joining is None or not joining.done() or joining.cancelled():
+            return True
+        return joining.exception() is None
+
+    async def _start_consumers(self) -> None:
+        """Every consumer joins its group at once, not one after another, and while the
+        service already serves HTTP: a join waits for the group's other members to
+        rejoin (up to a heartbeat, or until a killed member's session expires), so one
+        after another (`broker.start()`) made a restarted service answer its webhooks
+        only after the sum of those waits. Messages wait in Kafka meanwhile."""
+        try:
+            await self.broker.connect()
+            await asyncio.gather(*(sub.start() for sub in self.broker.subscribers))
+            for publisher in self.broker.publishers:
+                await publisher.start()
+            self.broker.running = True
+            log.info("consumers joined", groups=len(self.broker.subscribers))
+        except Exception:
+            log.exception("consumers could not start; the service is not ready")
+            raise
 
     def http_app(
         self,
@@ -218,7 +246,7 @@ class ServiceRuntime:
             except Exception:
                 database = False
         kafka = await self.broker.ping(timeout=2)
-        return {"database": bool(database), "kafka": bool(kafka)}
+        return {"database": bool(database), "kafka": bool(kafka), "consumers": self._consumers_up()}
 
 
 async def _internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -12,7 +12,7 @@ Orders: a sale on the marketplace is notified to the seller's endpoint (the hub)
 `POST {hub}/webhooks/marketplace`, body signed with HMAC-SHA256 (hex) in
 `X-Marketplace-Signature`, `X-Marketplace-Seller` naming the seller account.
 Test side: POST /_listings registers listings; POST /_sell sells (only what it shows);
-POST /_outage makes it answer 503 for a while; GET /_stats, GET /_levels.
+POST /_outage makes it answer 503 (or the status given) for a while; GET /_stats, GET /_levels.
 
     MARKETPLACE_TOKEN=.. MARKETPLACE_WEBHOOK_SECRET=.. python -m simulators.marketplace \
         --port 9401 --seller S1 --hub-url http://127.0.0.1:8000
@@ -34,7 +34,6 @@ from fastapi.responses import JSONResponse
 
 from simulators import outbound
 from simulators.calllog import CallLog
-from simulators.outage import add_outage_switch
 from simulators.ratelimit import TokenBucket
 
 PAGE = 50
@@ -42,11 +41,10 @@ PAGE = 50
 
 def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> FastAPI:
     app = FastAPI(title="marketplace simulator")
-    add_outage_switch(app)
     listings: dict[str, dict[str, Any]] = {}
     bucket = TokenBucket(rate=2.0, burst=4)
     stats: dict[str, Any] = {"requests": 0, "refused": 0, "stale": 0, "unavailable": 0}
-    outage = {"until": 0.0}
+    outage = {"until": 0.0, "status": 503.0}
     orders = itertools.count(1)
     log = CallLog()
     price_log = CallLog()
@@ -60,7 +58,9 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
         stats["requests"] += 1
         if time.monotonic() < outage["until"]:
             stats["unavailable"] += 1
-            return JSONResponse({"error": "service unavailable"}, status_code=503)
+            status = int(outage["status"])
+            headers = {"Retry-After": "2"} if status == 429 else {}
+            return JSONResponse({"error": "unavailable"}, status_code=status, headers=headers)
         if not bucket.take():
             stats["refused"] += 1
             wait = max(1, round(bucket.seconds_until() + 0.5))
@@ -216,6 +216,7 @@ def create_app(token: str, webhook_secret: str, seller: str, hub_url: str) -> Fa
     @app.post("/_outage")
     async def go_down(body: dict[str, float]) -> dict[str, float]:
         outage["until"] = time.monotonic() + float(body["seconds"])
+        outage["status"] = float(body.get("status", 503))
         return body
 
     @app.post("/_sell")

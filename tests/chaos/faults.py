@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import libfaketime
 from aiokafka import AIOKafkaProducer
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
@@ -51,6 +52,62 @@ def kill(service: str) -> Fault:
         await _restart(stage, service)
 
     return fault
+
+
+def _kill(stage: Stage, name: str) -> None:
+    stage.hub.procs[name].send_signal(signal.SIGKILL)
+    stage.hub.procs.pop(name).wait()
+
+
+def second_instance(service: str) -> Fault:
+    """A second replica joins under load (its consumer groups rebalance to share the
+    partitions), works a while, and is killed: the partitions move back mid-flight."""
+
+    async def fault(stage: Stage) -> None:
+        name = f"{service}-2"
+        await _replica(stage, service, name)
+        await asyncio.sleep(10)
+        _kill(stage, name)
+
+    return fault
+
+
+def group_of_three(service: str) -> Fault:
+    """Three replicas share the load; one is killed and the other two carry on."""
+
+    async def fault(stage: Stage) -> None:
+        for n in (2, 3):
+            await _replica(stage, service, f"{service}-{n}")
+        await asyncio.sleep(10)
+        _kill(stage, f"{service}-3")
+        await asyncio.sleep(5)
+        _kill(stage, f"{service}-2")  # back to the hub's one, which the checks ask
+
+    return fault
+
+
+async def _replica(stage: Stage, service: str, name: str) -> None:
+    started = time.monotonic()
+    stage.hub.start(service, instance=name)
+    await stage.hub.wait_ready(name, timeout=60)
+    stage.figures[f"{name}_ready_seconds"] = round(time.monotonic() - started, 2)
+
+
+# Each service's host clock off by this much (minutes either way, as NTP trouble leaves).
+SKEWS = {"order-router": "+300s", "inventory-ledger": "-300s", "accounting-poster": "+600s"}
+
+
+async def clock_skew(stage: Stage) -> None:
+    """Services restarted on hosts whose wall clocks disagree: a real libfaketime
+    preloaded into each process shifts every wall-clock read (the monotonic clock, which
+    timeouts use, is left alone, as NTP leaves it). Nothing may depend on the clocks
+    agreeing: ordering comes from versions, offsets and the database's own clock."""
+    _, preload = libfaketime.get_reload_information()
+    for service, offset in SKEWS.items():
+        stage.hub.stop(service)
+        env = {**preload, "FAKETIME": offset, "FAKETIME_DID_REEXEC": "true"}
+        await _restart(stage, service, env)
+    stage.figures["skews"] = SKEWS
 
 
 def at_failpoint(service: str, failpoint: str) -> Fault:
@@ -114,6 +171,7 @@ async def duplicate_storm(stage: Stage) -> None:
     for _ in range(5):
         ref = str(work.rng.randrange(10**11, 10**12))
         payload = shopify_order(int(ref), [Line(work.rng.choice(work.pool), 1, "9.00")])
+        await work.at_store("shopify", payload)
         hook = signed_shopify(payload, stage.hub.shop, stage.hub.shopify_secret)
         answers = await asyncio.gather(*(work._post(hook) for _ in range(20)))
         if any(a is None for a in answers):

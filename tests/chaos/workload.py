@@ -123,7 +123,7 @@ class Workload:
         payload = shopify_order(int(ref), self._lines())
         hook = signed_shopify(payload, self.hub.shop, self.hub.shopify_secret)
         order_id = self.hub.order_id("shopify-test", ref)
-        await self._at_store("shopify", payload)
+        await self.at_store("shopify", payload)
         if not await self._deliver(hook, duplicate=self.rng.random() < 0.2):
             return  # never acknowledged: not accepted, so not the hub's to keep
         self.sent.orders[order_id] = "shopify-test"
@@ -136,11 +136,11 @@ class Workload:
         ref = self.rng.randrange(10**11, 10**12)
         payload = woocommerce_order(ref, self._lines(), currency="USD")
         hook = signed_woocommerce(payload, self.hub.woo, self.hub.woo_secret)
-        await self._at_store("woocommerce", payload)
+        await self.at_store("woocommerce", payload)
         if await self._deliver(hook, duplicate=self.rng.random() < 0.2):
             self.sent.orders[self.hub.order_id("woo-test", str(ref))] = "woo-test"
 
-    async def _at_store(self, platform: str, payload: dict[str, Any]) -> None:
+    async def at_store(self, platform: str, payload: dict[str, Any]) -> None:
         """The store has the order its webhook announces (where tracking goes back to)."""
         url = self.hub.url("storefront-api", f"/_orders/{platform}")
         (await self.client.post(url, json=payload)).raise_for_status()

@@ -242,13 +242,15 @@ class Hub:
         known_hosts.write_text(f"[127.0.0.1]:{self.ports['sftp']} {public[0]} {public[1]}\n")
         return known_hosts
 
-    def env(self, service: str, extra: dict[str, str] | None = None) -> dict[str, str]:
+    def env(
+        self, service: str, extra: dict[str, str] | None = None, port: int | None = None
+    ) -> dict[str, str]:
         return {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": self.infra.kafka,
             "DATABASE_URL": self.database_url,
             "CROSSDOCK_TOPIC_PREFIX": self.prefix,
-            "CROSSDOCK_HTTP_PORT": str(self.ports[service]),
+            "CROSSDOCK_HTTP_PORT": str(port or self.ports[service]),
             "CROSSDOCK_CHANNELS_FILE": str(self.workdir / "channels.yaml"),
             "CROSSDOCK_LOCATIONS_FILE": str(self.workdir / "locations.yaml"),
             "CROSSDOCK_FULFILLERS_FILE": str(self.workdir / "fulfillers.yaml"),
@@ -292,10 +294,15 @@ class Hub:
             **(extra or {}),
         }
 
-    def start(self, service: str, extra_env: dict[str, str] | None = None) -> None:
-        self.ports.setdefault(service, free_port())
-        log = open(self.workdir / f"{service}.log", "ab")
-        self.procs[service] = subprocess.Popen(
+    def start(
+        self, service: str, extra_env: dict[str, str] | None = None, instance: str | None = None
+    ) -> None:
+        """Start a service; `instance` names another replica of it (its own port and log,
+        the same consumer groups), as a second pod of a deployment would be."""
+        name = instance or service
+        self.ports.setdefault(name, free_port())
+        log = open(self.workdir / f"{name}.log", "ab")
+        self.procs[name] = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
@@ -305,10 +312,10 @@ class Hub:
                 "--host",
                 "127.0.0.1",
                 "--port",
-                str(self.ports[service]),
+                str(self.ports[name]),
                 "--no-access-log",
             ],
-            env=self.env(service, extra_env),
+            env=self.env(service, extra_env, self.ports[name]),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
