@@ -63,14 +63,14 @@ test: venv jars lint
 	  $(TEST_STACK) down; exit $$status
 
 lint: venv
-	$(VENV)/bin/ruff check shared services simulators deploy tests bench
-	$(VENV)/bin/mypy shared services
+	$(VENV)/bin/ruff check shared services simulators tools deploy tests bench
+	$(VENV)/bin/mypy shared services tools
 
 asyncapi: venv
-	$(PY) -m shared.asyncapi docs/asyncapi
+	$(PY) -m tools.asyncapi docs/asyncapi
 
 k8s-topics: venv
-	$(PY) -m shared.k8s_topics > deploy/k8s/base/topics.yaml
+	$(PY) -m tools.k8s_topics > deploy/k8s/base/topics.yaml
 
 chaos: venv jars
 	@$(CHAOS_STACK) reset >/dev/null 2>&1 || true

@@ -102,7 +102,7 @@ class Stack:
     def up(self, infra_only: bool) -> None:
         self.kafka.start()
         self.pg.start()
-        from shared.provisioning import ensure_topics
+        from tools.provisioning import ensure_topics
 
         created = asyncio.run(ensure_topics(self.kafka.bootstrap))
         print(f"topics ready ({len(created)} created)")

@@ -195,7 +195,7 @@ async def test_the_reconcile_command_prints_the_differences_and_exits_1(
     await hub.set_stock(client, sku, "wh-2", 4)
     await eventually(lambda: _shown_as(hub, client, "pos-test", sku, 4))
     await overwrite(hub, client, "pos-test", {sku: 1})
-    command = [sys.executable, "-m", "shared.cli", "reconcile", "--channel", "pos-test"]
+    command = [sys.executable, "-m", "tools.cli", "reconcile", "--channel", "pos-test"]
     env = {
         **os.environ,
         "CROSSDOCK_ADMIN_TOKEN": hub.admin_token,

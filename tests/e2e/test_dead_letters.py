@@ -105,7 +105,7 @@ async def test_the_dead_letters_command_lists_a_service_s_letters(
         "CROSSDOCK_OPERATOR_TOKEN": hub.operator_token,
         "CROSSDOCK_ORDER_ROUTER_URL": hub.url("order-router", ""),
     }
-    command = [sys.executable, "-m", "shared.cli", "dead-letters", "order-router"]
+    command = [sys.executable, "-m", "tools.cli", "dead-letters", "order-router"]
     done = await asyncio.to_thread(
         subprocess.run, [*command, "list"], env=env, capture_output=True, text=True
     )

@@ -197,7 +197,7 @@ async def crossdock(hub: Hub, *args: str) -> subprocess.CompletedProcess[str]:
         "CROSSDOCK_OPERATOR_TOKEN": hub.operator_token,
         "CROSSDOCK_GATEWAY_URL": hub.url("storefront-gateway", ""),
     }
-    command = [sys.executable, "-m", "shared.cli", *args]
+    command = [sys.executable, "-m", "tools.cli", *args]
     return await asyncio.to_thread(subprocess.run, command, env=env, capture_output=True, text=True)
 
 

@@ -11,9 +11,9 @@ from shared.db import UnitOfWork
 from shared.events.inventory import StockLevelChanged
 from shared.metrics import ServiceMetrics
 from shared.outbox import NotTheWriter
-from shared.provisioning import ensure_topics
 from shared.relay import OutboxRelay
 from shared.topics import STOCK_LEVELS
+from tools.provisioning import ensure_topics
 
 
 async def read_all(kafka: str, topic: str, partitions: int) -> list:

@@ -24,10 +24,10 @@ import yaml
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from services.storefront_gateway.domain import keyed_order_id
-from shared.provisioning import ensure_topics
 from shared.topics import ALL_TOPICS
 from simulators.storefronts import SignedWebhook
 from tests.support.infra import Infra, create_database
+from tools.provisioning import ensure_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {

@@ -1,4 +1,4 @@
-from shared.asyncapi import document
+from tools.asyncapi import document
 
 
 def test_asyncapi_of_the_router_lists_what_it_consumes_and_what_it_publishes() -> None:

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import yaml
 
-from shared.k8s_topics import manifests
 from shared.topics import SERVICES
+from tools.k8s_topics import manifests
 
 BASE = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base"
 

@@ -1,0 +1,68 @@
+"""The house rules of the code base, read from the imports themselves: the kit knows no
+service, services never import each other, and no package imports in a circle."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = sorted(p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists())
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module a file imports, absolute (relative imports resolved)."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = (
+        module_name(path).rsplit(".", 1)[0] if path.name != "__init__.py" else module_name(path)
+    )
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules(top: str) -> dict[str, set[str]]:
+    return {module_name(p): imports_of(p) for p in sorted((ROOT / top).rglob("*.py"))}
+
+
+def offending(graph: dict[str, set[str]], forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        for target in targets
+        if target.split(".")[0] in forbidden or target.startswith(forbidden)
+    )
+
+
+def test_the_kit_knows_no_service_and_no_tool() -> None:
+    bad = offending(modules("shared"), ("services", "tools", "simulators", "tests", "bench"))
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_imports_only_itself_and_the_kit(service: str) -> None:
+    others = tuple(f"services.{s}" for s in SERVICES if s != service)
+    graph = {m: t for m, t in modules("services").items() if m.startswith(f"services.{service}")}
+    bad = offending(graph, ("tools", "simulators", "tests", "bench", *others))
+    assert not bad, "\n".join(bad)
+
+
+def test_imports_are_resolved_as_the_rules_expect() -> None:
+    """The walker itself: a relative import inside a package resolves to its siblings."""
+    graph = modules("services")
+    assert "services.shipping_bridge.domain" in graph["services.shipping_bridge.handlers"]
+    assert "shared.db.UnitOfWork" in graph["services.shipping_bridge.handlers"]
