@@ -4,14 +4,17 @@ storefront-gateway sends fulfilment status and tracking back.
 Shopify (header `X-Shopify-Access-Token`):
     GET  /admin/api/{version}/orders/{id}/fulfillment_orders.json
     POST /admin/api/{version}/fulfillments.json   (line_items_by_fulfillment_order, tracking_info)
+    GET  /admin/api/{version}/orders/{id}/fulfillments.json   (tracking_number per fulfillment)
 WooCommerce (basic auth, consumer key and secret):
+    GET  /wp-json/wc/v3/orders/{id}/notes
     POST /wp-json/wc/v3/orders/{id}/notes
     PUT  /wp-json/wc/v3/orders/{id}
 BigCommerce (header `X-Auth-Token`), the V2 Orders API a thin webhook sends us to:
     GET  /stores/{store_hash}/v2/orders/{id}   (and /products, /shipping_addresses)
 Test side: POST /_orders/{platform} registers an order the store "has" (its webhook JSON);
 
-GET /_received lists what the hub sent.
+GET /_received lists what the hub sent; POST /_outage answers every hub call with an error
+for a while (simulators/outage.py).
 
     SHOPIFY_TOKEN=.. WOO_KEY=.. WOO_SECRET=.. python -m simulators.storefront_api --port 9201
 """
@@ -161,14 +164,37 @@ def create_app(
                 line["fulfillable_quantity"] -= item["quantity"]
             if all(li["fulfillable_quantity"] == 0 for li in fo["line_items"]):
                 fo["status"] = "closed"
+        tracking = spec.get("tracking_info") or {}
         fulfillment = {
             "id": next(ids),
+            "order_id": fulfillment_orders[int(groups[0]["fulfillment_order_id"])]["order_id"],
             "status": "success",
+            "tracking_company": tracking.get("company"),
+            "tracking_number": tracking.get("number"),
+            "tracking_numbers": [tracking["number"]] if tracking.get("number") else [],
             "tracking_info": spec.get("tracking_info"),
             "line_items_by_fulfillment_order": groups,
         }
         received["fulfillments"].append(fulfillment)
         return {"fulfillment": fulfillment}
+
+    @app.get("/admin/api/{version}/orders/{order_id}/fulfillments.json")
+    async def list_fulfillments(
+        version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
+    ) -> dict[str, Any]:
+        """The order's fulfillments, each with its one tracking number."""
+        shopify_auth(x_shopify_access_token)
+        if order_id not in shopify_orders:
+            raise HTTPException(404, {"errors": "Not Found"})
+        found = [f for f in received["fulfillments"] if str(f["order_id"]) == order_id]
+        return {"fulfillments": found}
+
+    @app.get("/wp-json/wc/v3/orders/{order_id}/notes")
+    async def list_notes(order_id: str, authorization: str | None = Header(None)) -> list[Any]:
+        woo_auth(authorization)
+        if order_id not in woo_orders:
+            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+        return [n for n in received["notes"] if n["order_id"] == order_id]
 
     @app.post("/wp-json/wc/v3/orders/{order_id}/notes", status_code=201)
     async def add_note(

@@ -5,6 +5,7 @@ the acceptance (OrderStatusChanged to reserved) — so whichever arrives second 
 """
 
 import json
+from typing import Any
 
 from services.accounting_poster import repository
 from services.accounting_poster.chart import Rules
@@ -41,6 +42,8 @@ async def remember_order(order: OrderPlaced, uow: UnitOfWork, rules: Rules) -> N
             return
         if await repository.remember_placed(uow.connection, order):
             await _post_sale(uow, order, rules)
+        waiting = await repository.parked_for_order(uow.connection, order.order_id)
+        await _post_parked(uow, waiting, rules)
         await uow.commit()
 
 
@@ -120,28 +123,34 @@ def _movement(moved: GoodsMoved) -> tuple[dict[str, int], bool, str]:
     return quantities, False, f"cost of goods, dispatch {moved.dispatch_id}"
 
 
+AWAITING_ORDER = "waiting for the order's amounts (its OrderPlaced has not arrived yet)"
+
+
+async def _park(uow: UnitOfWork, moved: GoodsMoved, reason: str) -> None:
+    payload = json.loads(moved.model_dump_json())
+    await repository.park(uow.connection, moved.event_id, moved.event_type, payload, reason)
+
+
 async def _try_cogs(uow: UnitOfWork, moved: GoodsMoved, rules: Rules) -> bool:
+    """Posts the cost of goods moved; parks it (False) while a unit cost is unknown or
+    the order's amounts have not arrived: the two travel on different topics, read by
+    different consumer groups, so a dispatch may well be read first."""
     quantities, back, memo = _movement(moved)
-    currency = await _order_currency(uow, moved)
+    currency = await repository.order_currency(uow.connection, moved.order_id)
+    if currency is None:
+        await _park(uow, moved, AWAITING_ORDER)
+        return False
     costs = await repository.unit_costs(uow.connection, sorted(quantities), currency)
     try:
         lines = cogs_lines(quantities, costs, rules, back=back)
     except MissingCost as exc:
-        payload = json.loads(moved.model_dump_json())
-        await repository.park(uow.connection, moved.event_id, moved.event_type, payload, str(exc))
+        await _park(uow, moved, str(exc))
         return False
     if lines:
         await repository.post(
             uow.connection, "cogs", moved.event_id, moved.order_id, currency, memo, lines
         )
     return True
-
-
-async def _order_currency(uow: UnitOfWork, moved: GoodsMoved) -> str:
-    currency = await repository.order_currency(uow.connection, moved.order_id)
-    if currency is None:
-        raise LookupError(f"goods of order {moved.order_id} moved before its amounts are known")
-    return currency
 
 
 PARKABLE: dict[str, type[GoodsMoved]] = {
@@ -154,15 +163,19 @@ PARKABLE: dict[str, type[GoodsMoved]] = {
 
 async def retry_parked(uow: UnitOfWork, rules: Rules) -> int:
     """Posts what can now be posted (after a cost was set); returns how many."""
-    posted = 0
     async with uow:
-        for parked in await repository.parked(uow.connection, lock=True):
-            model = PARKABLE.get(parked["kind"], ShipmentDispatched)
-            moved = model.model_validate(parked["payload"])
-            if await _try_cogs(uow, moved, rules):
-                await repository.unpark(uow.connection, moved.event_id)
-                posted += 1
+        posted = await _post_parked(uow, await repository.parked(uow.connection, lock=True), rules)
         await uow.commit()
+    return posted
+
+
+async def _post_parked(uow: UnitOfWork, parked: list[dict[str, Any]], rules: Rules) -> int:
+    posted = 0
+    for row in parked:
+        moved = PARKABLE.get(row["kind"], ShipmentDispatched).model_validate(row["payload"])
+        if await _try_cogs(uow, moved, rules):
+            await repository.unpark(uow.connection, moved.event_id)
+            posted += 1
     return posted
 
 

@@ -160,6 +160,16 @@ async def parked(conn: asyncpg.Connection, lock: bool = False) -> list[dict[str,
     return [dict(r) for r in records]
 
 
+async def parked_for_order(conn: asyncpg.Connection, order_id: UUID) -> list[dict[str, Any]]:
+    """Goods movements of one order parked until its amounts arrived."""
+    records = await conn.fetch(
+        "SELECT source_event_id, kind, payload, reason FROM parked_postings"
+        " WHERE payload->>'order_id' = $1 ORDER BY parked_at FOR UPDATE",
+        str(order_id),
+    )
+    return [dict(r) for r in records]
+
+
 async def unpark(conn: asyncpg.Connection, source_event_id: UUID) -> None:
     await conn.execute("DELETE FROM parked_postings WHERE source_event_id = $1", source_event_id)
 

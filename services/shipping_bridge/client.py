@@ -50,6 +50,9 @@ class FulfillerClient:
         self._http = http
         self._fulfillers = fulfillers
 
+    def lease_seconds(self) -> float:
+        return self._fulfillers.lease_seconds()
+
     async def create_fulfilment_order(self, shipment: dict[str, Any]) -> str:
         """The 3PL's id for the order. The shipment id is the idempotency key, so a retry
         after a lost response never creates a second fulfilment order."""

@@ -32,6 +32,13 @@ class Fulfillers:
     def get(self, fulfiller_id: str) -> FulfillerConfig | None:
         return self._by_id.get(fulfiller_id)
 
+    def lease_seconds(self) -> float:
+        """How long a sender holds a shipment it works on: the two calls a cancellation
+        may make to the slowest 3PL, with room to record the outcome. A sender killed
+        mid-call leaves its shipments to the others after this long."""
+        slowest = max((c.timeout_seconds for c in self._by_id.values()), default=5.0)
+        return 2 * slowest + 10.0
+
     def api_key(self, fulfiller_id: str) -> str:
         return self._api_keys[fulfiller_id]
 

@@ -57,7 +57,7 @@ class ShipmentSender(DrainLoop):
     async def send_due(self, limit: int = BATCH) -> int:
 
         async with self._pool.acquire() as conn:
-            due = await repository.claim_due(conn, limit, lease_seconds=60)
+            due = await repository.claim_due(conn, limit, self._client.lease_seconds())
         await asyncio.gather(*(self._send(dict(shipment)) for shipment in due))
         return len(due)
 

@@ -50,16 +50,7 @@ class ChannelApi:
         if channel.platform is Platform.SHOPIFY and kind == "fulfilment":
             await self._shopify_fulfilment(channel, token, payload)
         elif channel.platform is Platform.WOOCOMMERCE and kind == "fulfilment":
-            note = f"Shipped with {payload['carrier']}, tracking {payload['tracking_number']}" + (
-                f" ({payload['tracking_url']})" if payload.get("tracking_url") else ""
-            )
-            await self._call(
-                channel,
-                token,
-                "POST",
-                f"{WOO_API}/orders/{payload['channel_order_ref']}/notes",
-                {"note": note, "customer_note": True},
-            )
+            await self._woo_note(channel, token, payload)
         elif channel.platform is Platform.WOOCOMMERCE and kind == "completed":
             await self._call(
                 channel,
@@ -118,10 +109,43 @@ class ChannelApi:
         )
         return list(found) if isinstance(found, list) else []
 
+    async def _woo_note(self, channel: ChannelConfig, token: str, payload: dict[str, Any]) -> None:
+        """Tracking as a customer note; an update that may have been sent before (its
+        sender died or timed out) is looked for first, so a retry adds no second note."""
+        note = f"Shipped with {payload['carrier']}, tracking {payload['tracking_number']}" + (
+            f" ({payload['tracking_url']})" if payload.get("tracking_url") else ""
+        )
+        notes = f"{WOO_API}/orders/{payload['channel_order_ref']}/notes"
+        if payload.get("maybe_sent"):
+            existing = await self._call(channel, token, "GET", notes, None)
+            if any(n.get("note") == note for n in existing if isinstance(n, dict)):
+                return
+        await self._call(channel, token, "POST", notes, {"note": note, "customer_note": True})
+
+    async def _shopify_tracked(
+        self, channel: ChannelConfig, token: str, ref: str, number: str
+    ) -> bool:
+        """Whether the order already has a fulfillment with this tracking number (each
+        fulfillment carries one: https://shopify.dev/api/admin-rest/2025-01/resources/fulfillment)."""
+        found = await self._call(
+            channel, token, "GET", f"{SHOPIFY_API}/orders/{ref}/fulfillments.json", None
+        )
+        return any(
+            f.get("status") != "cancelled"
+            and (f.get("tracking_number") == number or number in (f.get("tracking_numbers") or []))
+            for f in found.get("fulfillments", [])
+        )
+
     async def _shopify_fulfilment(
         self, channel: ChannelConfig, token: str, payload: dict[str, Any]
     ) -> None:
+        """A fulfillment per parcel. Shopify takes no idempotency key for it, so an
+        update that may have been sent before is first looked for by its tracking number."""
         ref = payload["channel_order_ref"]
+        if payload.get("maybe_sent") and await self._shopify_tracked(
+            channel, token, ref, payload["tracking_number"]
+        ):
+            return
         found = await self._call(
             channel, token, "GET", f"{SHOPIFY_API}/orders/{ref}/fulfillment_orders.json", None
         )

@@ -12,6 +12,9 @@ from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
 BATCH = 20
+# Long enough for one update's calls (two at most, each timing out after 10 s), and
+# renewed before each update of a batch: a killed sender's claims come free this soon.
+LEASE_SECONDS = 30.0
 
 
 class FeedbackSender(DrainLoop):
@@ -29,7 +32,7 @@ class FeedbackSender(DrainLoop):
 
     async def drain(self) -> int:
         async with self._pool.acquire() as conn:
-            due = await repository.claim_updates(conn, BATCH, lease_seconds=60)
+            due = await repository.claim_updates(conn, BATCH, lease_seconds=LEASE_SECONDS)
         for update in due:
             await self._send(dict(update))
         return len(due)
@@ -37,11 +40,19 @@ class FeedbackSender(DrainLoop):
     async def _send(self, update: dict[str, Any]) -> None:
         channel = self._channels.by_id(update["channel"])
         async with self._pool.acquire() as conn:
+            held = await repository.renew_update(
+                conn, update["id"], update["next_attempt_at"], LEASE_SECONDS
+            )
+            if held is None:
+                return  # waited in the batch past its lease: another sender has it now
             if channel is None:
                 await repository.finish_update(conn, update["id"], "failed", "channel gone")
                 return
             try:
-                payload = {**update["payload"], "update_id": update["id"]}
+                # Claimed before: an earlier try may have reached the channel before its
+                # sender died or timed out, so the channel is asked before sending again.
+                maybe_sent = update["claims"] > 1
+                payload = {**update["payload"], "update_id": update["id"], "maybe_sent": maybe_sent}
                 await self._api.send(
                     channel, self._channels.api_token(channel), update["kind"], payload
                 )

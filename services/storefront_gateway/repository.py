@@ -147,13 +147,29 @@ async def queue_update(
 async def claim_updates(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[Any]:
     return list(
         await conn.fetch(
-            "UPDATE channel_updates SET next_attempt_at = now() + make_interval(secs => $2)"
+            "UPDATE channel_updates SET next_attempt_at = now() + make_interval(secs => $2),"
+            " claims = claims + 1"
             " WHERE id IN (SELECT id FROM channel_updates WHERE status = 'pending'"
             "   AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " RETURNING *",
             limit,
             lease_seconds,
         )
+    )
+
+
+async def renew_update(
+    conn: asyncpg.Connection, update_id: int, claimed_until: Any, lease_seconds: float
+) -> Any:
+    """Extends this sender's lease just before it calls the channel; None when the lease
+    ran out meanwhile and another sender took the update (its expiry is the token)."""
+    return await conn.fetchval(
+        "UPDATE channel_updates SET next_attempt_at = now() + make_interval(secs => $3)"
+        " WHERE id = $1 AND status = 'pending' AND next_attempt_at = $2"
+        " RETURNING next_attempt_at",
+        update_id,
+        claimed_until,
+        lease_seconds,
     )
 
 

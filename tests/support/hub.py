@@ -68,9 +68,12 @@ CUSTOM_SHOP = "custom-mapped.myshopify.com"
 def free_port() -> int:
     """A free port below Linux's ephemeral range (32768-60999): a port the kernel hands
     out can be taken by an outgoing connection before the server that was meant to
-    listen on it starts (seen when hub after hub starts on one machine)."""
+    listen on it starts (seen when hub after hub starts on one machine). Suites that run
+    side by side (`make test` and `make chaos`) draw from their own halves of the range
+    (CROSSDOCK_TEST_PORTS), or one's check-then-bind can lose a port to the other."""
+    low, high = (int(n) for n in os.environ.get("CROSSDOCK_TEST_PORTS", "20000-26000").split("-"))
     while True:
-        port = random.randrange(20000, 32000)
+        port = random.randrange(low, high)
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))

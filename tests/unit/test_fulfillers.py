@@ -33,3 +33,17 @@ def test_each_3pl_is_known_by_its_own_key(tmp_path: Path) -> None:
         "west",
         None,
     ]
+
+
+def test_a_shipment_is_held_as_long_as_the_slowest_3pl_may_take(tmp_path: Path) -> None:
+    """Two calls (create, then cancel) to the slowest 3PL, plus room to record; not a
+    minute whatever the 3PLs, which kept a killed sender's shipments waiting."""
+    env = {"EAST_API": "a", "WEST_API": "b", "EAST_IN": "east-key", "WEST_IN": "west-key"}
+    path = tmp_path / "fulfillers.yaml"
+    path.write_text(
+        CONFIG.replace(
+            "inbound_key_env: WEST_IN}", "inbound_key_env: WEST_IN, timeout_seconds: 12}"
+        )
+    )
+    assert Fulfillers.load(path, env).lease_seconds() == 34.0
+    assert load(tmp_path, env).lease_seconds() == 20.0
