@@ -1,6 +1,6 @@
 """Every Kafka topic, declared once: name, key, event types, single writer, partitions.
 
-Topics are created from this registry (`deploy/local/topics.py`, the Kubernetes
+Topics are created from this registry (`tools/provisioning.py`, the Kubernetes
 manifests), never by broker auto-creation. A service publishes only to the topics
 whose `writer` it is; verdicts go on the verdict-maker's own topic.
 """

@@ -1,11 +1,15 @@
-"""accounting-poster: the books, double entry, in PostgreSQL.
+"""accounting-poster: the books, double entry, in PostgreSQL, exported to QuickBooks
+Online and Xero.
 
-Consumes: `storefront-orders` (OrderPlaced: the amounts), `orders` (OrderStatusChanged:
-a sale is booked once the order is reserved), `shipments` (ShipmentDispatched: cost of
-goods leaves inventory).
-Produces: nothing on Kafka yet; `GET /journal`, `GET /trial-balance`.
+Consumes: `storefront-orders` (OrderPlaced: the amounts; RefundIssued), `orders`
+(OrderStatusChanged: a sale is booked once the order is reserved), `shipments`
+(ShipmentDispatched: cost of goods leaves inventory; ReturnReceived: it comes back),
+`stock-reservations` (StockHandedOver: a counter sale's goods leave the shop).
+Produces: nothing on Kafka; `GET /journal`, `GET /trial-balance`, `GET /parked`, and
+journals exported to each configured accounting system.
 Owns the invariants: every entry balances (a deferred constraint checks it at commit);
-each source is posted at most once; amounts are integer minor units, never re-rounded;
-a posting that cannot be made (no cost for a SKU) is parked with its reason, never lost,
-and posted when the cause is fixed.
+each source is posted at most once, one posting per refund; amounts are integer minor
+units, never re-rounded; a posting that cannot be made yet (no cost for a SKU, goods
+moved before their order's amounts arrived) is parked with its reason, never lost, and
+posted when the cause is gone.
 """

@@ -1,9 +1,16 @@
 """order-router: keeps every order's state and decides where it is fulfilled from.
 
-Consumes: `storefront-orders` (OrderPlaced), `stock-reservations` (StockReserved,
-StockReservationRejected).
-Produces: `stock-commands` (ReserveStock, with locations in priority order) and
-`orders` (OrderStatusChanged, one per transition).
-Owns the invariant: an order moves only along the allowed transitions
-(placed -> reserved | rejected), each transition recorded once, in its timeline.
+Consumes: `storefront-orders` (OrderPlaced, OrderCancellationRequested, RefundIssued),
+`stock-reservations` (StockReserved, StockReservationRejected, StockReleased,
+StockHandedOver), `stock-levels` (StockLevelChanged: backordered orders are tried
+again), `customers` (CustomerChanged: B2B credit limits), `shipments` (every shipment
+event: the order follows its parcels).
+Produces: `stock-commands` (ReserveStock with locations in priority order, ReleaseStock,
+HandOverStock), `fulfilment-requests` (ShipmentRequested, ShipmentCancellationRequested,
+ReturnExpected) and `orders` (OrderStatusChanged, one per transition;
+OrderCancellationRefused; OrderApproved), each keyed by order id.
+Serves: `GET /orders/{id}` (status, timeline, shipments, tracking, money).
+Owns the invariants: an order moves only along the allowed transitions, each recorded
+once in its timeline; a shipped order stays shipped whatever a late cancellation says;
+an order is reserved, shipped and refunded at most once per platform resource.
 """

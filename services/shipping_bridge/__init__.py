@@ -1,8 +1,10 @@
 """shipping-bridge: the edge to 3PLs.
 
-Consumes: `fulfilment-requests` (ShipmentRequested, from the order-router).
+Consumes: `fulfilment-requests` (ShipmentRequested, ShipmentCancellationRequested,
+ReturnExpected, from the order-router).
 Produces: `shipments` (ShipmentSentToFulfiller, ShipmentRefused, ShipmentDispatched,
-ShipmentDelivered, ShipmentExceptionReported), keyed by order id.
+ShipmentDelivered, ShipmentExceptionReported, ShipmentCancelled,
+ShipmentCancellationFailed, ReturnReceived), keyed by order id.
 Receives: the 3PL API (`/3pl/v1/...`): acknowledge, dispatch (partial and split
 parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments.
 Asks: each 3PL's status API after a shipment whose callbacks went quiet

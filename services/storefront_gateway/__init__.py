@@ -1,10 +1,20 @@
-"""storefront-gateway: the hub's front door for sales channels.
+"""storefront-gateway: the hub's front door for sales channels, and their way back.
 
-Receives: signed storefront webhooks (Shopify `orders/create`, WooCommerce
-`order.created`) over HTTP.
-Produces: `storefront-orders` (OrderPlaced, keyed by order id).
+Receives: signed webhooks of Shopify, WooCommerce, BigCommerce, a marketplace, a point
+of sale and a social shop; EDI X12 850s over HTTP; order files over SFTP; ERP products,
+prices and customers (polled).
+Consumes: `stock-levels` (StockLevelChanged: what each channel should show), `orders`
+(OrderStatusChanged: status back to channels), `shipments` (ShipmentDispatched,
+ShipmentDelivered: tracking back to channels), `catalog` (ProductChanged,
+PriceScheduled: listings and prices to channels), `customers` (CustomerChanged:
+B2B price lists).
+Produces: `storefront-orders` (OrderPlaced, OrderCancellationRequested, RefundIssued,
+keyed by order id), `customer-notifications` (CustomerNotificationRequested), and, from
+the ERP, `catalog` (ProductChanged, PriceScheduled) and `customers` (CustomerChanged).
 Owns the invariants: a delivery is authenticated before anything happens; an accepted
 delivery is stored durably before the 2xx and published exactly once through the
-outbox; a redelivery changes nothing; a line that cannot be mapped is quarantined with
-its reason, never guessed and never dropped.
+outbox; one order, cancellation and refund per platform resource, whatever header
+carried it; a line that cannot be mapped is quarantined with its reason, never guessed
+and never dropped; each channel converges on the ledger's available-to-sell; each
+parcel's tracking reaches its channel once.
 """
