@@ -205,6 +205,7 @@ class ServiceRuntime:
 
         app = FastAPI(title=title, description=description, lifespan=lifespan)
         app.state.tokens = self.tokens()
+        app.state.runtime = self  # what routes' dependencies resolve from (shared/deps.py)
         app.add_exception_handler(Exception, _internal_error)
         self._mount(app, routers, doors or [])
         app.add_middleware(

@@ -1,27 +1,11 @@
-"""HTTP API of the storefront-gateway beyond webhooks: updates owed to channels, the ERP."""
+"""HTTP API of the storefront-gateway beyond webhooks: the ERP."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from services.storefront_gateway import repository
 from shared.db import UnitOfWork
-
-
-def channel_updates_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(tags=["channels"])
-
-    @router.get("/channel-updates")
-    async def channel_updates(
-        status: Annotated[str, Query(pattern="^(pending|done|failed)$")] = "failed",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> dict[str, Any]:
-        """Status and tracking owed to channels; `failed` ones say why the channel refused."""
-        async with uow_factory() as uow:
-            return {"updates": await repository.updates(uow.connection, status, limit)}
-
-    return router
 
 
 def erp_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:

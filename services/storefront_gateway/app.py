@@ -11,12 +11,13 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.storefront_gateway import subscribers
-from services.storefront_gateway.api import channel_updates_router, erp_router
+from services.storefront_gateway.api import erp_router
 from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.customers import customers_router
 from services.storefront_gateway.edi.api import edi_acks_router, edi_router
+from services.storefront_gateway.feedback import api as feedback_api
 from services.storefront_gateway.json_webhooks import json_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.api import mapping_router
@@ -87,7 +88,7 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         "Crossdock storefront-gateway",
         __doc__ or "",
         [
-            channel_updates_router(runtime.uow),
+            feedback_api.router,
             quarantine_router(runtime.uow, channels, mappers),
             mapping_router(runtime.uow, channels, mappers, resolve),
             edi_acks_router(runtime.uow),

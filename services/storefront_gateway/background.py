@@ -15,7 +15,7 @@ from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.erp.client import ErpClient
 from services.storefront_gateway.erp.poller import ErpPoller
-from services.storefront_gateway.feedback_sender import FeedbackSender
+from services.storefront_gateway.feedback.sender import FeedbackSender
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.runner import StockSync
 from shared.feeds import FeedConfig, FeedPoller, Process, source_for

@@ -1,25 +1,18 @@
-"""The storefront-gateway's Kafka edge: what goes back to channels and customers."""
+"""The storefront-gateway's Kafka edge: each wing registers its own consumers."""
 
-from services.storefront_gateway import customers, feedback
+from services.storefront_gateway import customers
 from services.storefront_gateway.catalog import handlers as catalog
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.feedback import subscribers as feedback
 from services.storefront_gateway.sync import handlers as stock_sync
 from shared import topics
 from shared.events.catalog import CustomerChanged, PriceScheduled, ProductChanged
 from shared.events.codec import Decoder
-from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
 from shared.events.inventory import StockLevelChanged
-from shared.events.orders import OrderStatusChanged
 from shared.runtime import ServiceRuntime
 
 
 def register(runtime: ServiceRuntime, channels: Channels) -> None:
-    async def on_shipment(event: ShipmentDispatched | ShipmentDelivered) -> None:
-        await feedback.on_shipment(event, runtime.uow(), channels)
-
-    async def on_status(change: OrderStatusChanged) -> None:
-        await feedback.on_status(change, runtime.uow(), channels)
-
     async def on_stock_level(level: StockLevelChanged) -> None:
         await stock_sync.on_stock_level(level, runtime.uow(), channels)
 
@@ -51,15 +44,4 @@ def register(runtime: ServiceRuntime, channels: Channels) -> None:
         on_customer,
         workers=1,
     )
-    runtime.consume(
-        topics.SHIPMENTS,
-        feedback.SHIPMENTS_CONSUMER,
-        Decoder(ShipmentDispatched, ShipmentDelivered, skipping=topics.SHIPMENTS.event_types),
-        on_shipment,
-    )
-    runtime.consume(
-        topics.ORDERS,
-        feedback.ORDERS_CONSUMER,
-        Decoder(OrderStatusChanged, skipping=topics.ORDERS.event_types),
-        on_status,
-    )
+    feedback.register(runtime, channels)

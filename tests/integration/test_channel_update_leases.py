@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from services.storefront_gateway import repository
+from services.storefront_gateway.feedback import repository
 from tests.integration.conftest import migrated_pool
 
 

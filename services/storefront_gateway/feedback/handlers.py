@@ -10,8 +10,9 @@ from typing import Any
 
 import structlog
 
-from services.storefront_gateway import repository
+from services.storefront_gateway import repository as intake
 from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.feedback import repository
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
@@ -29,18 +30,12 @@ _STATUS_NOTICES: dict[OrderStatus, NotificationKind] = {
 }
 
 
-async def on_shipment(
-    event: ShipmentDispatched | ShipmentDelivered, uow: UnitOfWork, channels: Channels
-) -> None:
+async def on_dispatched(event: ShipmentDispatched, uow: UnitOfWork, channels: Channels) -> None:
+    """A parcel left: the customer hears of it with tracking, the channel gets the
+    tracking against the lines it shipped."""
     async with uow:
-        if not await uow.inbox.claim(SHIPMENTS_CONSUMER, event.event_id):
-            return
-        order = await repository.channel_order(uow.connection, event.order_id)
-        if order is None:
-            log.info("no channel order to talk back to", order_id=str(event.order_id))
-            await uow.commit()
-            return
-        if isinstance(event, ShipmentDispatched):
+        order = await _claimed_order(uow, SHIPMENTS_CONSUMER, event)
+        if order is not None:
             tracking = {
                 "carrier": event.carrier,
                 "tracking_number": event.tracking_number,
@@ -52,12 +47,30 @@ async def on_shipment(
                 for line in event.lines
                 for ref in order["line_refs"].get(line.sku, [])[:1]
             ]
-            await _queue(
-                uow, channels, event, order, "fulfilment", {**tracking, "line_items": line_items}
-            )
-        else:
+            payload = {**tracking, "line_items": line_items}
+            await _queue(uow, channels, event, order, "fulfilment", payload)
+        await uow.commit()
+
+
+async def on_delivered(event: ShipmentDelivered, uow: UnitOfWork, channels: Channels) -> None:
+    async with uow:
+        order = await _claimed_order(uow, SHIPMENTS_CONSUMER, event)
+        if order is not None:
             await _notify(uow, event, order, "delivered")
         await uow.commit()
+
+
+async def _claimed_order(
+    uow: UnitOfWork, consumer: str, event: ShipmentDispatched | ShipmentDelivered
+) -> dict[str, Any] | None:
+    """The channel's order the event is about, once per event (None: already handled,
+    or an order no channel sent, such as one entered by hand)."""
+    if not await uow.inbox.claim(consumer, event.event_id):
+        return None
+    order = await intake.channel_order(uow.connection, event.order_id)
+    if order is None:
+        log.info("no channel order to talk back to", order_id=str(event.order_id))
+    return order
 
 
 async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Channels) -> None:
@@ -68,7 +81,7 @@ async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Chann
     async with uow:
         if not await uow.inbox.claim(ORDERS_CONSUMER, change.event_id):
             return
-        order = await repository.channel_order(uow.connection, change.order_id)
+        order = await intake.channel_order(uow.connection, change.order_id)
         if order is not None:
             if kind is not None:
                 await _notify(uow, change, order, kind)

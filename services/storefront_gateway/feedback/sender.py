@@ -5,9 +5,9 @@ from typing import Any
 
 import structlog
 
-from services.storefront_gateway import repository
 from services.storefront_gateway.channel_api import ChannelApi, ChannelRejected, ChannelUnavailable
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.feedback import repository
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)

@@ -1,0 +1,13 @@
+"""The feedback wing: what became of an order goes back to its channel and its customer.
+
+Consumes: `orders` (OrderStatusChanged: confirmed, cancelled, shipped), `shipments`
+(ShipmentDispatched with tracking, ShipmentDelivered).
+Produces: `customer-notifications` (CustomerNotificationRequested), and HTTP to each
+channel's API (a Shopify fulfillment per parcel, a WooCommerce note and status, a
+marketplace shipment, an EDI 856).
+Owns: `channel_updates` (status and tracking owed to channels, drained by the sender).
+Reads through intake's port: the channel's order (its ref, line ids, customer email).
+Owns the invariants: every update owed to a channel is sent until the channel takes it
+or refuses it with a reason (kept for operators); each parcel's tracking reaches its
+channel once, even when an update is sent again after its sender died.
+"""

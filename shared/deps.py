@@ -1,0 +1,21 @@
+"""What a route asks for, resolved from the running app (`request.app.state`, set when
+the app is built), so routes are plain top-level functions and nothing connects at import.
+
+    @router.get("/channel-updates")
+    async def channel_updates(uow: Uow) -> ...
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from shared.db import UnitOfWork
+
+
+def unit_of_work(request: Request) -> UnitOfWork:
+    """A fresh unit of work on the service's pool, for one request."""
+    uow: UnitOfWork = request.app.state.runtime.uow()
+    return uow
+
+
+Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
