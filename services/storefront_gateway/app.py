@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.storefront_gateway import subscribers
-from services.storefront_gateway.api import erp_router
 from services.storefront_gateway.background import Background, running
+from services.storefront_gateway.catalog import api as customer_pricing
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.customers import customers_router
 from services.storefront_gateway.edi.api import edi_acks_router, edi_router
+from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
 from services.storefront_gateway.json_webhooks import json_router
 from services.storefront_gateway.mapping import xref
@@ -93,8 +93,8 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             mapping_router(runtime.uow, channels, mappers, resolve),
             edi_acks_router(runtime.uow),
             stock_sync_router(stock_sync),
-            customers_router(runtime.uow),
-            erp_router(runtime.uow),
+            customer_pricing.router,
+            erp_api.router,
         ],
         extra_lifespan=extra_lifespan,
         doors=[

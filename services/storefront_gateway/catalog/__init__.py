@@ -1,2 +1,11 @@
-"""Products and prices on every channel: the catalog read model, the price book with its
-scheduled windows, and what each channel is owed (pushed by `sync.pusher`)."""
+"""The catalog wing: products and prices on every channel, and what each customer pays.
+
+Consumes: `catalog` (ProductChanged, PriceScheduled: the read model, the price book with
+its scheduled windows, and what each channel is owed, pushed by the stock-sync wing's
+per-channel pusher), `customers` (CustomerChanged: B2B accounts, negotiated prices,
+credit limits, as a read model).
+Serves: `GET /customers/{id}/pricing`.
+Owns: the product and price read models, `channel_listing_updates`, `customers`.
+Owns the invariants: only a newer ERP revision changes anything; a price window starts
+and ends on every channel at its boundary.
+"""

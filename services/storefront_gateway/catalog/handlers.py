@@ -13,10 +13,11 @@ from services.storefront_gateway.catalog import repository
 from services.storefront_gateway.catalog.domain import payload, price_at
 from services.storefront_gateway.channels import Channels
 from shared.db import UnitOfWork
-from shared.events.catalog import PriceScheduled, ProductChanged
+from shared.events.catalog import CustomerChanged, PriceScheduled, ProductChanged
 from shared.events.envelope import utcnow
 
 CATALOG_CONSUMER = "storefront-gateway.channel-catalog"
+CUSTOMERS_CONSUMER = "storefront-gateway.customer-directory"
 
 
 async def on_catalog(
@@ -53,3 +54,11 @@ async def reprice(conn: asyncpg.Connection, channels: Channels, sku: str, at: da
         if entry is not None:
             changed += await repository.owe(conn, channel.id, sku, "price", payload(entry))
     return changed
+
+
+async def record_customer(customer: CustomerChanged, uow: UnitOfWork) -> None:
+    """An ERP account, with its negotiated prices and credit limit, into the read model
+    that answers what a customer pays (newest revision wins)."""
+    async with uow:
+        await repository.upsert_customer(uow.connection, customer)
+        await uow.commit()

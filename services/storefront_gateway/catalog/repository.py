@@ -6,7 +6,7 @@ from typing import Any
 import asyncpg
 
 from services.storefront_gateway.catalog.domain import PriceEntry
-from shared.events.catalog import PriceScheduled, ProductChanged
+from shared.events.catalog import CustomerChanged, PriceScheduled, ProductChanged
 
 
 async def record_product(conn: asyncpg.Connection, product: ProductChanged) -> bool:
@@ -143,3 +143,33 @@ async def defer(
         error,
         delay,
     )
+
+
+async def upsert_customer(conn: asyncpg.Connection, customer: CustomerChanged) -> None:
+    """Newest ERP revision wins: a redelivered or older record changes nothing."""
+    await conn.execute(
+        "INSERT INTO customers (customer_id, email, name, company, currency,"
+        " credit_limit_minor, balance_minor, balance_as_of, price_list, revision)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+        " ON CONFLICT (customer_id) DO UPDATE SET email = EXCLUDED.email,"
+        " name = EXCLUDED.name, company = EXCLUDED.company, currency = EXCLUDED.currency,"
+        " credit_limit_minor = EXCLUDED.credit_limit_minor,"
+        " balance_minor = EXCLUDED.balance_minor, balance_as_of = EXCLUDED.balance_as_of,"
+        " price_list = EXCLUDED.price_list, revision = EXCLUDED.revision"
+        " WHERE customers.revision < EXCLUDED.revision",
+        customer.customer_id,
+        customer.email,
+        customer.name,
+        customer.company,
+        customer.currency,
+        customer.credit_limit_minor,
+        customer.balance_minor,
+        customer.balance_as_of,
+        {p.sku: p.amount_minor for p in customer.price_list},
+        customer.revision,
+    )
+
+
+async def customer(conn: asyncpg.Connection, customer_id: str) -> dict[str, Any] | None:
+    record = await conn.fetchrow("SELECT * FROM customers WHERE customer_id = $1", customer_id)
+    return dict(record) if record else None
