@@ -115,13 +115,17 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
             task.add_done_callback(tasks.discard)
         return order
 
-    @app.post("/v1/fulfillment-orders/{order_id}/cancel")
-    async def cancel(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
+    def order_for(order_id: str, authorization: str | None) -> dict[str, Any]:
         if authorization != f"Bearer {api_key}":
             raise HTTPException(401, "bad API key")
         order = orders.get(order_id)
         if order is None:
             raise HTTPException(404, "no such fulfilment order")
+        return order
+
+    @app.post("/v1/fulfillment-orders/{order_id}/cancel")
+    async def cancel(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
+        order = order_for(order_id, authorization)
         if order["status"] in ("shipping", "shipped", "delivered"):
             raise HTTPException(409, f"already {order['status']}")
         order["status"] = "cancelled"
@@ -129,12 +133,7 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
 
     @app.get("/v1/fulfillment-orders/{order_id}")
     async def status(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
-        if authorization != f"Bearer {api_key}":
-            raise HTTPException(401, "bad API key")
-        order = orders.get(order_id)
-        if order is None:
-            raise HTTPException(404, "no such fulfilment order")
-        return order
+        return order_for(order_id, authorization)
 
     async def fulfil(order: dict[str, Any]) -> None:
         shipment = f"{bridge_url}/3pl/v1/shipments/{order['reference']}"

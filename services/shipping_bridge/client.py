@@ -56,9 +56,6 @@ class FulfillerClient:
     async def create_fulfilment_order(self, shipment: dict[str, Any]) -> str:
         """The 3PL's id for the order. The shipment id is the idempotency key, so a retry
         after a lost response never creates a second fulfilment order."""
-        config = self._fulfillers.get(shipment["fulfiller"])
-        if config is None:
-            raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
         body = {
             "reference": str(shipment["shipment_id"]),
             "order_name": shipment["channel_order_name"],
@@ -66,54 +63,50 @@ class FulfillerClient:
             "lines": [{"sku": s, "quantity": q} for s, q in shipment["lines"].items()],
             "ship_to": {"country": shipment["ship_to_country"]},
         }
-        headers = {
-            "Authorization": f"Bearer {self._fulfillers.api_key(config.id)}",
-            "Idempotency-Key": str(shipment["shipment_id"]),
-        }
-        try:
-            response = await self._http.post(
-                f"{config.base_url}/v1/fulfillment-orders",
-                json=body,
-                headers=headers,
-                timeout=config.timeout_seconds,
-            )
-        except httpx.HTTPError as exc:
-            raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
-        return _fulfiller_ref(config.id, response)
+        key = {"Idempotency-Key": str(shipment["shipment_id"])}
+        fulfiller, response = await self._call(shipment, "POST", "", json=body, headers=key)
+        return _fulfiller_ref(fulfiller, response)
 
     async def cancel_fulfilment_order(self, shipment: dict[str, Any]) -> None:
         """Raises FulfillerRejected when the 3PL will not cancel (409: already shipped)."""
-        config = self._fulfillers.get(shipment["fulfiller"])
-        if config is None:
-            raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
-        try:
-            response = await self._http.post(
-                f"{config.base_url}/v1/fulfillment-orders/{shipment['fulfiller_ref']}/cancel",
-                headers={"Authorization": f"Bearer {self._fulfillers.api_key(config.id)}"},
-                timeout=config.timeout_seconds,
-            )
-        except httpx.HTTPError as exc:
-            raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
-        _raise_for_status(config.id, response)
+        path = f"/{shipment['fulfiller_ref']}/cancel"
+        fulfiller, response = await self._call(shipment, "POST", path)
+        _raise_for_status(fulfiller, response)
 
     async def fulfilment_order(self, shipment: dict[str, Any]) -> FulfilmentOrderState:
         """What the 3PL says of the order now: its status and every parcel it shipped."""
+        fulfiller, response = await self._call(shipment, "GET", f"/{shipment['fulfiller_ref']}")
+        _raise_for_status(fulfiller, response)
+        try:
+            return FulfilmentOrderState.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise FulfillerUnavailable(f"{fulfiller}: unreadable status: {exc}") from exc
+
+    async def _call(
+        self,
+        shipment: dict[str, Any],
+        method: str,
+        path: str,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[str, httpx.Response]:
+        """One call to the shipment's 3PL under its fulfilment-orders resource, with its
+        key and its timeout; a transport failure is FulfillerUnavailable."""
         config = self._fulfillers.get(shipment["fulfiller"])
         if config is None:
             raise FulfillerRejected(f"no fulfiller {shipment['fulfiller']!r} is configured")
+        auth = {"Authorization": f"Bearer {self._fulfillers.api_key(config.id)}"}
         try:
-            response = await self._http.get(
-                f"{config.base_url}/v1/fulfillment-orders/{shipment['fulfiller_ref']}",
-                headers={"Authorization": f"Bearer {self._fulfillers.api_key(config.id)}"},
+            response = await self._http.request(
+                method,
+                f"{config.base_url}/v1/fulfillment-orders{path}",
+                json=json,
+                headers={**auth, **(headers or {})},
                 timeout=config.timeout_seconds,
             )
         except httpx.HTTPError as exc:
             raise FulfillerUnavailable(f"{config.id}: {type(exc).__name__}: {exc}") from exc
-        _raise_for_status(config.id, response)
-        try:
-            return FulfilmentOrderState.model_validate_json(response.content)
-        except ValidationError as exc:
-            raise FulfillerUnavailable(f"{config.id}: unreadable status: {exc}") from exc
+        return config.id, response
 
 
 def _raise_for_status(fulfiller: str, response: httpx.Response) -> None:
