@@ -122,6 +122,24 @@ class ServiceRuntime:
             for step in self.setup_steps:
                 await step(conn)
         log.info("migrations applied", versions=applied)
+        await self._start_relay()
+        self._joining = asyncio.create_task(self._start_consumers(), name="consumers")
+        log.info("service started", port=s.http_port)
+        try:
+            yield
+        finally:
+            self._joining.cancel()
+            await asyncio.gather(self._joining, return_exceptions=True)
+            await self.broker.stop()
+            if self._relay is not None:
+                await self._relay.stop()
+            if self._producer is not None:
+                await self._producer.stop()
+            await self.pool.close()
+
+    async def _start_relay(self) -> None:
+        """The idempotent producer and the relay that publishes this service's outbox."""
+        s = self.settings
         self._producer = AIOKafkaProducer(
             bootstrap_servers=s.kafka_bootstrap_servers,
             client_id=f"{self.service}-relay",
@@ -141,17 +159,6 @@ class ServiceRuntime:
             Failpoints(s.failpoint),
         )
         await self._relay.start()
-        self._joining = asyncio.create_task(self._start_consumers(), name="consumers")
-        log.info("service started", port=s.http_port)
-        try:
-            yield
-        finally:
-            self._joining.cancel()
-            await asyncio.gather(self._joining, return_exceptions=True)
-            await self.broker.stop()
-            await self._relay.stop()
-            await self._producer.stop()
-            await self.pool.close()
 
     def _consumers_up(self) -> bool:
         """False once the consumers failed to start (joining is still up: it waits)."""

@@ -4,7 +4,7 @@ Run: `uvicorn services.shipping_bridge.app:create_app --factory`.
 """
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,28 +57,8 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
 
     clients: list[httpx.AsyncClient] = []
 
-    @asynccontextmanager
-    async def sending(_: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient() as http:
-            clients.append(http)
-            client = FulfillerClient(http, fulfillers)
-            sender = ShipmentSender(
-                runtime.pool,
-                settings.database_url,
-                runtime.uow,
-                client,
-                settings.send_backoff_seconds,
-            )
-            reconciler = QuietShipmentReconciler(
-                runtime.pool, runtime.uow, client, settings.shipment_quiet_seconds
-            )
-            await sender.start()
-            await reconciler.start()
-            try:
-                yield
-            finally:
-                await reconciler.stop()
-                await sender.stop()
+    def sending(_: FastAPI) -> AbstractAsyncContextManager[None]:
+        return background(runtime, settings, fulfillers, clients)
 
     tracking = tracking_router(
         runtime.uow, lambda: clients[0], settings.shipstation(), settings.easypost_webhook_secret
@@ -90,3 +70,30 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
         extra_lifespan=sending,
         doors=[tpl_router(fulfillers, runtime.uow), tracking],
     )
+
+
+@asynccontextmanager
+async def background(
+    runtime: ServiceRuntime,
+    settings: ShippingBridgeSettings,
+    fulfillers: Fulfillers,
+    clients: list[httpx.AsyncClient],
+) -> AsyncIterator[None]:
+    """The sender (shipments to their 3PLs) and the reconciler (quiet shipments asked
+    after), on one HTTP client the tracking webhooks use too."""
+    async with httpx.AsyncClient() as http:
+        clients.append(http)
+        client = FulfillerClient(http, fulfillers)
+        sender = ShipmentSender(
+            runtime.pool, settings.database_url, runtime.uow, client, settings.send_backoff_seconds
+        )
+        reconciler = QuietShipmentReconciler(
+            runtime.pool, runtime.uow, client, settings.shipment_quiet_seconds
+        )
+        await sender.start()
+        await reconciler.start()
+        try:
+            yield
+        finally:
+            await reconciler.stop()
+            await sender.stop()

@@ -150,22 +150,7 @@ class ChannelApi:
             channel, token, "GET", f"{SHOPIFY_API}/orders/{ref}/fulfillment_orders.json", None
         )
         wanted = {str(item["line_ref"]): item["quantity"] for item in payload["line_items"]}
-        by_order = []
-        for fulfillment_order in found.get("fulfillment_orders", []):
-            if fulfillment_order.get("status") not in ("open", "in_progress"):
-                continue
-            items = [
-                {"id": li["id"], "quantity": wanted[str(li["line_item_id"])]}
-                for li in fulfillment_order.get("line_items", [])
-                if str(li["line_item_id"]) in wanted
-            ]
-            if items:
-                by_order.append(
-                    {
-                        "fulfillment_order_id": fulfillment_order["id"],
-                        "fulfillment_order_line_items": items,
-                    }
-                )
+        by_order = _open_groups(found.get("fulfillment_orders", []), wanted)
         if not by_order:
             raise ChannelRejected(f"order {ref}: no open fulfilment order holds these lines")
         await self._call(
@@ -213,3 +198,25 @@ class ChannelApi:
                 f"{channel.id}: HTTP {response.status_code}: {response.text[:300]}"
             )
         return response.json() if response.content else {}
+
+
+def _open_groups(fulfillment_orders: list[Any], wanted: dict[str, int]) -> list[dict[str, Any]]:
+    """The parcel's lines, per open fulfillment order holding them (Shopify fulfils
+    against fulfillment orders, not the order's own line items)."""
+    groups = []
+    for fulfillment_order in fulfillment_orders:
+        if fulfillment_order.get("status") not in ("open", "in_progress"):
+            continue
+        items = [
+            {"id": li["id"], "quantity": wanted[str(li["line_item_id"])]}
+            for li in fulfillment_order.get("line_items", [])
+            if str(li["line_item_id"]) in wanted
+        ]
+        if items:
+            groups.append(
+                {
+                    "fulfillment_order_id": fulfillment_order["id"],
+                    "fulfillment_order_line_items": items,
+                }
+            )
+    return groups
