@@ -15,21 +15,21 @@ from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.catalog import api as customer_pricing
 from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
-from services.storefront_gateway.edi.api import edi_acks_router, edi_router
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
-from services.storefront_gateway.json_webhooks import json_router
+from services.storefront_gateway.intake.edi_api import edi_acks_router, edi_router
+from services.storefront_gateway.intake.json_webhooks import json_router
+from services.storefront_gateway.intake.mapping_api import mapping_router
+from services.storefront_gateway.intake.order_feeds import order_feed
+from services.storefront_gateway.intake.quarantine_api import quarantine_router
+from services.storefront_gateway.intake.sales_webhooks import sales_router
+from services.storefront_gateway.intake.webhooks import webhooks_router
 from services.storefront_gateway.mapping import xref
-from services.storefront_gateway.mapping.api import mapping_router
 from services.storefront_gateway.mapping.engine import Mapper, load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
-from services.storefront_gateway.more_webhooks import sales_router
-from services.storefront_gateway.order_feeds import order_feed
-from services.storefront_gateway.quarantine_api import quarantine_router
 from services.storefront_gateway.sync.api import stock_sync_router
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.runner import StockSync
-from services.storefront_gateway.webhooks import webhooks_router
 from shared.config import HubSettings
 from shared.feeds import load_feeds
 from shared.runtime import ServiceRuntime

@@ -4,7 +4,7 @@ import pytest
 
 from services.storefront_gateway.channels import ChannelConfig, ChannelError, Channels, Platform
 from services.storefront_gateway.domain import order_id_for
-from services.storefront_gateway.signatures import is_valid, sign
+from services.storefront_gateway.intake.signatures import is_valid, sign
 from tests.support.keys import TEST_ORDER_ID_KEY
 
 CONFIG = """

@@ -10,9 +10,9 @@ from typing import Any
 
 import structlog
 
-from services.storefront_gateway import repository as intake
 from services.storefront_gateway.channels import Channels, Platform
 from services.storefront_gateway.feedback import repository
+from services.storefront_gateway.intake import ports as intake
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched

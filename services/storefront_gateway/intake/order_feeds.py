@@ -10,10 +10,10 @@ names the lines of every order that did not.
 import json
 from collections.abc import Callable
 
-from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.intake import handlers
+from services.storefront_gateway.intake.webhooks import accept_delivery
 from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.webhooks import accept_delivery
 from shared.csvfeed import FeedReport, Row, rows
 from shared.db import UnitOfWork
 from shared.feeds import FeedConfig, Process

@@ -11,10 +11,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from services.storefront_gateway.channels import MAPPED_BY_FILE, Channels, Platform
 from services.storefront_gateway.domain import MappingError, first_error
+from services.storefront_gateway.intake.remap import remap
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
-from services.storefront_gateway.remap import remap
 from shared.auth import require_admin
 from shared.bounded import InputRejected, check_tree
 from shared.db import UnitOfWork

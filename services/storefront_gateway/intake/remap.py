@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.storefront_gateway import repository
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.domain import (
     MappedOrder,
@@ -19,6 +18,7 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.edi.documents import purchase_order
 from services.storefront_gateway.edi.x12 import parse
+from services.storefront_gateway.intake import repository
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import marketplace, pos, shopify, woocommerce

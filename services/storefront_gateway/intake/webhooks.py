@@ -18,11 +18,11 @@ import structlog
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ValidationError
 
-from services.storefront_gateway import handlers, repository, signatures
 from services.storefront_gateway.channel_api import ChannelApi, ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.erp import ports as accounts
+from services.storefront_gateway.intake import handlers, repository, signatures
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify, woocommerce
 from shared.bounded import InputRejected, json_loads

@@ -12,18 +12,18 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Request
 
-from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder
-from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.platforms import marketplace, pos
-from services.storefront_gateway.webhooks import (
+from services.storefront_gateway.intake import handlers, signatures
+from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
     kept_headers,
     parse_payload,
     read_limited,
 )
+from services.storefront_gateway.mapping.engine import Mapper
+from services.storefront_gateway.platforms import marketplace, pos
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
-from services.storefront_gateway import handlers
 from services.storefront_gateway.channels import Channels, Platform
 from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
@@ -28,7 +27,8 @@ from services.storefront_gateway.edi.x12 import (
     parse,
     rejection,
 )
-from services.storefront_gateway.webhooks import accept_delivery, read_limited
+from services.storefront_gateway.intake import handlers
+from services.storefront_gateway.intake.webhooks import accept_delivery, read_limited
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics
 

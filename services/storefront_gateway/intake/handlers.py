@@ -7,13 +7,13 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from services.storefront_gateway import repository
 from services.storefront_gateway.domain import (
     MappedOrder,
     MappingError,
     effect_of,
     first_error,
 )
+from services.storefront_gateway.intake import repository
 from shared.db import UnitOfWork
 from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import OrderPlaced

@@ -20,17 +20,17 @@ import httpx
 import jmespath
 from fastapi import APIRouter, HTTPException, Request
 
-from services.storefront_gateway import handlers, signatures
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappingError
-from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.mapping.spec import FetchSpec
-from services.storefront_gateway.webhooks import (
+from services.storefront_gateway.intake import handlers, signatures
+from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
     kept_headers,
     read_limited,
 )
+from services.storefront_gateway.mapping.engine import Mapper
+from services.storefront_gateway.mapping.spec import FetchSpec
 from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
 from shared.metrics import ServiceMetrics

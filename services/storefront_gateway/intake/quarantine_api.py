@@ -14,10 +14,10 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field, model_validator
 
-from services.storefront_gateway import handlers, repository
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.intake import handlers, repository
+from services.storefront_gateway.intake.remap import remap
 from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.remap import remap
 from shared.auth import require_admin
 from shared.db import UnitOfWork
 
