@@ -5,6 +5,7 @@ the app is built), so routes are plain top-level functions and nothing connects 
     async def channel_updates(uow: Uow) -> ...
 """
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -19,3 +20,12 @@ def unit_of_work(request: Request) -> UnitOfWork:
 
 
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
+
+
+def unit_of_work_factory(request: Request) -> Callable[[], UnitOfWork]:
+    """For a route that works in several transactions (one per item it replays, say)."""
+    factory: Callable[[], UnitOfWork] = request.app.state.runtime.uow
+    return factory
+
+
+UowFactory = Annotated[Callable[[], UnitOfWork], Depends(unit_of_work_factory)]

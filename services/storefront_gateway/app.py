@@ -17,11 +17,11 @@ from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
+from services.storefront_gateway.intake import mapping_api, quarantine_api
+from services.storefront_gateway.intake.deps import IntakeParts
 from services.storefront_gateway.intake.edi_api import edi_acks_router, edi_router
 from services.storefront_gateway.intake.json_webhooks import json_router
-from services.storefront_gateway.intake.mapping_api import mapping_router
 from services.storefront_gateway.intake.order_feeds import order_feed
-from services.storefront_gateway.intake.quarantine_api import quarantine_router
 from services.storefront_gateway.intake.sales_webhooks import sales_router
 from services.storefront_gateway.intake.webhooks import webhooks_router
 from services.storefront_gateway.mapping import xref
@@ -84,13 +84,13 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         return background.channel_api
 
     max_body = settings.max_body_bytes
-    return runtime.http_app(
+    app = runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",
         [
             feedback_api.router,
-            quarantine_router(runtime.uow, channels, mappers),
-            mapping_router(runtime.uow, channels, mappers, resolve),
+            quarantine_api.router,
+            mapping_api.router,
             edi_acks_router(runtime.uow),
             stock_sync_router(stock_sync),
             customer_pricing.router,
@@ -104,3 +104,5 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             edi_router(channels, settings.edi_id, runtime.uow, runtime.metrics, resolve, max_body),
         ],
     )
+    app.state.intake = IntakeParts(channels, mappers, resolve)
+    return app

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from services.storefront_gateway.channels import MAPPED_BY_FILE, Channels, Platform
 from services.storefront_gateway.domain import MappingError, first_error
+from services.storefront_gateway.intake.deps import Parts
 from services.storefront_gateway.intake.remap import remap
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
@@ -18,6 +19,7 @@ from services.storefront_gateway.mapping.spec import MappingFileError, parse_map
 from shared.auth import require_admin
 from shared.bounded import InputRejected, check_tree
 from shared.db import UnitOfWork
+from shared.deps import Uow, UowFactory
 
 DEFAULT_TOPICS = {"shopify": "orders/create", "woocommerce": "order.created"}
 
@@ -33,72 +35,62 @@ class DryRun(BaseModel):
     topic: str | None = Field(None, description="Shopify/WooCommerce topic of the payloads.")
 
 
-def mapping_router(
-    uow_factory: Callable[[], UnitOfWork],
-    channels: Channels,
-    mappers: dict[str, Mapper],
-    resolve: Resolve,
-) -> APIRouter:
-    router = APIRouter(tags=["mapping"])
+router = APIRouter(tags=["mapping"])
 
-    @router.post("/mappings/{connector}/test")
-    async def dry_run(connector: str, run: DryRun) -> dict[str, Any]:
-        """Each payload's canonical event, or exactly which field failed and why.
-        Nothing is stored or published."""
-        channel = channels.by_id(connector)
-        if channel is None:
-            raise HTTPException(404, f"no connector {connector!r} (a channel id)")
-        try:
-            check_tree(run.payloads)
-            # Parsing a sent mapping is the costly part: off the event loop, so webhooks
-            # keep being answered meanwhile (its size and shape are bounded too).
-            mapper = await asyncio.to_thread(
-                _mapper, run, channel.platform, mappers.get(connector), resolve
-            )
-        except InputRejected as exc:
-            raise HTTPException(422, f"payloads refused: {exc}") from exc
-        except MappingFileError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        results = []
-        for n, payload in enumerate(run.payloads):
-            results.append(
-                await _one(n, payload, channel, mapper, run.topic, channels, uow_factory)
-            )
-        failed = sum(1 for r in results if "error" in r)
-        return {
-            "connector": connector,
-            "payloads": len(results),
-            "failed": failed,
-            "results": results,
-        }
 
-    @router.put("/xref", dependencies=[Depends(require_admin)])
-    async def load_xref(request: Request) -> dict[str, Any]:
-        """A CSV with a `sku` column and one column per other system."""
-        text = (await request.body()).decode("utf-8", errors="replace")
-        rows, report = xref.parse_csv(text)
-        async with uow_factory() as uow:
-            await xref.store(uow.connection, rows)
-            await uow.commit()
-        return {"loaded": report.loaded, "problems": report.problems}
+@router.post("/mappings/{connector}/test")
+async def dry_run(connector: str, run: DryRun, units: UowFactory, parts: Parts) -> dict[str, Any]:
+    """Each payload's canonical event, or exactly which field failed and why.
+    Nothing is stored or published."""
+    channel = parts.channels.by_id(connector)
+    if channel is None:
+        raise HTTPException(404, f"no connector {connector!r} (a channel id)")
+    try:
+        check_tree(run.payloads)
+        # Parsing a sent mapping is the costly part: off the event loop, so webhooks
+        # keep being answered meanwhile (its size and shape are bounded too).
+        mapper = await asyncio.to_thread(
+            _mapper, run, channel.platform, parts.mappers.get(connector), parts.resolve
+        )
+    except InputRejected as exc:
+        raise HTTPException(422, f"payloads refused: {exc}") from exc
+    except MappingFileError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    results = [
+        await _one(n, payload, channel, mapper, run.topic, parts.channels, units)
+        for n, payload in enumerate(run.payloads)
+    ]
+    failed = sum(1 for r in results if "error" in r)
+    return {"connector": connector, "payloads": len(results), "failed": failed, "results": results}
 
-    @router.get("/xref/skus/{sku}")
-    async def identifiers(sku: str) -> dict[str, Any]:
-        async with uow_factory() as uow:
-            found = await xref.identifiers_of(uow.connection, sku)
-        if not found:
-            raise HTTPException(404, f"no identifiers recorded for SKU {sku}")
-        return {"sku": sku, "identifiers": found}
 
-    @router.get("/xref/{system}/{identifier}")
-    async def sku_of(system: str, identifier: str) -> dict[str, str]:
-        async with uow_factory() as uow:
-            sku = await xref.sku_for(uow.connection, system, identifier)
-        if sku is None:
-            raise HTTPException(404, f"no SKU for {system} {identifier!r}")
-        return {"system": system, "identifier": identifier, "sku": sku}
+@router.put("/xref", dependencies=[Depends(require_admin)])
+async def load_xref(request: Request, uow: Uow) -> dict[str, Any]:
+    """A CSV with a `sku` column and one column per other system."""
+    text = (await request.body()).decode("utf-8", errors="replace")
+    rows, report = xref.parse_csv(text)
+    async with uow:
+        await xref.store(uow.connection, rows)
+        await uow.commit()
+    return {"loaded": report.loaded, "problems": report.problems}
 
-    return router
+
+@router.get("/xref/skus/{sku}")
+async def identifiers(sku: str, uow: Uow) -> dict[str, Any]:
+    async with uow:
+        found = await xref.identifiers_of(uow.connection, sku)
+    if not found:
+        raise HTTPException(404, f"no identifiers recorded for SKU {sku}")
+    return {"sku": sku, "identifiers": found}
+
+
+@router.get("/xref/{system}/{identifier}")
+async def sku_of(system: str, identifier: str, uow: Uow) -> dict[str, str]:
+    async with uow:
+        sku = await xref.sku_for(uow.connection, system, identifier)
+    if sku is None:
+        raise HTTPException(404, f"no SKU for {system} {identifier!r}")
+    return {"system": system, "identifier": identifier, "sku": sku}
 
 
 def _mapper(

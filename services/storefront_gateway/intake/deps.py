@@ -1,0 +1,25 @@
+"""What intake's routes need from the running gateway, resolved from the app (set by
+`app.py` when it builds the app), so the routes are plain module-level functions."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.mapping.engine import Mapper, Resolve
+
+
+@dataclass(frozen=True)
+class IntakeParts:
+    channels: Channels
+    mappers: dict[str, Mapper]  # per channel (and per order feed), the loaded mapping
+    resolve: Resolve  # a channel's item identifier to our SKU (cross-references)
+
+
+def intake_parts(request: Request) -> IntakeParts:
+    parts: IntakeParts = request.app.state.intake
+    return parts
+
+
+Parts = Annotated[IntakeParts, Depends(intake_parts)]
