@@ -17,12 +17,10 @@ from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
-from services.storefront_gateway.intake import mapping_api, quarantine_api
+from services.storefront_gateway.intake import edi_api, mapping_api, quarantine_api, sales_webhooks
 from services.storefront_gateway.intake.deps import IntakeParts
-from services.storefront_gateway.intake.edi_api import edi_acks_router, edi_router
 from services.storefront_gateway.intake.json_webhooks import json_router
 from services.storefront_gateway.intake.order_feeds import order_feed
-from services.storefront_gateway.intake.sales_webhooks import sales_router
 from services.storefront_gateway.intake.webhooks import webhooks_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, load_mappers
@@ -91,7 +89,7 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             feedback_api.router,
             quarantine_api.router,
             mapping_api.router,
-            edi_acks_router(runtime.uow),
+            edi_api.router,
             stock_sync_router(stock_sync),
             customer_pricing.router,
             erp_api.router,
@@ -99,10 +97,12 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         extra_lifespan=extra_lifespan,
         doors=[
             webhooks_router(channels, runtime.uow, runtime.metrics, max_body, channel_api, mappers),
-            sales_router(channels, runtime.uow, runtime.metrics, max_body, mappers),
+            sales_webhooks.router,
             json_router(channels, mappers, runtime.uow, runtime.metrics, max_body, http),
-            edi_router(channels, settings.edi_id, runtime.uow, runtime.metrics, resolve, max_body),
+            edi_api.door,
         ],
     )
-    app.state.intake = IntakeParts(channels, mappers, resolve)
+    app.state.intake = IntakeParts(
+        channels, mappers, resolve, runtime.metrics, max_body, settings.edi_id
+    )
     return app

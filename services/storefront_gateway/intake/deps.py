@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
+from shared.metrics import ServiceMetrics
 
 
 @dataclass(frozen=True)
@@ -15,6 +16,9 @@ class IntakeParts:
     channels: Channels
     mappers: dict[str, Mapper]  # per channel (and per order feed), the loaded mapping
     resolve: Resolve  # a channel's item identifier to our SKU (cross-references)
+    metrics: ServiceMetrics
+    max_body_bytes: int  # a partner's delivery is refused (413) beyond this
+    edi_id: str  # our X12 interchange id
 
 
 def intake_parts(request: Request) -> IntakeParts:

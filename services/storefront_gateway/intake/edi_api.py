@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import PlainTextResponse
 
-from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
 from services.storefront_gateway.edi.x12 import (
@@ -28,88 +28,106 @@ from services.storefront_gateway.edi.x12 import (
     rejection,
 )
 from services.storefront_gateway.intake import handlers
+from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.webhooks import accept_delivery, read_limited
 from shared.db import UnitOfWork
-from shared.metrics import ServiceMetrics
+from shared.deps import Uow, UowFactory
+
+door = APIRouter(tags=["edi"])  # the partner's, on its own token
+router = APIRouter(tags=["edi"])  # operators', behind theirs
 
 
-def edi_router(
-    channels: Channels,
-    our_id: str,
-    uow_factory: Callable[[], UnitOfWork],
-    metrics: ServiceMetrics,
-    resolve: documents.Resolve,
-    max_body_bytes: int,
-) -> APIRouter:
-    router = APIRouter(tags=["edi"])
+@door.post("/edi/{channel_id}")
+async def receive(
+    channel_id: str, request: Request, parts: Parts, units: UowFactory
+) -> PlainTextResponse:
+    channel = parts.channels.by_id(channel_id)
+    if channel is None or channel.platform is not Platform.EDI:
+        raise HTTPException(404, f"no EDI trading partner {channel_id!r}")
+    token = request.headers.get("x-crossdock-token", "")
+    if not hmac.compare_digest(token.encode(), parts.channels.secret(channel)):
+        raise HTTPException(401, "X-Crossdock-Token missing or wrong")
+    raw = (await read_limited(request, parts.max_body_bytes)).decode("utf-8", errors="replace")
+    our_id = parts.edi_id
+    try:
+        interchange = parse(raw)
+    except X12Error as exc:
+        return _refused(raw, our_id, f"interchange rejected: {exc}")
+    if (interchange.sender, interchange.receiver) != (channel.shop, our_id):
+        raise HTTPException(
+            400,
+            f"interchange rejected: from {interchange.sender} to {interchange.receiver},"
+            f" expected from {channel.shop} to {our_id}",
+        )
+    reply = Writer(our_id, channel.shop, _control(interchange), "FA", _now(), interchange.test)
+    accepted = rejected = 0
+    for group in interchange.groups:
+        verdicts: dict[str, str | None] = {}
+        for st in group.sets:
+            verdict = await _take(parts, units, channel, interchange, group.control, st, raw)
+            verdicts[st.control] = verdict
+            accepted += verdict is None
+            rejected += verdict is not None
+        if group.functional_id != "FA":
+            reply.add("997", documents.acknowledgement(group, verdicts))
+    headers = {"X-Crossdock-Result": f"accepted={accepted} rejected={rejected}"}
+    text = reply.text() if reply.sets else ""  # acknowledgements are not acknowledged
+    return PlainTextResponse(text, media_type="application/edi-x12", headers=headers)
 
-    @router.post("/edi/{channel_id}")
-    async def receive(channel_id: str, request: Request) -> PlainTextResponse:
-        channel = channels.by_id(channel_id)
-        if channel is None or channel.platform is not Platform.EDI:
-            raise HTTPException(404, f"no EDI trading partner {channel_id!r}")
-        token = request.headers.get("x-crossdock-token", "")
-        if not hmac.compare_digest(token.encode(), channels.secret(channel)):
-            raise HTTPException(401, "X-Crossdock-Token missing or wrong")
-        raw = (await read_limited(request, max_body_bytes)).decode("utf-8", errors="replace")
-        try:
-            interchange = parse(raw)
-        except X12Error as exc:
-            return _refused(raw, our_id, f"interchange rejected: {exc}")
-        if (interchange.sender, interchange.receiver) != (channel.shop, our_id):
-            raise HTTPException(
-                400,
-                f"interchange rejected: from {interchange.sender} to {interchange.receiver},"
-                f" expected from {channel.shop} to {our_id}",
-            )
-        reply = Writer(our_id, channel.shop, _control(interchange), "FA", _now(), interchange.test)
-        accepted = rejected = 0
-        for group in interchange.groups:
-            verdicts: dict[str, str | None] = {}
-            for st in group.sets:
-                verdicts[st.control] = await _take(channel.id, interchange, group.control, st, raw)
-                accepted += verdicts[st.control] is None
-                rejected += verdicts[st.control] is not None
-            if group.functional_id != "FA":
-                reply.add("997", documents.acknowledgement(group, verdicts))
-        headers = {"X-Crossdock-Result": f"accepted={accepted} rejected={rejected}"}
-        text = reply.text() if reply.sets else ""  # acknowledgements are not acknowledged
-        return PlainTextResponse(text, media_type="application/edi-x12", headers=headers)
 
-    async def _take(
-        channel_id: str, interchange: Interchange, group: str, st: TransactionSet, raw: str
-    ) -> str | None:
-        """None when the set is taken; otherwise why it is rejected."""
-        if st.problem:
-            return st.problem
-        if st.code == "997":
-            ours, status, sets = documents.acknowledged(st)
-            async with uow_factory() as uow:
-                await uow.connection.execute(
-                    "INSERT INTO edi_acks (channel, group_control, status, set_statuses)"
-                    " VALUES ($1, $2, $3, $4)",
-                    channel_id,
-                    ours,
-                    status,
-                    sets,
-                )
-                await uow.commit()
-            return None
-        if st.code != "850":
-            return f"transaction set {st.code} is not handled"
-        channel = channels.by_id(channel_id)
-        assert channel is not None
-        try:
-            mapper = settled(await documents.purchase_order(st, channel, resolve))
-        except MappingError as exc:
-            mapper = fails(str(exc))
-        key = f"x12:{interchange.control}:{group}:{st.control}"
-        body = f"{group}|{st.control}|{raw}".encode()
-        delivery = handlers.Delivery(channel_id, "edi", key, "850", {}, body)
-        receipt = await accept_delivery(delivery, mapper, uow_factory(), metrics)
-        return receipt.reason if receipt.status == "quarantined" else None
+@router.get("/edi/{channel_id}/acks")
+async def acks(channel_id: str, uow: Uow) -> dict[str, object]:
+    """The partner's 997s for our ship notices, newest first."""
+    async with uow:
+        records = await uow.connection.fetch(
+            "SELECT group_control, status, set_statuses, received_at FROM edi_acks"
+            " WHERE channel = $1 ORDER BY id DESC LIMIT 200",
+            channel_id,
+        )
+    return {"acks": [dict(r) for r in records]}
 
-    return router
+
+async def _take(
+    parts: IntakeParts,
+    units: Callable[[], UnitOfWork],
+    channel: ChannelConfig,
+    interchange: Interchange,
+    group: str,
+    st: TransactionSet,
+    raw: str,
+) -> str | None:
+    """None when the set is taken; otherwise why it is rejected."""
+    if st.problem:
+        return st.problem
+    if st.code == "997":
+        await _record_ack(units, channel.id, st)
+        return None
+    if st.code != "850":
+        return f"transaction set {st.code} is not handled"
+    try:
+        mapper = settled(await documents.purchase_order(st, channel, parts.resolve))
+    except MappingError as exc:
+        mapper = fails(str(exc))
+    key = f"x12:{interchange.control}:{group}:{st.control}"
+    body = f"{group}|{st.control}|{raw}".encode()
+    delivery = handlers.Delivery(channel.id, "edi", key, "850", {}, body)
+    receipt = await accept_delivery(delivery, mapper, units(), parts.metrics)
+    return receipt.reason if receipt.status == "quarantined" else None
+
+
+async def _record_ack(units: Callable[[], UnitOfWork], channel_id: str, st: TransactionSet) -> None:
+    """A partner's 997 for one of our ship notices."""
+    ours, status, sets = documents.acknowledged(st)
+    async with units() as uow:
+        await uow.connection.execute(
+            "INSERT INTO edi_acks (channel, group_control, status, set_statuses)"
+            " VALUES ($1, $2, $3, $4)",
+            channel_id,
+            ours,
+            status,
+            sets,
+        )
+        await uow.commit()
 
 
 def _refused(raw: str, our_id: str, reason: str) -> PlainTextResponse:
@@ -129,21 +147,3 @@ def _control(interchange: Interchange) -> int:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y%m%d%H%M")
-
-
-def edi_acks_router(uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
-    """What operators read of EDI (behind their token, unlike the partner's door)."""
-    router = APIRouter(tags=["edi"])
-
-    @router.get("/edi/{channel_id}/acks")
-    async def acks(channel_id: str) -> dict[str, object]:
-        """The partner's 997s for our ship notices, newest first."""
-        async with uow_factory() as uow:
-            records = await uow.connection.fetch(
-                "SELECT group_control, status, set_statuses, received_at FROM edi_acks"
-                " WHERE channel = $1 ORDER BY id DESC LIMIT 200",
-                channel_id,
-            )
-        return {"acks": [dict(r) for r in records]}
-
-    return router

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder
 from services.storefront_gateway.intake import handlers, signatures
+from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
@@ -22,84 +23,75 @@ from services.storefront_gateway.intake.webhooks import (
     parse_payload,
     read_limited,
 )
-from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import marketplace, pos
-from shared.db import UnitOfWork
-from shared.metrics import ServiceMetrics
+from shared.deps import UowFactory
+
+router = APIRouter(tags=["webhooks"])
 
 
-def sales_router(
-    channels: Channels,
-    uow_factory: Callable[[], UnitOfWork],
-    metrics: ServiceMetrics,
-    max_body_bytes: int,
-    mappers: dict[str, Mapper],
-) -> APIRouter:
-    router = APIRouter(tags=["webhooks"])
+@router.post("/webhooks/marketplace")
+async def marketplace_webhook(request: Request, parts: Parts, units: UowFactory) -> WebhookReceipt:
+    body = await read_limited(request, parts.max_body_bytes)
+    h = request.headers
+    signature = h.get("x-marketplace-signature")
+    channel = _authenticate(
+        parts.channels,
+        Platform.MARKETPLACE,
+        h.get("x-marketplace-seller"),
+        lambda secret: signatures.is_valid_hex(secret, body, signature),
+    )
+    event = h.get("x-marketplace-event", "")
+    if event != "order.created":
+        return WebhookReceipt(status="ignored", reason=f"event {event!r} is not handled")
+    order = parse_payload(body, marketplace.MarketplaceOrder)
+    delivery = handlers.Delivery(
+        channel.id,
+        "marketplace",
+        f"order:{order.order_id}",
+        event,
+        kept_headers(h, "x-marketplace-"),
+        body,
+    )
+    built_in = lambda: marketplace.map_order(order, channel)  # noqa: E731
+    mapper = await _own_or(parts, channel, body, built_in)
+    return await accept_delivery(delivery, mapper, units(), parts.metrics)
 
-    async def own_or(
-        channel: ChannelConfig, body: bytes, built_in: Callable[[], MappedOrder]
-    ) -> Callable[[], MappedOrder]:
-        """The channel's own mapping file where it has one, else the built-in mapping."""
-        if channel.id not in mappers:
-            return built_in
-        return await mappers[channel.id].attempt(json.loads(body), channel)
 
-    def authenticate(
-        platform: Platform, account: str | None, valid: Callable[[bytes], bool]
-    ) -> ChannelConfig:
-        channel = channels.find(platform, account)
-        if channel is None:
-            raise HTTPException(401, f"unknown {platform.value} account {account!r}")
-        if not valid(channels.secret(channel)):
-            raise HTTPException(401, "webhook signature missing or not matching the body")
-        return channel
+@router.post("/webhooks/pos")
+async def pos_webhook(request: Request, parts: Parts, units: UowFactory) -> WebhookReceipt:
+    body = await read_limited(request, parts.max_body_bytes)
+    h = request.headers
+    signature = h.get("x-pos-signature")
+    channel = _authenticate(
+        parts.channels,
+        Platform.POS,
+        h.get("x-pos-account"),
+        lambda secret: signatures.is_valid(secret, body, signature),
+    )
+    sale = parse_payload(body, pos.PosSale)
+    delivery = handlers.Delivery(
+        channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
+    )
+    built_in = lambda: pos.map_sale(sale, channel)  # noqa: E731
+    mapper = await _own_or(parts, channel, body, built_in)
+    return await accept_delivery(delivery, mapper, units(), parts.metrics)
 
-    async def accept(
-        delivery: handlers.Delivery, mapper: Callable[[], MappedOrder]
-    ) -> WebhookReceipt:
-        return await accept_delivery(delivery, mapper, uow_factory(), metrics)
 
-    @router.post("/webhooks/marketplace")
-    async def marketplace_webhook(request: Request) -> WebhookReceipt:
-        body = await read_limited(request, max_body_bytes)
-        h = request.headers
-        signature = h.get("x-marketplace-signature")
-        channel = authenticate(
-            Platform.MARKETPLACE,
-            h.get("x-marketplace-seller"),
-            lambda secret: signatures.is_valid_hex(secret, body, signature),
-        )
-        event = h.get("x-marketplace-event", "")
-        if event != "order.created":
-            return WebhookReceipt(status="ignored", reason=f"event {event!r} is not handled")
-        order = parse_payload(body, marketplace.MarketplaceOrder)
-        delivery = handlers.Delivery(
-            channel.id,
-            "marketplace",
-            f"order:{order.order_id}",
-            event,
-            kept_headers(h, "x-marketplace-"),
-            body,
-        )
-        built_in = lambda: marketplace.map_order(order, channel)  # noqa: E731
-        return await accept(delivery, await own_or(channel, body, built_in))
+async def _own_or(
+    parts: IntakeParts, channel: ChannelConfig, body: bytes, built_in: Callable[[], MappedOrder]
+) -> Callable[[], MappedOrder]:
+    """The channel's own mapping file where it has one, else the built-in mapping."""
+    if channel.id not in parts.mappers:
+        return built_in
+    return await parts.mappers[channel.id].attempt(json.loads(body), channel)
 
-    @router.post("/webhooks/pos")
-    async def pos_webhook(request: Request) -> WebhookReceipt:
-        body = await read_limited(request, max_body_bytes)
-        h = request.headers
-        signature = h.get("x-pos-signature")
-        channel = authenticate(
-            Platform.POS,
-            h.get("x-pos-account"),
-            lambda secret: signatures.is_valid(secret, body, signature),
-        )
-        sale = parse_payload(body, pos.PosSale)
-        delivery = handlers.Delivery(
-            channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
-        )
-        built_in = lambda: pos.map_sale(sale, channel)  # noqa: E731
-        return await accept(delivery, await own_or(channel, body, built_in))
 
-    return router
+def _authenticate(
+    channels: Channels, platform: Platform, account: str | None, valid: Callable[[bytes], bool]
+) -> ChannelConfig:
+    channel = channels.find(platform, account)
+    if channel is None:
+        raise HTTPException(401, f"unknown {platform.value} account {account!r}")
+    if not valid(channels.secret(channel)):
+        raise HTTPException(401, "webhook signature missing or not matching the body")
+    return channel
