@@ -1,12 +1,15 @@
 """One request-body limit for every route of a service, enforced before the body is read.
 
-A declared `Content-Length` over the limit is refused at once (413) without reading a
-byte; a body without one (chunked) is counted as it streams and refused the moment it
+A declared `Content-Length` over the limit is refused (413) without handing a byte to
+the app (what was sent is read and dropped first, up to a few megabytes, so the sender
+gets the answer); a body without one (chunked) is counted as it streams and refused the moment it
 passes the limit, so no route ever holds more than the limit in memory. The default
 comes from the settings (`CROSSDOCK_MAX_BODY_BYTES`); a route prefix may have its own
 (`CROSSDOCK_BODY_LIMITS='{"/xref": 8388608}'`), the longest matching prefix winning.
 """
 
+import asyncio
+import contextlib
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -16,6 +19,10 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+DRAIN_BYTES = 8 * 1024 * 1024
+DRAIN_SECONDS = 5.0
 
 
 class BodyTooLarge(Exception):
@@ -41,6 +48,7 @@ class BodyLimit:
         limit = self.limit_for(scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > limit:
+            await _drain(receive, declared)
             await _refuse(send, f"body of {declared} bytes exceeds the {limit}-byte limit")
             return
         started = refused = False
@@ -72,6 +80,20 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLarge:
             return  # answered with 413 when the limit was passed
+
+
+async def _drain(receive: Receive, declared: int) -> None:
+    """Reads and drops a declared body before answering, so a sender still writing it
+    reads the 413 instead of a reset connection (the answer closes it). Only up to a few
+    megabytes and seconds, as a web server's lingering close: beyond, it is cut off."""
+    if declared > DRAIN_BYTES:
+        return
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while True:
+                message = await receive()
+                if message["type"] != "http.request" or not message.get("more_body"):
+                    return
 
 
 def _content_length(scope: Scope) -> int | None:

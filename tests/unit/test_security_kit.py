@@ -204,3 +204,24 @@ async def test_an_internal_error_answers_an_error_id_and_never_the_drivers_text(
         response = await c.get("/boom")
     assert response.status_code == 500
     assert "relation" not in response.text and response.json()["error_id"]
+
+
+async def test_a_declared_oversized_body_is_read_to_its_end_before_the_413_is_sent() -> None:
+    """The answer closes the connection; answering while the sender still writes would
+    reset it, and the sender would never read why (seen with a 1 MB webhook under load)."""
+    events: list[str] = []
+    parts = [{"type": "http.request", "body": b"x" * 512, "more_body": n < 3} for n in range(4)]
+
+    async def receive() -> dict[str, object]:
+        events.append("read")
+        return parts.pop(0)
+
+    async def send(message: dict[str, object]) -> None:
+        events.append(str(message["type"]))
+
+    async def never_called(scope: object, receive: object, send: object) -> None:
+        raise AssertionError("the app must not see an oversized body")
+
+    scope = {"type": "http", "path": "/write", "headers": [(b"content-length", b"2048")]}
+    await BodyLimit(never_called, 1024, {})(scope, receive, send)
+    assert events == ["read"] * 4 + ["http.response.start", "http.response.body"]
