@@ -17,11 +17,16 @@ from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
-from services.storefront_gateway.intake import edi_api, mapping_api, quarantine_api, sales_webhooks
+from services.storefront_gateway.intake import (
+    edi_api,
+    mapping_api,
+    quarantine_api,
+    sales_webhooks,
+    storefront_webhooks,
+)
 from services.storefront_gateway.intake.deps import IntakeParts
 from services.storefront_gateway.intake.json_webhooks import json_router
 from services.storefront_gateway.intake.order_feeds import order_feed
-from services.storefront_gateway.intake.webhooks import webhooks_router
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
@@ -96,13 +101,13 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         ],
         extra_lifespan=extra_lifespan,
         doors=[
-            webhooks_router(channels, runtime.uow, runtime.metrics, max_body, channel_api, mappers),
+            storefront_webhooks.router,
             sales_webhooks.router,
             json_router(channels, mappers, runtime.uow, runtime.metrics, max_body, http),
             edi_api.door,
         ],
     )
     app.state.intake = IntakeParts(
-        channels, mappers, resolve, runtime.metrics, max_body, settings.edi_id
+        channels, mappers, resolve, runtime.metrics, max_body, settings.edi_id, channel_api
     )
     return app

@@ -1,11 +1,13 @@
 """What intake's routes need from the running gateway, resolved from the app (set by
 `app.py` when it builds the app), so the routes are plain module-level functions."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from shared.metrics import ServiceMetrics
@@ -19,6 +21,7 @@ class IntakeParts:
     metrics: ServiceMetrics
     max_body_bytes: int  # a partner's delivery is refused (413) beyond this
     edi_id: str  # our X12 interchange id
+    channel_api: Callable[[], ChannelApi]  # the running gateway's, once it has started
 
 
 def intake_parts(request: Request) -> IntakeParts:
