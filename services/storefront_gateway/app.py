@@ -6,35 +6,32 @@ Run: `uvicorn services.storefront_gateway.app:create_app --factory`.
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
-import httpx
 from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.storefront_gateway import subscribers
 from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.catalog import api as customer_pricing
-from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
 from services.storefront_gateway.intake import (
     edi_api,
+    json_webhooks,
     mapping_api,
     quarantine_api,
     sales_webhooks,
     storefront_webhooks,
 )
 from services.storefront_gateway.intake.deps import IntakeParts
-from services.storefront_gateway.intake.json_webhooks import json_router
 from services.storefront_gateway.intake.order_feeds import order_feed
 from services.storefront_gateway.mapping import xref
-from services.storefront_gateway.mapping.engine import Mapper, load_mappers
+from services.storefront_gateway.mapping.engine import Mapper, Resolve, load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
 from services.storefront_gateway.sync.api import stock_sync_router
 from services.storefront_gateway.sync.metrics import SyncMetrics
-from services.storefront_gateway.sync.runner import StockSync
 from shared.config import HubSettings
-from shared.feeds import load_feeds
+from shared.feeds import FeedConfig, load_feeds
 from shared.runtime import ServiceRuntime
 from shared.topics import STOREFRONT_GATEWAY
 
@@ -51,22 +48,26 @@ class StorefrontGatewaySettings(HubSettings):
     feeds_file: Path | None = Path("config/feeds.yaml")
 
 
+# Operators' routes (behind the read token) and partners' doors (their own credentials).
+ROUTERS = [
+    feedback_api.router,
+    quarantine_api.router,
+    mapping_api.router,
+    edi_api.router,
+    customer_pricing.router,
+    erp_api.router,
+]
+DOORS = [storefront_webhooks.router, sales_webhooks.router, json_webhooks.router, edi_api.door]
+
+
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     settings = settings or StorefrontGatewaySettings()
     channels = Channels.load(settings.channels_file)
     runtime = ServiceRuntime(STOREFRONT_GATEWAY, settings, "services.storefront_gateway.migrations")
     subscribers.register(runtime, channels)
-
-    async def resolve(system: str, identifier: str) -> str | None:
-        async with runtime.uow() as uow:
-            return await xref.sku_for(uow.connection, system, identifier)
-
-    mappers = load_mappers(channels.all(), resolve)
+    resolve = _resolver(runtime)
     order_feeds = load_feeds(settings.feeds_file, "orders")
-    for feed in order_feeds:
-        if feed.mapping is None or channels.by_id(feed.channel or "") is None:
-            raise ValueError(f"feed {feed.id}: an order feed needs a mapping and a channel")
-        mappers[f"feed:{feed.id}"] = Mapper(load_mapping(feed.mapping), resolve)
+    mappers = _mappers(channels, order_feeds, resolve)
     background = Background()
     sync_metrics = SyncMetrics(runtime.metrics.registry)
 
@@ -74,40 +75,43 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         take = order_feed(channels, mappers, runtime.uow, runtime.metrics)
         return running(runtime, settings, channels, sync_metrics, background, order_feeds, take)
 
-    def stock_sync() -> StockSync:
-        assert background.stock_sync is not None, "the app has not started"
-        return background.stock_sync
-
-    def http() -> httpx.AsyncClient:
-        assert background.http is not None, "the app has not started"
-        return background.http
-
-    def channel_api() -> ChannelApi:
-        assert background.channel_api is not None, "the app has not started"
-        return background.channel_api
-
-    max_body = settings.max_body_bytes
     app = runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",
-        [
-            feedback_api.router,
-            quarantine_api.router,
-            mapping_api.router,
-            edi_api.router,
-            stock_sync_router(stock_sync),
-            customer_pricing.router,
-            erp_api.router,
-        ],
+        [*ROUTERS, stock_sync_router(background.started_stock_sync)],
         extra_lifespan=extra_lifespan,
-        doors=[
-            storefront_webhooks.router,
-            sales_webhooks.router,
-            json_router(channels, mappers, runtime.uow, runtime.metrics, max_body, http),
-            edi_api.door,
-        ],
+        doors=DOORS,
     )
     app.state.intake = IntakeParts(
-        channels, mappers, resolve, runtime.metrics, max_body, settings.edi_id, channel_api
+        channels,
+        mappers,
+        resolve,
+        runtime.metrics,
+        settings.max_body_bytes,
+        settings.edi_id,
+        background.started_channel_api,
+        background.started_http,
     )
     return app
+
+
+def _resolver(runtime: ServiceRuntime) -> Resolve:
+    """A channel's item identifier to our SKU, from the cross-reference table."""
+
+    async def resolve(system: str, identifier: str) -> str | None:
+        async with runtime.uow() as uow:
+            return await xref.sku_for(uow.connection, system, identifier)
+
+    return resolve
+
+
+def _mappers(
+    channels: Channels, order_feeds: list[FeedConfig], resolve: Resolve
+) -> dict[str, Mapper]:
+    """Each channel's mapping file, and each order feed's, loaded once."""
+    mappers = load_mappers(channels.all(), resolve)
+    for feed in order_feeds:
+        if feed.mapping is None or channels.by_id(feed.channel or "") is None:
+            raise ValueError(f"feed {feed.id}: an order feed needs a mapping and a channel")
+        mappers[f"feed:{feed.id}"] = Mapper(load_mapping(feed.mapping), resolve)
+    return mappers

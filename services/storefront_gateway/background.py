@@ -31,6 +31,18 @@ class Background:
     stock_sync: StockSync | None = None
     loops: list[Any] = field(default_factory=list)
 
+    def started_channel_api(self) -> ChannelApi:
+        assert self.channel_api is not None, "the app has not started"
+        return self.channel_api
+
+    def started_http(self) -> httpx.AsyncClient:
+        assert self.http is not None, "the app has not started"
+        return self.http
+
+    def started_stock_sync(self) -> StockSync:
+        assert self.stock_sync is not None, "the app has not started"
+        return self.stock_sync
+
 
 @asynccontextmanager
 async def running(

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
+import httpx
 from fastapi import Depends, Request
 
 from services.storefront_gateway.channel_api import ChannelApi
@@ -22,6 +23,7 @@ class IntakeParts:
     max_body_bytes: int  # a partner's delivery is refused (413) beyond this
     edi_id: str  # our X12 interchange id
     channel_api: Callable[[], ChannelApi]  # the running gateway's, once it has started
+    http: Callable[[], httpx.AsyncClient]  # its HTTP client, for thin webhooks' fetches
 
 
 def intake_parts(request: Request) -> IntakeParts:

@@ -13,7 +13,6 @@ mapping cannot map is stored and quarantined with the exact field and reason.
 import hmac
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -23,6 +22,7 @@ from fastapi import APIRouter, HTTPException, Request
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.intake import handlers, signatures
+from services.storefront_gateway.intake.deps import Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
@@ -32,52 +32,45 @@ from services.storefront_gateway.intake.webhooks import (
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.mapping.spec import FetchSpec
 from shared.bounded import InputRejected, json_loads
-from shared.db import UnitOfWork
-from shared.metrics import ServiceMetrics
+from shared.deps import UowFactory
 
 IDENTIFIER = re.compile(r"[A-Za-z0-9_:-]{1,64}")
 
 
-def json_router(
-    channels: Channels,
-    mappers: dict[str, Mapper],
-    uow_factory: Callable[[], UnitOfWork],
-    metrics: ServiceMetrics,
-    max_body_bytes: int,
-    http: Callable[[], httpx.AsyncClient],
-) -> APIRouter:
-    router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["webhooks"])
 
-    @router.post("/webhooks/json/{channel_id}")
-    async def json_webhook(channel_id: str, request: Request) -> WebhookReceipt:
-        body = await read_limited(request, max_body_bytes)
-        channel = channels.by_id(channel_id)
-        if channel is None or channel.platform is not Platform.JSON:
-            raise HTTPException(404, f"no JSON channel {channel_id!r}")
-        mapper = mappers[channel.id]
-        try:
-            payload = json_loads(body)
-        except InputRejected as exc:
-            raise HTTPException(400, f"body refused: {exc}") from exc
-        _authenticate(mapper, channel, channels.secret(channel), request.headers, body, payload)
-        kind = mapper.kind(payload)
-        if kind is None:
-            return WebhookReceipt(status="ignored", reason="the mapping handles no such payload")
-        try:
-            key = mapper.dedupe_key(payload)
-        except MappingError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        document, stored = payload, body
-        if mapper.spec.fetch is not None:
-            document = await _fetched(mapper.spec.fetch, channel, channels, payload, http())
-            stored = json.dumps(document).encode()
-        mapped = await mapper.attempt(document, channel)
-        delivery = handlers.Delivery(
-            channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
-        )
-        return await accept_delivery(delivery, mapped, uow_factory(), metrics)
 
-    return router
+@router.post("/webhooks/json/{channel_id}")
+async def json_webhook(
+    channel_id: str, request: Request, parts: Parts, units: UowFactory
+) -> WebhookReceipt:
+    body = await read_limited(request, parts.max_body_bytes)
+    channel = parts.channels.by_id(channel_id)
+    if channel is None or channel.platform is not Platform.JSON:
+        raise HTTPException(404, f"no JSON channel {channel_id!r}")
+    mapper = parts.mappers[channel.id]
+    try:
+        payload = json_loads(body)
+    except InputRejected as exc:
+        raise HTTPException(400, f"body refused: {exc}") from exc
+    secret = parts.channels.secret(channel)
+    _authenticate(mapper, channel, secret, request.headers, body, payload)
+    kind = mapper.kind(payload)
+    if kind is None:
+        return WebhookReceipt(status="ignored", reason="the mapping handles no such payload")
+    try:
+        key = mapper.dedupe_key(payload)
+    except MappingError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    document, stored = payload, body
+    if mapper.spec.fetch is not None:
+        document = await _fetched(mapper.spec.fetch, channel, parts.channels, payload, parts.http())
+        stored = json.dumps(document).encode()
+    mapped = await mapper.attempt(document, channel)
+    delivery = handlers.Delivery(
+        channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
+    )
+    return await accept_delivery(delivery, mapped, units(), parts.metrics)
 
 
 def _authenticate(
