@@ -1,5 +1,6 @@
 """Use case: follow each shipment through the 3PL and move the order along with it."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.order_router import cancellations, repository, transitions
@@ -43,45 +44,74 @@ async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
         shipment = shipments.get(event.shipment_id)
         if shipment is None:
             raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
-        if isinstance(event, ShipmentRefused):
-            await repository.update_shipment(uow.connection, event.shipment_id, "refused")
-            shipment["status"] = "refused"
-            if order.status is OrderStatus.CANCELLING:
-                await cancellations.shipment_called_off(uow, order, shipment, event)
-            else:
-                await transitions.move(
-                    uow,
-                    order,
-                    OrderStatus.FULFILMENT_FAILED,
-                    event,
-                    f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}",
-                )
-        elif isinstance(event, ShipmentCancelled):
-            await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
-            await cancellations.shipment_called_off(uow, order, shipment, event)
-        elif isinstance(event, ShipmentCancellationFailed):
-            if shipment["status"] == "cancelling":  # a dispatch may have come first
-                await repository.update_shipment(uow.connection, event.shipment_id, "sent")
-            await cancellations.refuse_after_failed_shipment_cancel(uow, order, event, event.reason)
-        elif isinstance(event, (ShipmentDispatched, ShipmentDelivered)):
-            _apply(shipment, event)
-            await repository.update_shipment(
-                uow.connection,
-                event.shipment_id,
-                shipment["status"],
-                shipped=shipment["shipped"],
-                tracking=shipment["tracking"],
-                delivered=shipment["delivered"],
-            )
-            target = order_progress([_progress(s) for s in shipments.values()])
-            if target is not None:
-                await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
-        else:
-            sent = isinstance(event, ShipmentSentToFulfiller) and shipment["status"] == "requested"
-            status = "sent" if sent else shipment["status"]
-            await repository.update_shipment(uow.connection, event.shipment_id, status)
-            await transitions.record(uow, order, event, shipment=str(event.shipment_id))
+        step: Step = STEPS.get(type(event), _noted)
+        await step(uow, order, shipments, shipment, event)
         await uow.commit()
+
+
+async def _refused(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    await repository.update_shipment(uow.connection, event.shipment_id, "refused")
+    shipment["status"] = "refused"
+    if order.status is OrderStatus.CANCELLING:
+        await cancellations.shipment_called_off(uow, order, shipment, event)
+        return
+    reason = f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}"
+    await transitions.move(uow, order, OrderStatus.FULFILMENT_FAILED, event, reason)
+
+
+async def _cancelled(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
+    await cancellations.shipment_called_off(uow, order, shipment, event)
+
+
+async def _cancel_failed(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    if shipment["status"] == "cancelling":  # a dispatch may have come first
+        await repository.update_shipment(uow.connection, event.shipment_id, "sent")
+    await cancellations.refuse_after_failed_shipment_cancel(uow, order, event, event.reason)
+
+
+async def _moved(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    """A parcel left or arrived: the shipment's totals, then the order's progress."""
+    _apply(shipment, event)
+    await repository.update_shipment(
+        uow.connection,
+        event.shipment_id,
+        shipment["status"],
+        shipped=shipment["shipped"],
+        tracking=shipment["tracking"],
+        delivered=shipment["delivered"],
+    )
+    target = order_progress([_progress(s) for s in shipments.values()])
+    if target is not None:
+        await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
+
+
+async def _noted(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    """Sent to the 3PL, or an exception it reported: on the timeline, the order stays."""
+    sent = isinstance(event, ShipmentSentToFulfiller) and shipment["status"] == "requested"
+    status = "sent" if sent else shipment["status"]
+    await repository.update_shipment(uow.connection, event.shipment_id, status)
+    await transitions.record(uow, order, event, shipment=str(event.shipment_id))
+
+
+Step = Callable[[UnitOfWork, Any, Any, dict[str, Any], Any], Awaitable[None]]
+STEPS: dict[type[Any], Step] = {
+    ShipmentRefused: _refused,
+    ShipmentCancelled: _cancelled,
+    ShipmentCancellationFailed: _cancel_failed,
+    ShipmentDispatched: _moved,
+    ShipmentDelivered: _moved,
+}
 
 
 def _apply(shipment: dict[str, Any], event: ShipmentDispatched | ShipmentDelivered) -> None:

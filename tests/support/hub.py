@@ -65,6 +65,11 @@ EDI_PARTNER = "RETAILER01"
 CUSTOM_SHOP = "custom-mapped.myshopify.com"
 
 
+# Every port free_port gave this process: a hub of twenty servers drawing from a few
+# thousand ports would otherwise hand one port out twice about once in thirty hubs.
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
     """A free port below Linux's ephemeral range (32768-60999): a port the kernel hands
     out can be taken by an outgoing connection before the server that was meant to
@@ -74,11 +79,14 @@ def free_port() -> int:
     low, high = (int(n) for n in os.environ.get("CROSSDOCK_TEST_PORTS", "20000-26000").split("-"))
     while True:
         port = random.randrange(low, high)
+        if port in _HANDED_OUT:
+            continue  # free now, but another server of this run was told to listen there
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            _HANDED_OUT.add(port)
             return port
 
 
