@@ -133,7 +133,8 @@ async def main(args: argparse.Namespace) -> int:
         if args.scenario
         else (named(list(SHORT)) if args.short else list(SCENARIOS))
     )
-    results = []
+    results: list[dict[str, Any]] = []
+    passed = True
     for run in range(args.runs):
         for scenario in chosen:
             if scenario.owns_stack and stack is None:
@@ -154,11 +155,17 @@ async def main(args: argparse.Namespace) -> int:
             result = {"run": run + 1, **played}
             print_result(result)
             results.append(result)
-    passed = all(r["held"] and r["quiet_after_fault_seconds"] is not None for r in results)
-    report = json.dumps({"passed": passed, "results": results}, indent=2, default=str)
-    await asyncio.to_thread(_write, Path(args.report), report)
+            # Written after every scenario, so a run cut short still leaves its report.
+            passed = await _report(Path(args.report), results)
     print(f"report: {args.report}; {sum(1 for r in results if r['held'])} of {len(results)} held")
     return 0 if passed else 1
+
+
+async def _report(path: Path, results: list[dict[str, Any]]) -> bool:
+    passed = all(r["held"] and r["quiet_after_fault_seconds"] is not None for r in results)
+    report = json.dumps({"passed": passed, "results": results}, indent=2, default=str)
+    await asyncio.to_thread(_write, path, report)
+    return passed
 
 
 def _write(path: Path, text: str) -> None:
