@@ -46,6 +46,19 @@ class Interchange:
 
 
 def parse(text: str) -> Interchange:
+    """The interchange's envelope, groups and sets; raises X12Error naming what is wrong
+    with the envelope (a set's own problems are kept on the set)."""
+    segments, isa, iea = _envelope(text)
+    interchange = Interchange(isa[6].strip(), isa[8].strip(), isa[13], isa[15] == "T")
+    _sort_into_groups(interchange, segments[1:-1])
+    if not iea[1].isdigit() or int(iea[1]) != len(interchange.groups):
+        raise X12Error(f"IEA01 says {iea[1]} groups, the interchange has {len(interchange.groups)}")
+    return interchange
+
+
+def _envelope(text: str) -> tuple[list[Segment], Segment, Segment]:
+    """The segments, split by the delimiters the ISA itself declares, and the ISA and
+    IEA checked against each other."""
     text = text.lstrip("\ufeff").strip()
     if "\x00" in text:
         raise X12Error("the interchange holds a NUL character, which cannot be stored")
@@ -56,16 +69,19 @@ def parse(text: str) -> Interchange:
     isa = segments[0]
     if len(isa) != 17:
         raise X12Error(f"ISA has {len(isa)} elements, not 17")
-    interchange = Interchange(isa[6].strip(), isa[8].strip(), isa[13], isa[15] == "T")
     if segments[-1][0] != "IEA":
         raise X12Error("no IEA trailer: the interchange is incomplete")
     iea = segments[-1]
     _expect(iea, 3, "IEA")
     if iea[2] != isa[13]:
         raise X12Error(f"IEA02 {iea[2]} does not match ISA13 {isa[13]}")
+    return segments, isa, iea
+
+
+def _sort_into_groups(interchange: Interchange, segments: list[Segment]) -> None:
     group: Group | None = None
     current: TransactionSet | None = None
-    for segment in segments[1:-1]:
+    for segment in segments:
         tag = segment[0]
         if tag == "GS":
             _expect(segment, 9, "GS")
@@ -94,9 +110,6 @@ def parse(text: str) -> Interchange:
             raise X12Error(f"segment {tag} outside a transaction set")
     if group is not None:
         raise X12Error(f"group {group.control} has no GE trailer")
-    if not iea[1].isdigit() or int(iea[1]) != len(interchange.groups):
-        raise X12Error(f"IEA01 says {iea[1]} groups, the interchange has {len(interchange.groups)}")
-    return interchange
 
 
 def _expect(segment: Segment, elements: int, tag: str) -> None:
