@@ -22,16 +22,15 @@ from services.storefront_gateway.domain import (
     build_order,
     cancellation,
     fails,
-    minor,
     settled,
 )
+from services.storefront_gateway.mapping.fields import FieldReader, as_int, present, text
 from services.storefront_gateway.mapping.spec import (
     Field,
     LinesSpec,
     MappingSpec,
     load_mapping,
 )
-from shared.bounded import InputRejected, decimal_of
 from shared.events.orders import LineKind, OrderLine, UnmappedLine
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
@@ -51,6 +50,7 @@ class Mapper:
     def __init__(self, spec: MappingSpec, resolve: Resolve = no_tables) -> None:
         self.spec = spec
         self._resolve = resolve
+        self._fields = FieldReader(spec.tables)
 
     def kind(self, payload: Any) -> str | None:
         """'order', 'cancellation', or None for a payload this connector ignores."""
@@ -81,8 +81,10 @@ class Mapper:
         webhook = payload.get("webhook") if fetched else payload
         kind = kind or self.kind(webhook)
         if kind == "cancellation" and self.spec.cancellation is not None:
-            ref = _text(self._value(self.spec.cancellation.ref, payload, "cancellation.ref"))
-            reason = self._optional(self.spec.cancellation.reason, payload, "cancellation.reason")
+            ref = text(self._fields.value(self.spec.cancellation.ref, payload, "cancellation.ref"))
+            reason = self._fields.optional(
+                self.spec.cancellation.reason, payload, "cancellation.reason"
+            )
             return cancellation(channel, ref, str(reason) if reason is not None else None)
         if kind != "order":
             found = jmespath.search(self.spec.kinds.path, webhook) if self.spec.kinds else None
@@ -101,13 +103,13 @@ class Mapper:
 
     async def _order(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
         spec = self.spec.order
-        currency = _text(self._value(spec.currency, payload, "order.currency")).upper()
+        currency = text(self._fields.value(spec.currency, payload, "order.currency")).upper()
 
         def money(field: Field | None, where: str) -> int:
-            return self._money(field, payload, currency, where) if field else 0
+            return self._fields.money(field, payload, currency, where) if field else 0
 
         def optional(field: Field | None, where: str) -> Any:
-            return self._optional(field, payload, where)
+            return self._fields.optional(field, payload, where)
 
         lines: list[OrderLine] = []
         unmapped: list[UnmappedLine] = []
@@ -115,8 +117,8 @@ class Mapper:
             where = "order.lines" if n == 0 else f"order.lines#{n + 1}"
             await self._lines(lines_spec, payload, currency, channel, where, lines, unmapped)
         order = ChannelOrder(
-            ref=_text(self._value(spec.ref, payload, "order.ref")),
-            name=_text(self._value(spec.name or spec.ref, payload, "order.name")),
+            ref=text(self._fields.value(spec.ref, payload, "order.ref")),
+            name=text(self._fields.value(spec.name or spec.ref, payload, "order.name")),
             currency=currency,
             lines=lines,
             unmapped=unmapped,
@@ -148,59 +150,52 @@ class Mapper:
         if not isinstance(items, list) or not items:
             raise MappingError(f"{at}: {spec.each!r} found no list of lines")
         for n, item in enumerate(items):
-            where = f"{at}[{n}]"
-            quantity = _as_int(
-                self._value(spec.quantity, item, f"{where}.quantity"), f"{where}.quantity"
-            )
-            non_stock = bool(self._optional(spec.non_stock, item, f"{where}.non_stock"))
-            ref = (
-                str(n + 1)
-                if spec.ref.position
-                else _text(self._value(spec.ref, item, f"{where}.ref"))
-            )
-            title = _text(self._value(spec.title, item, f"{where}.title"))
-            gross = self._money(spec.gross, item, currency, f"{where}.gross", quantity)
-            try:
-                sku: str | None = await self._sku(spec.sku, item, channel, f"{where}.sku")
-            except MappingError as exc:
-                if non_stock:
-                    sku = None  # tips, fees, gift cards need no SKU
-                elif spec.unmapped == "quarantine_order":
-                    raise
-                else:
-                    unmapped.append(
-                        UnmappedLine(
-                            line_ref=ref,
-                            title=title,
-                            quantity=quantity,
-                            gross_minor=gross,
-                            reason=str(exc),
-                        )
-                    )
-                    continue
-            discount = (
-                self._money(spec.discount, item, currency, f"{where}.discount", quantity)
-                if spec.discount
-                else 0
-            )
-            tax = self._money(spec.tax, item, currency, f"{where}.tax", quantity) if spec.tax else 0
-            lines.append(
-                OrderLine(
-                    line_ref=ref,
-                    kind=LineKind.NON_STOCK if non_stock else LineKind.STOCK,
-                    sku=sku or None,
-                    title=title,
-                    quantity=quantity,
-                    gross_minor=gross,
-                    discount_minor=discount,
-                    tax_minor=tax,
+            line = await self._line(spec, item, n, f"{at}[{n}]", currency, channel)
+            if isinstance(line, UnmappedLine):
+                unmapped.append(line)
+            else:
+                lines.append(line)
+
+    async def _line(
+        self, spec: LinesSpec, item: Any, n: int, where: str, currency: str, channel: ChannelConfig
+    ) -> OrderLine | UnmappedLine:
+        """One line, or — when its SKU is unknown and the mapping keeps the rest of the
+        order — the line set aside with the reason (a non-stock line needs no SKU)."""
+        read = self._fields
+        quantity = as_int(read.value(spec.quantity, item, f"{where}.quantity"), f"{where}.quantity")
+        non_stock = bool(read.optional(spec.non_stock, item, f"{where}.non_stock"))
+        ref = str(n + 1) if spec.ref.position else text(read.value(spec.ref, item, f"{where}.ref"))
+        title = text(read.value(spec.title, item, f"{where}.title"))
+        gross = read.money(spec.gross, item, currency, f"{where}.gross", quantity)
+        try:
+            sku: str | None = await self._sku(spec.sku, item, channel, f"{where}.sku")
+        except MappingError as exc:
+            if not non_stock and spec.unmapped == "quarantine_order":
+                raise
+            if not non_stock:
+                return UnmappedLine(
+                    line_ref=ref, title=title, quantity=quantity, gross_minor=gross, reason=str(exc)
                 )
-            )
+            sku = None  # tips, fees, gift cards need no SKU
+
+        def per_line(field: Field | None, name: str) -> int:
+            return read.money(field, item, currency, f"{where}.{name}", quantity) if field else 0
+
+        return OrderLine(
+            line_ref=ref,
+            kind=LineKind.NON_STOCK if non_stock else LineKind.STOCK,
+            sku=sku or None,
+            title=title,
+            quantity=quantity,
+            gross_minor=gross,
+            discount_minor=per_line(spec.discount, "discount"),
+            tax_minor=per_line(spec.tax, "tax"),
+        )
 
     async def _sku(self, field: Field, item: Any, channel: ChannelConfig, where: str) -> str:
-        found = _text(self._value(field, item, where, resolving=True))
+        found = text(self._fields.value(field, item, where, resolving=True))
         lookup, used = field, field
-        if not _found(self._raw(field, item)) and field.fallback is not None:
+        if not present(self._fields.raw(field, item)) and field.fallback is not None:
             used = field.fallback
         lookup = used
         if lookup.lookup is None:
@@ -222,8 +217,8 @@ class Mapper:
         mapping's); None when the order is not one."""
         if field is None:
             return None
-        found = self._raw(field, data)
-        if not _found(found) or found is False:
+        found = self._fields.raw(field, data)
+        if not present(found) or found is False:
             return None
         name = field.table or field.lookup or ""
         table = (
@@ -235,82 +230,6 @@ class Mapper:
         if located is None and field.required:
             raise MappingError(f"order.sold_at_location: {found!r} is not mapped to a location")
         return str(located) if located is not None else None
-
-    def _raw(self, field: Field, data: Any) -> Any:
-        return jmespath.search(field.path, data) if field.path is not None else field.value
-
-    def _value(self, field: Field, data: Any, where: str, resolving: bool = False) -> Any:
-        found = self._raw(field, data)
-        if not _found(found) and field.fallback is not None:
-            return self._value(field.fallback, data, where, resolving)
-        if found is None:
-            found = field.default
-        if found is None:
-            raise MappingError(f"{where}: missing ({field.path!r} found nothing)")
-        if field.table is not None and not resolving:
-            table = self.spec.tables.get(field.table, {})
-            found = table.get(str(found))
-            if found is None:
-                raise MappingError(
-                    f"{where}: {self._raw(field, data)!r} is not in table {field.table}"
-                )
-        return _typed(field, found, where)
-
-    def _optional(self, field: Field | None, data: Any, where: str) -> Any:
-        if field is None:
-            return None
-        found = self._raw(field, data)
-        if not _found(found) and field.fallback is not None:
-            return self._optional(field.fallback, data, where)
-        found = field.default if found is None else found
-        if found is None or found is False:
-            return None if found is None else _typed(field, found, where)
-        if field.table is not None:
-            found = self.spec.tables.get(field.table, {}).get(str(found))
-            return found
-        return _typed(field, found, where)
-
-    def _money(self, field: Field, data: Any, currency: str, where: str, quantity: int = 1) -> int:
-        found = self._value(field, data, where)
-        parts = found if field.sum and isinstance(found, list) else [found]
-        amount = 0
-        for part in parts:
-            if part is None and field.sum:
-                continue  # an absent amount adds nothing
-            if isinstance(part, bool) or not isinstance(part, str | int | float):
-                raise MappingError(f"{where}: {part!r} is not an amount")
-            amount += _as_int(part, where) if field.minor_units else minor(part, currency, where)
-        if field.minus is not None:
-            amount -= self._money(field.minus, data, currency, where)
-        return amount * quantity if field.per_unit else amount
-
-
-def _found(value: Any) -> bool:
-    return value not in (None, "", [])
-
-
-def _typed(field: Field, found: Any, where: str) -> Any:
-    if field.type == "int":
-        return _as_int(found, where)
-    if field.type == "str":
-        return _text(found)
-    if field.type == "bool":
-        return found if isinstance(found, bool) else str(found).lower() in ("true", "1", "yes")
-    return found
-
-
-def _as_int(found: Any, where: str) -> int:
-    try:
-        value = decimal_of(found)
-    except InputRejected as exc:
-        raise MappingError(f"{where}: {found!r} is not a whole number") from exc
-    if value != value.to_integral_value() or isinstance(found, bool):
-        raise MappingError(f"{where}: {found!r} is not a whole number")
-    return int(value)
-
-
-def _text(found: Any) -> str:
-    return str(found).strip()
 
 
 def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, Mapper]:
