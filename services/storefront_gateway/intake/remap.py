@@ -3,12 +3,13 @@ needs. The result is a mapper for the handler: it returns the canonical event, o
 the MappingError that keeps the delivery quarantined with the new reason."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.channels import ChannelConfig, Channels
 from services.storefront_gateway.domain import (
     MappedOrder,
     MappingError,
@@ -46,58 +47,111 @@ async def _purchase_order(body: bytes, channel: Any, conn: Any) -> MappedOrder:
     return await purchase_order(found[0], channel, resolve)
 
 
+@dataclass(frozen=True)
+class Stored:
+    """A delivery as it was kept: its bytes, the door it came by, what it said it was."""
+
+    body: bytes
+    platform: str
+    topic: str
+
+
 async def remap(
     row: dict[str, Any], channels: Channels, mappers: dict[str, Mapper], conn: Any
 ) -> Mapping:
     channel = channels.by_id(row["channel"])
     if channel is None:
         return fails(f"channel {row['channel']!r} is no longer configured")
-    body, platform, topic = bytes(row["body"]), row["platform"], row["topic"]
+    stored = Stored(bytes(row["body"]), row["platform"], row["topic"])
     try:
-        if platform == "json":
-            return settled(await mappers[channel.id].map(json.loads(body), channel))
-        if platform == "shopify" and topic == "refunds/create":
-            refund = shopify.ShopifyRefund.model_validate_json(body)
-            known = await repository.channel_order(
-                conn, order_id_for(channel, str(refund.order_id))
-            )
-            currency = str(known["currency"]) if known and known["currency"] else None
-            return settled(shopify.map_refund(refund, channel, currency))
-        if channel.id in mappers and topic in ("orders/create", "order.created", "sale"):
-            return settled(await mappers[channel.id].map(json.loads(body), channel, "order"))
-        cancelling = topic in ("orders/cancelled", "order.updated")
-        own = mappers.get(channel.id)
-        if own is not None and cancelling and own.spec.cancellation is not None:
-            return settled(await own.map(json.loads(body), channel, "cancellation"))
-        if platform == "shopify":
-            order = shopify.ShopifyOrder.model_validate_json(body)
-            by_topic = {
-                "orders/create": shopify.map_order,
-                "orders/cancelled": shopify.map_cancellation,
-            }
-            return settled(by_topic[topic](order, channel))
-        if platform == "woocommerce" and topic in ("order.created", "order.updated"):
-            woo = woocommerce.WooOrder.model_validate_json(body)
-            mapper = (
-                woocommerce.map_cancellation if topic == "order.updated" else woocommerce.map_order
-            )
-            return settled(mapper(woo, channel))
-        if platform == "marketplace":
-            return settled(
-                marketplace.map_order(
-                    marketplace.MarketplaceOrder.model_validate_json(body), channel
-                )
-            )
-        if platform == "feed":
-            return settled(await mappers[f"feed:{topic}"].map(json.loads(body), channel))
-        if platform == "edi":
-            return settled(await _purchase_order(body, channel, conn))
-        if platform == "pos":
-            return settled(pos.map_sale(pos.PosSale.model_validate_json(body), channel))
+        mapped = await _own_mapping(stored, channel, mappers)
+        if mapped is None and (replay := REPLAYS.get(stored.platform)) is not None:
+            mapped = await replay(stored, channel, mappers, conn)
     except MappingError as exc:
         return fails(str(exc))
     except (ValidationError, ValueError, KeyError) as exc:
         return fails(f"payload: {exc}")
-    return fails(
-        f"{platform} {topic!r} deliveries are not replayed: have the platform send it again"
-    )
+    if mapped is None:
+        return fails(
+            f"{stored.platform} {stored.topic!r} deliveries are not replayed:"
+            " have the platform send it again"
+        )
+    return settled(mapped)
+
+
+async def _own_mapping(
+    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper]
+) -> MappedOrder | None:
+    """The channel's own mapping file, where it says how to map this kind of delivery."""
+    own = mappers.get(channel.id)
+    if own is None or stored.platform in ("json", "feed"):
+        return None
+    if stored.topic in ("orders/create", "order.created", "sale"):
+        return await own.map(json.loads(stored.body), channel, "order")
+    if stored.topic in ("orders/cancelled", "order.updated") and own.spec.cancellation:
+        return await own.map(json.loads(stored.body), channel, "cancellation")
+    return None
+
+
+async def _json(
+    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper], conn: Any
+) -> MappedOrder:
+    return await mappers[channel.id].map(json.loads(stored.body), channel)
+
+
+async def _feed(
+    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper], conn: Any
+) -> MappedOrder:
+    return await mappers[f"feed:{stored.topic}"].map(json.loads(stored.body), channel)
+
+
+async def _shopify(
+    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
+) -> MappedOrder | None:
+    if stored.topic == "refunds/create":
+        refund = shopify.ShopifyRefund.model_validate_json(stored.body)
+        known = await repository.channel_order(conn, order_id_for(channel, str(refund.order_id)))
+        currency = str(known["currency"]) if known and known["currency"] else None
+        return shopify.map_refund(refund, channel, currency)
+    by_topic = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
+    if stored.topic not in by_topic:
+        return None
+    return by_topic[stored.topic](shopify.ShopifyOrder.model_validate_json(stored.body), channel)
+
+
+async def _woocommerce(
+    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
+) -> MappedOrder | None:
+    if stored.topic not in ("order.created", "order.updated"):
+        return None
+    order = woocommerce.WooOrder.model_validate_json(stored.body)
+    cancelled = stored.topic == "order.updated"
+    return (woocommerce.map_cancellation if cancelled else woocommerce.map_order)(order, channel)
+
+
+async def _marketplace(
+    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
+) -> MappedOrder:
+    order = marketplace.MarketplaceOrder.model_validate_json(stored.body)
+    return marketplace.map_order(order, channel)
+
+
+async def _pos(stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any) -> MappedOrder:
+    return pos.map_sale(pos.PosSale.model_validate_json(stored.body), channel)
+
+
+async def _edi(stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any) -> MappedOrder:
+    return await _purchase_order(stored.body, channel, conn)
+
+
+Replay = Callable[[Stored, ChannelConfig, dict[str, Mapper], Any], Awaitable[MappedOrder | None]]
+# Each door's way of mapping what it kept, again.
+REPLAYS: dict[str, Replay] = {
+    "json": _json,
+    "feed": _feed,
+    "shopify": _shopify,
+    "woocommerce": _woocommerce,
+    "marketplace": _marketplace,
+    "pos": _pos,
+    "edi": _edi,
+}
