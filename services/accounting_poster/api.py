@@ -1,11 +1,10 @@
 """HTTP API of the accounting-poster: the journal, the trial balance, costs, parked postings."""
 
 from collections import defaultdict
-from collections.abc import Callable
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
@@ -14,6 +13,7 @@ from services.accounting_poster.chart import Rules
 from services.accounting_poster.invoices import invoice_html
 from shared.auth import require_admin
 from shared.db import UnitOfWork
+from shared.deps import Uow
 
 
 class UnitCost(BaseModel):
@@ -21,72 +21,90 @@ class UnitCost(BaseModel):
     cost_minor: int = Field(ge=0, description="Cost of one unit, in minor units.")
 
 
-def books_router(uow_factory: Callable[[], UnitOfWork], rules: Rules) -> APIRouter:
-    router = APIRouter(tags=["books"])
+router = APIRouter(tags=["books"])
 
-    @router.get("/journal")
-    async def journal(order_id: UUID) -> dict[str, Any]:
-        async with uow_factory() as uow:
-            entries = await repository.journal(uow.connection, order_id)
-        return {"order_id": order_id, "entries": entries}
 
-    @router.get("/trial-balance")
-    async def trial_balance() -> dict[str, Any]:
-        async with uow_factory() as uow:
-            rows = await repository.trial_balance(uow.connection)
-        totals: dict[str, dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
-        for row in rows:
-            totals[row["currency"]]["debit"] += int(row["debit_minor"])
-            totals[row["currency"]]["credit"] += int(row["credit_minor"])
-        return {
-            "accounts": rows,
-            "totals": totals,
-            "balanced": all(t["debit"] == t["credit"] for t in totals.values()),
-        }
+def posting_rules(request: Request) -> Rules:
+    """The chart's posting rules, as the app was built with them."""
+    rules: Rules = request.app.state.rules
+    return rules
 
-    @router.put("/costs/{sku}", dependencies=[Depends(require_admin)])
-    async def put_cost(sku: Annotated[str, Path(max_length=64)], body: UnitCost) -> dict[str, Any]:
-        posted = await handlers.set_cost(sku, body.currency, body.cost_minor, uow_factory(), rules)
-        return {"sku": sku, **body.model_dump(), "parked_postings_now_posted": posted}
 
-    @router.get("/parked")
-    async def parked() -> dict[str, Any]:
-        async with uow_factory() as uow:
-            rows = await repository.parked(uow.connection)
-        return {"parked": [{k: v for k, v in r.items() if k != "payload"} for r in rows]}
+PostingRules = Annotated[Rules, Depends(posting_rules)]
 
-    @router.get("/invoices/{order_id}")
-    async def get_invoice(order_id: UUID) -> dict[str, Any]:
-        """The invoice of a B2B order, as a document."""
-        return await _invoice(order_id)
 
-    @router.get("/invoices/{order_id}/html", response_class=HTMLResponse)
-    async def print_invoice(order_id: UUID) -> str:
-        """The same invoice, ready to print (or save as PDF from a browser)."""
-        return invoice_html(await _invoice(order_id))
+@router.get("/journal")
+async def journal(order_id: UUID, uow: Uow) -> dict[str, Any]:
+    async with uow:
+        entries = await repository.journal(uow.connection, order_id)
+    return {"order_id": order_id, "entries": entries}
 
-    async def _invoice(order_id: UUID) -> dict[str, Any]:
-        async with uow_factory() as uow:
-            document = await repository.invoice(uow.connection, order_id)
-        if document is None:
-            raise HTTPException(404, f"no invoice for order {order_id} (B2B orders only)")
-        return document
 
-    @router.get("/exports")
-    async def list_exports(
-        status: Annotated[str, Query(pattern="^(pending|exported|rejected)$")] = "rejected",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> dict[str, Any]:
-        """Exports to accounting systems; rejected ones carry the system's reason."""
-        async with uow_factory() as uow:
-            return {"exports": await repository.exports(uow.connection, status, limit)}
+@router.get("/trial-balance")
+async def trial_balance(uow: Uow) -> dict[str, Any]:
+    async with uow:
+        rows = await repository.trial_balance(uow.connection)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"debit": 0, "credit": 0})
+    for row in rows:
+        totals[row["currency"]]["debit"] += int(row["debit_minor"])
+        totals[row["currency"]]["credit"] += int(row["credit_minor"])
+    return {
+        "accounts": rows,
+        "totals": totals,
+        "balanced": all(t["debit"] == t["credit"] for t in totals.values()),
+    }
 
-    @router.post("/exports/retry", dependencies=[Depends(require_admin)])
-    async def retry_rejected(target: str | None = None) -> dict[str, Any]:
-        """After fixing the cause in the accounting system: send the rejected ones again."""
-        async with uow_factory() as uow:
-            reopened = await repository.reopen_rejected(uow.connection, target)
-            await uow.commit()
-        return {"reopened": reopened}
 
-    return router
+@router.put("/costs/{sku}", dependencies=[Depends(require_admin)])
+async def put_cost(
+    sku: Annotated[str, Path(max_length=64)], body: UnitCost, uow: Uow, rules: PostingRules
+) -> dict[str, Any]:
+    posted = await handlers.set_cost(sku, body.currency, body.cost_minor, uow, rules)
+    return {"sku": sku, **body.model_dump(), "parked_postings_now_posted": posted}
+
+
+@router.get("/parked")
+async def parked(uow: Uow) -> dict[str, Any]:
+    async with uow:
+        rows = await repository.parked(uow.connection)
+    return {"parked": [{k: v for k, v in r.items() if k != "payload"} for r in rows]}
+
+
+@router.get("/invoices/{order_id}")
+async def get_invoice(order_id: UUID, uow: Uow) -> dict[str, Any]:
+    """The invoice of a B2B order, as a document."""
+    return await _invoice(order_id, uow)
+
+
+@router.get("/invoices/{order_id}/html", response_class=HTMLResponse)
+async def print_invoice(order_id: UUID, uow: Uow) -> str:
+    """The same invoice, ready to print (or save as PDF from a browser)."""
+    return invoice_html(await _invoice(order_id, uow))
+
+
+async def _invoice(order_id: UUID, uow: UnitOfWork) -> dict[str, Any]:
+    async with uow:
+        document = await repository.invoice(uow.connection, order_id)
+    if document is None:
+        raise HTTPException(404, f"no invoice for order {order_id} (B2B orders only)")
+    return document
+
+
+@router.get("/exports")
+async def list_exports(
+    uow: Uow,
+    status: Annotated[str, Query(pattern="^(pending|exported|rejected)$")] = "rejected",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    """Exports to accounting systems; rejected ones carry the system's reason."""
+    async with uow:
+        return {"exports": await repository.exports(uow.connection, status, limit)}
+
+
+@router.post("/exports/retry", dependencies=[Depends(require_admin)])
+async def retry_rejected(uow: Uow, target: str | None = None) -> dict[str, Any]:
+    """After fixing the cause in the accounting system: send the rejected ones again."""
+    async with uow:
+        reopened = await repository.reopen_rejected(uow.connection, target)
+        await uow.commit()
+    return {"reopened": reopened}

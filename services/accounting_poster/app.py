@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 from fastapi import FastAPI
 
+from services.accounting_poster import api as books
 from services.accounting_poster import repository, subscribers
-from services.accounting_poster.api import books_router
 from services.accounting_poster.chart import Chart, ChartError, load_chart
 from services.accounting_poster.export_client import AccountingClient
 from services.accounting_poster.export_sender import ExportSender
@@ -46,12 +46,11 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
             finally:
                 await sender.stop()
 
-    return runtime.http_app(
-        "Crossdock accounting-poster",
-        __doc__ or "",
-        [books_router(runtime.uow, chart.rules)],
-        extra_lifespan=exporting,
+    app = runtime.http_app(
+        "Crossdock accounting-poster", __doc__ or "", [books.router], extra_lifespan=exporting
     )
+    app.state.rules = chart.rules  # what the routes post with (api.posting_rules)
+    return app
 
 
 def export_tokens(chart: Chart) -> dict[str, str]:

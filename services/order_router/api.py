@@ -1,17 +1,16 @@
 """HTTP API of the order-router: an order, its state and its timeline."""
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from services.order_router import credit, handlers, repository
 from services.order_router.locations import Location
 from shared.auth import require_admin
-from shared.db import UnitOfWork
+from shared.deps import Uow
 from shared.events.orders import OrderApproved
 
 
@@ -44,61 +43,67 @@ class Approval(BaseModel):
     note: str | None = Field(None, max_length=2000)
 
 
-def orders_router(
-    uow_factory: Callable[[], UnitOfWork],
-    locations: tuple[Location, ...],
-) -> APIRouter:
-    router = APIRouter(tags=["orders"])
+router = APIRouter(tags=["orders"])
+VIEWED = (
+    "order_id",
+    "channel",
+    "channel_order_ref",
+    "channel_order_name",
+    "status",
+    "reason",
+    "allocations",
+    "shipments",
+    "timeline",
+)
 
-    @router.get("/credit-accounts/{customer_id}")
-    async def credit_account(customer_id: str) -> dict[str, Any]:
-        """A B2B account's credit: limit, balance, orders placed since, what is left."""
-        async with uow_factory() as uow:
-            found = await credit.standing(uow.connection, customer_id)
-        if found is None:
-            raise HTTPException(404, f"no credit account {customer_id}")
-        return found
 
-    @router.post("/orders/{order_id}/approve", dependencies=[Depends(require_admin)])
-    async def approve_order(order_id: UUID, body: Approval) -> dict[str, str]:
-        """Send on an order held for approval (a B2B credit limit)."""
-        approval = OrderApproved(
-            correlation_id=uuid4(), order_id=order_id, approved_by=body.approved_by, note=body.note
-        )
-        refused = await handlers.approve(approval, uow_factory(), locations)
-        if refused == "no such order":
-            raise HTTPException(404, f"no order {order_id}")
-        if refused is not None:
-            raise HTTPException(409, refused)
-        return {"status": "approved", "order_id": str(order_id)}
+def configured_locations(request: Request) -> tuple[Location, ...]:
+    """Where orders can be fulfilled from, as the app was built with them."""
+    locations: tuple[Location, ...] = request.app.state.locations
+    return locations
 
-    @router.get("/orders/{order_id}")
-    async def get_order(order_id: UUID) -> OrderView:
-        async with uow_factory() as uow:
-            order = await repository.find_order(uow.connection, order_id)
-        if order is None:
-            raise HTTPException(404, f"no order {order_id}")
-        placed = order["placed"]
-        return OrderView(
-            **{
-                k: order[k]
-                for k in (
-                    "order_id",
-                    "channel",
-                    "channel_order_ref",
-                    "channel_order_name",
-                    "status",
-                    "reason",
-                    "allocations",
-                    "shipments",
-                    "timeline",
-                )
-            },
-            currency=placed["currency"],
-            totals=placed["totals"],
-            lines=placed["lines"],
-            unmapped_lines=placed["unmapped_lines"],
-            hold_until_mapped=placed["hold_until_mapped"],
-        )
 
-    return router
+Locations = Annotated[tuple[Location, ...], Depends(configured_locations)]
+
+
+@router.get("/credit-accounts/{customer_id}")
+async def credit_account(customer_id: str, uow: Uow) -> dict[str, Any]:
+    """A B2B account's credit: limit, balance, orders placed since, what is left."""
+    async with uow:
+        found = await credit.standing(uow.connection, customer_id)
+    if found is None:
+        raise HTTPException(404, f"no credit account {customer_id}")
+    return found
+
+
+@router.post("/orders/{order_id}/approve", dependencies=[Depends(require_admin)])
+async def approve_order(
+    order_id: UUID, body: Approval, uow: Uow, locations: Locations
+) -> dict[str, str]:
+    """Send on an order held for approval (a B2B credit limit)."""
+    approval = OrderApproved(
+        correlation_id=uuid4(), order_id=order_id, approved_by=body.approved_by, note=body.note
+    )
+    refused = await handlers.approve(approval, uow, locations)
+    if refused == "no such order":
+        raise HTTPException(404, f"no order {order_id}")
+    if refused is not None:
+        raise HTTPException(409, refused)
+    return {"status": "approved", "order_id": str(order_id)}
+
+
+@router.get("/orders/{order_id}")
+async def get_order(order_id: UUID, uow: Uow) -> OrderView:
+    async with uow:
+        order = await repository.find_order(uow.connection, order_id)
+    if order is None:
+        raise HTTPException(404, f"no order {order_id}")
+    placed = order["placed"]
+    return OrderView(
+        **{k: order[k] for k in VIEWED},
+        currency=placed["currency"],
+        totals=placed["totals"],
+        lines=placed["lines"],
+        unmapped_lines=placed["unmapped_lines"],
+        hold_until_mapped=placed["hold_until_mapped"],
+    )

@@ -4,8 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.order_router import subscribers
-from services.order_router.api import orders_router
+from services.order_router import api, subscribers
 from services.order_router.locations import load_locations
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
@@ -22,6 +21,6 @@ def create_app(settings: OrderRouterSettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(ORDER_ROUTER, settings, "services.order_router.migrations")
     locations = load_locations(settings.locations_file)
     subscribers.register(runtime, locations)
-    return runtime.http_app(
-        "Crossdock order-router", __doc__ or "", [orders_router(runtime.uow, locations)]
-    )
+    app = runtime.http_app("Crossdock order-router", __doc__ or "", [api.router])
+    app.state.locations = locations  # where approved orders are routed from (api.Locations)
+    return app
