@@ -5,17 +5,17 @@ assigned to it: another 3PL's shipment is answered exactly like a missing one (4
 Repeated or late reports are safe: duplicates change nothing and states never move back.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field, HttpUrl
 
 from services.shipping_bridge import handlers, repository, returns
 from services.shipping_bridge.domain import DispatchError
 from services.shipping_bridge.fulfillers import Fulfillers
-from shared.db import UnitOfWork
+from shared.deps import Uow
 from shared.events.fulfilment import ShipmentLine
 from shared.events.returns import ReceivedLine
 
@@ -60,94 +60,98 @@ class ShipmentView(BaseModel):
     dispatches: list[dict[str, object]]
 
 
-def tpl_router(fulfillers: Fulfillers, uow_factory: Callable[[], UnitOfWork]) -> APIRouter:
-    router = APIRouter(prefix="/3pl/v1", tags=["3PL API"])
+router = APIRouter(prefix="/3pl/v1", tags=["3PL API"])
 
-    def fulfiller(x_api_key: Annotated[str | None, Header()] = None) -> str:
-        found = fulfillers.authenticate(x_api_key)
-        if found is None:
-            raise HTTPException(401, "X-Api-Key missing or not a 3PL key")
-        return found
 
-    Caller = Annotated[str, Depends(fulfiller)]
+def calling_fulfiller(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> str:
+    """The 3PL whose key this is (the app's fulfillers, compared in constant time)."""
+    fulfillers: Fulfillers = request.app.state.fulfillers
+    found = fulfillers.authenticate(x_api_key)
+    if found is None:
+        raise HTTPException(401, "X-Api-Key missing or not a 3PL key")
+    return found
 
-    @router.get("/shipments/{shipment_id}")
-    async def get_shipment(shipment_id: UUID, caller: Caller) -> ShipmentView:
-        async with uow_factory() as uow:
-            shipment = await repository.lock_for(uow.connection, shipment_id, caller)
-            if shipment is None:
-                raise HTTPException(404, f"no shipment {shipment_id}")
-            dispatches = await repository.dispatches_of(uow.connection, shipment_id)
-        return ShipmentView(
-            shipment_id=shipment_id,
-            order_name=shipment["channel_order_name"],
-            status=shipment["status"],
-            lines=shipment["lines"],
-            ship_to_country=shipment["ship_to_country"],
-            dispatches=dispatches,
-        )
 
-    @router.post("/shipments/{shipment_id}/acknowledgement")
-    async def acknowledge(shipment_id: UUID, caller: Caller) -> ShipmentState:
-        status = await _call(handlers.acknowledge(caller, shipment_id, uow_factory()))
-        return ShipmentState(shipment_id=shipment_id, status=status)
+Caller = Annotated[str, Depends(calling_fulfiller)]
 
-    @router.post("/shipments/{shipment_id}/dispatches", status_code=201)
-    async def dispatch(
-        shipment_id: UUID, body: DispatchBody, caller: Caller, response: Response
-    ) -> ShipmentState:
-        report = handlers.Dispatch(
-            body.dispatch_id,
-            body.carrier,
-            body.tracking_number,
-            str(body.tracking_url) if body.tracking_url else None,
-            tuple(body.lines),
-        )
-        recorded, status = await _call(
-            handlers.record_dispatch(caller, shipment_id, report, uow_factory())
-        )
-        if not recorded:
-            response.status_code = 200
-        return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
 
-    @router.post("/shipments/{shipment_id}/delivery")
-    async def deliver(shipment_id: UUID, caller: Caller) -> ShipmentState:
-        status = await _call(handlers.record_delivery(caller, shipment_id, uow_factory()))
-        return ShipmentState(shipment_id=shipment_id, status=status)
+@router.get("/shipments/{shipment_id}")
+async def get_shipment(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentView:
+    async with uow:
+        shipment = await repository.lock_for(uow.connection, shipment_id, caller)
+        if shipment is None:
+            raise HTTPException(404, f"no shipment {shipment_id}")
+        dispatches = await repository.dispatches_of(uow.connection, shipment_id)
+    return ShipmentView(
+        shipment_id=shipment_id,
+        order_name=shipment["channel_order_name"],
+        status=shipment["status"],
+        lines=shipment["lines"],
+        ship_to_country=shipment["ship_to_country"],
+        dispatches=dispatches,
+    )
 
-    @router.post("/shipments/{shipment_id}/exceptions", status_code=202)
-    async def exception(
-        shipment_id: UUID, body: ExceptionBody, caller: Caller, response: Response
-    ) -> ShipmentState:
-        key = f"report:{body.report_id}" if body.report_id else None
-        recorded = await _call(
-            handlers.report_exception(
-                caller, shipment_id, body.code, body.message, uow_factory(), key
-            )
-        )
-        if not recorded:
-            response.status_code = 200
-        status = "exception recorded" if recorded else "exception already recorded"
-        return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
 
-    @router.get("/returns")
-    async def expected_returns(caller: Caller) -> dict[str, object]:
-        """Returns to expect: goods a customer is sending back to one of your locations."""
-        return {"returns": await returns.expected_for(caller, uow_factory())}
+@router.post("/shipments/{shipment_id}/acknowledgement")
+async def acknowledge(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentState:
+    status = await _call(handlers.acknowledge(caller, shipment_id, uow))
+    return ShipmentState(shipment_id=shipment_id, status=status)
 
-    @router.post("/returns/{return_id}/receipt", status_code=201)
-    async def receive_return(
-        return_id: UUID, body: ReturnReceipt, caller: Caller, response: Response
-    ) -> dict[str, object]:
-        try:
-            recorded = await _call(returns.receive(caller, return_id, body.lines, uow_factory()))
-        except returns.ReturnNotFound as exc:
-            raise HTTPException(404, str(exc)) from exc
-        if not recorded:
-            response.status_code = 200
-        return {"return_id": return_id, "recorded": recorded}
 
-    return router
+@router.post("/shipments/{shipment_id}/dispatches", status_code=201)
+async def dispatch(
+    shipment_id: UUID, body: DispatchBody, caller: Caller, response: Response, uow: Uow
+) -> ShipmentState:
+    report = handlers.Dispatch(
+        body.dispatch_id,
+        body.carrier,
+        body.tracking_number,
+        str(body.tracking_url) if body.tracking_url else None,
+        tuple(body.lines),
+    )
+    recorded, status = await _call(handlers.record_dispatch(caller, shipment_id, report, uow))
+    if not recorded:
+        response.status_code = 200
+    return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
+
+
+@router.post("/shipments/{shipment_id}/delivery")
+async def deliver(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentState:
+    status = await _call(handlers.record_delivery(caller, shipment_id, uow))
+    return ShipmentState(shipment_id=shipment_id, status=status)
+
+
+@router.post("/shipments/{shipment_id}/exceptions", status_code=202)
+async def exception(
+    shipment_id: UUID, body: ExceptionBody, caller: Caller, response: Response, uow: Uow
+) -> ShipmentState:
+    key = f"report:{body.report_id}" if body.report_id else None
+    recorded = await _call(
+        handlers.report_exception(caller, shipment_id, body.code, body.message, uow, key)
+    )
+    if not recorded:
+        response.status_code = 200
+    status = "exception recorded" if recorded else "exception already recorded"
+    return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
+
+
+@router.get("/returns")
+async def expected_returns(caller: Caller, uow: Uow) -> dict[str, object]:
+    """Returns to expect: goods a customer is sending back to one of your locations."""
+    return {"returns": await returns.expected_for(caller, uow)}
+
+
+@router.post("/returns/{return_id}/receipt", status_code=201)
+async def receive_return(
+    return_id: UUID, body: ReturnReceipt, caller: Caller, response: Response, uow: Uow
+) -> dict[str, object]:
+    try:
+        recorded = await _call(returns.receive(caller, return_id, body.lines, uow))
+    except returns.ReturnNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if not recorded:
+        response.status_code = 200
+    return {"return_id": return_id, "recorded": recorded}
 
 
 async def _call(work: Awaitable[T]) -> T:

@@ -12,8 +12,8 @@ import httpx
 from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
+from services.shipping_bridge import api as tpl_api
 from services.shipping_bridge import subscribers
-from services.shipping_bridge.api import tpl_router
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.reconciler import QuietShipmentReconciler
@@ -63,13 +63,15 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
     tracking = tracking_router(
         runtime.uow, lambda: clients[0], settings.shipstation(), settings.easypost_webhook_secret
     )
-    return runtime.http_app(
+    app = runtime.http_app(
         "Crossdock shipping-bridge",
         __doc__ or "",
         [],
         extra_lifespan=sending,
-        doors=[tpl_router(fulfillers, runtime.uow), tracking],
+        doors=[tpl_api.router, tracking],
     )
+    app.state.fulfillers = fulfillers  # whose keys the 3PL API takes (api.calling_fulfiller)
+    return app
 
 
 @asynccontextmanager
