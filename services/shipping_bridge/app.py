@@ -13,12 +13,12 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.shipping_bridge import api as tpl_api
-from services.shipping_bridge import subscribers
+from services.shipping_bridge import subscribers, tracking_webhooks
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.reconciler import QuietShipmentReconciler
 from services.shipping_bridge.sender import ShipmentSender
-from services.shipping_bridge.tracking_webhooks import ShipStationSettings, tracking_router
+from services.shipping_bridge.tracking_webhooks import ShipStationSettings, TrackingDoors
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import SHIPPING_BRIDGE
@@ -60,17 +60,17 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
     def sending(_: FastAPI) -> AbstractAsyncContextManager[None]:
         return background(runtime, settings, fulfillers, clients)
 
-    tracking = tracking_router(
-        runtime.uow, lambda: clients[0], settings.shipstation(), settings.easypost_webhook_secret
-    )
     app = runtime.http_app(
         "Crossdock shipping-bridge",
         __doc__ or "",
         [],
         extra_lifespan=sending,
-        doors=[tpl_api.router, tracking],
+        doors=[tpl_api.router, tracking_webhooks.router],
     )
     app.state.fulfillers = fulfillers  # whose keys the 3PL API takes (api.calling_fulfiller)
+    app.state.tracking = TrackingDoors(
+        settings.shipstation(), settings.easypost_webhook_secret, lambda: clients[0]
+    )
     return app
 
 

@@ -12,18 +12,20 @@ raw body with the webhook secret; the tracker's `tracking_code` names the parcel
 import hashlib
 import hmac
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
 import httpx
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from services.shipping_bridge import handlers, repository
 from services.shipping_bridge.domain import DispatchError
 from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
+from shared.deps import UowFactory
 from shared.events.fulfilment import ShipmentLine
 
 EASYPOST_FAILURES = {"failure", "return_to_sender", "error", "cancelled"}
@@ -42,48 +44,56 @@ class ShipNotify(BaseModel):
     resource_type: str
 
 
-def tracking_router(
-    uow_factory: Callable[[], UnitOfWork],
-    http: Callable[[], httpx.AsyncClient],
-    shipstation: ShipStationSettings | None,
-    easypost_secret: SecretStr | None,
-) -> APIRouter:
-    router = APIRouter(prefix="/webhooks", tags=["shipping platforms"])
+@dataclass(frozen=True)
+class TrackingDoors:
+    """What the shipping platforms' webhooks need from the running bridge."""
 
-    @router.post("/shipstation")
-    async def shipstation_notify(request: Request, token: str = "") -> dict[str, Any]:
-        if shipstation is None:
-            raise HTTPException(404, "ShipStation is not configured")
-        if not hmac.compare_digest(token.encode(), shipstation.token.get_secret_value().encode()):
-            raise HTTPException(401, "webhook token missing or wrong")
-        notice = _parse(await request.body(), ShipNotify)
-        if notice.resource_type != "SHIP_NOTIFY":
-            return {"status": "ignored", "reason": f"{notice.resource_type} is not handled"}
-        if not _same_origin(notice.resource_url, shipstation.api_url):
-            raise HTTPException(400, "resource_url must point at the configured ShipStation API")
-        shipments = await _fetch(http(), notice.resource_url, shipstation)
-        return await _record_shipstation(shipments, shipstation.fulfiller, uow_factory)
+    shipstation: ShipStationSettings | None
+    easypost_secret: SecretStr | None
+    http: Callable[[], httpx.AsyncClient]  # the bridge's client, once it has started
 
-    @router.post("/easypost")
-    async def easypost_event(request: Request) -> dict[str, Any]:
-        if easypost_secret is None:
-            raise HTTPException(404, "EasyPost is not configured")
-        body = await request.body()
-        expected = (
-            "hmac-sha256-hex="
-            + hmac.new(
-                easypost_secret.get_secret_value().encode(), body, hashlib.sha256
-            ).hexdigest()
-        )
-        signature = request.headers.get("x-hmac-signature", "")
-        if not hmac.compare_digest(expected.encode(), signature.encode()):
-            raise HTTPException(401, "X-Hmac-Signature missing or wrong")
-        event = _parse(body, dict)
-        if event.get("description") != "tracker.updated":
-            return {"status": "ignored", "reason": f"{event.get('description')!r} is not handled"}
-        return await _record_easypost(event, uow_factory)
 
-    return router
+def tracking_doors(request: Request) -> TrackingDoors:
+    doors: TrackingDoors = request.app.state.tracking
+    return doors
+
+
+Doors = Annotated[TrackingDoors, Depends(tracking_doors)]
+router = APIRouter(prefix="/webhooks", tags=["shipping platforms"])
+
+
+@router.post("/shipstation")
+async def shipstation_notify(
+    request: Request, doors: Doors, units: UowFactory, token: str = ""
+) -> dict[str, Any]:
+    shipstation = doors.shipstation
+    if shipstation is None:
+        raise HTTPException(404, "ShipStation is not configured")
+    if not hmac.compare_digest(token.encode(), shipstation.token.get_secret_value().encode()):
+        raise HTTPException(401, "webhook token missing or wrong")
+    notice = _parse(await request.body(), ShipNotify)
+    if notice.resource_type != "SHIP_NOTIFY":
+        return {"status": "ignored", "reason": f"{notice.resource_type} is not handled"}
+    if not _same_origin(notice.resource_url, shipstation.api_url):
+        raise HTTPException(400, "resource_url must point at the configured ShipStation API")
+    shipments = await _fetch(doors.http(), notice.resource_url, shipstation)
+    return await _record_shipstation(shipments, shipstation.fulfiller, units)
+
+
+@router.post("/easypost")
+async def easypost_event(request: Request, doors: Doors, units: UowFactory) -> dict[str, Any]:
+    if doors.easypost_secret is None:
+        raise HTTPException(404, "EasyPost is not configured")
+    body = await request.body()
+    key = doors.easypost_secret.get_secret_value().encode()
+    expected = "hmac-sha256-hex=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+    signature = request.headers.get("x-hmac-signature", "")
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
+        raise HTTPException(401, "X-Hmac-Signature missing or wrong")
+    event = _parse(body, dict)
+    if event.get("description") != "tracker.updated":
+        return {"status": "ignored", "reason": f"{event.get('description')!r} is not handled"}
+    return await _record_easypost(event, units)
 
 
 def _parse(body: bytes, model: Any) -> Any:
