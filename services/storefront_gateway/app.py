@@ -28,7 +28,7 @@ from services.storefront_gateway.intake.order_feeds import order_feed
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve, load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
-from services.storefront_gateway.sync.api import stock_sync_router
+from services.storefront_gateway.sync import api as stock_sync_api
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from shared.config import HubSettings
 from shared.feeds import FeedConfig, load_feeds
@@ -56,6 +56,7 @@ ROUTERS = [
     edi_api.router,
     customer_pricing.router,
     erp_api.router,
+    stock_sync_api.router,
 ]
 DOORS = [storefront_webhooks.router, sales_webhooks.router, json_webhooks.router, edi_api.door]
 
@@ -78,10 +79,11 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     app = runtime.http_app(
         "Crossdock storefront-gateway",
         __doc__ or "",
-        [*ROUTERS, stock_sync_router(background.started_stock_sync)],
+        ROUTERS,
         extra_lifespan=extra_lifespan,
         doors=DOORS,
     )
+    app.state.stock_sync = background.started_stock_sync  # for /reconcile
     app.state.intake = IntakeParts(
         channels,
         mappers,
