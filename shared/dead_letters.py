@@ -11,10 +11,11 @@ recorded and skipped next time.
 
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, model_validator
 
 from shared.auth import require_admin
@@ -70,48 +71,57 @@ def _letter(record: Any) -> dict[str, Any]:
     }
 
 
-def dead_letters_router(
-    bootstrap: str,
-    topic: str,
-    handlers: dict[str, tuple[Decoder, Handler]],
-    uow_factory: Callable[[], UnitOfWork],
-) -> APIRouter:
-    router = APIRouter(tags=["dead letters"])
+@dataclass(frozen=True)
+class DeadLetterSource:
+    """Where a service's dead letters are, and what can replay them."""
 
-    @router.get("/dead-letters")
-    async def list_letters() -> dict[str, Any]:
-        letters = await read_all(bootstrap, topic)
-        done = await _replayed(uow_factory)
-        reasons = Counter(x["reason"] for x in letters if x["offset"] not in done)
-        brief = [{k: x[k] for k in ("offset", "reason", "consumer", "origin")} for x in letters]
-        return {
-            "letters": [{**x, "replayed": x["offset"] in done} for x in brief],
-            "by_reason": [{"reason": r, "count": n} for r, n in reasons.most_common()],
-        }
+    bootstrap: str
+    topic: str
+    handlers: dict[str, tuple[Decoder, Handler]]
+    uow_factory: Callable[[], UnitOfWork]
 
-    @router.get("/dead-letters/{offset}")
-    async def show(offset: int) -> dict[str, Any]:
-        found = [x for x in await read_all(bootstrap, topic) if x["offset"] == offset]
-        if not found:
-            raise HTTPException(404, f"no dead letter at offset {offset}")
-        return found[0]
 
-    @router.post("/dead-letters/replay", dependencies=[Depends(require_admin)])
-    async def replay(choice: Replay) -> dict[str, Any]:
-        done = await _replayed(uow_factory)
-        chosen = [
-            x
-            for x in await read_all(bootstrap, topic)
-            if x["offset"] not in done
-            and (
-                choice.all or x["offset"] in (choice.offsets or []) or x["reason"] == choice.reason
-            )
-        ]
-        results = [await _replay_one(x, handlers, uow_factory) for x in chosen]
-        replayed = sum(1 for r in results if r["outcome"] == "replayed")
-        return {"chosen": len(results), "replayed": replayed, "results": results}
+def dead_letter_source(request: Request) -> DeadLetterSource:
+    source: DeadLetterSource = request.app.state.dead_letters
+    return source
 
-    return router
+
+Source = Annotated[DeadLetterSource, Depends(dead_letter_source)]
+router = APIRouter(tags=["dead letters"])
+
+
+@router.get("/dead-letters")
+async def list_letters(source: Source) -> dict[str, Any]:
+    letters = await read_all(source.bootstrap, source.topic)
+    done = await _replayed(source.uow_factory)
+    reasons = Counter(x["reason"] for x in letters if x["offset"] not in done)
+    brief = [{k: x[k] for k in ("offset", "reason", "consumer", "origin")} for x in letters]
+    return {
+        "letters": [{**x, "replayed": x["offset"] in done} for x in brief],
+        "by_reason": [{"reason": r, "count": n} for r, n in reasons.most_common()],
+    }
+
+
+@router.get("/dead-letters/{offset}")
+async def show(offset: int, source: Source) -> dict[str, Any]:
+    found = [x for x in await read_all(source.bootstrap, source.topic) if x["offset"] == offset]
+    if not found:
+        raise HTTPException(404, f"no dead letter at offset {offset}")
+    return found[0]
+
+
+@router.post("/dead-letters/replay", dependencies=[Depends(require_admin)])
+async def replay(choice: Replay, source: Source) -> dict[str, Any]:
+    done = await _replayed(source.uow_factory)
+    chosen = [
+        x
+        for x in await read_all(source.bootstrap, source.topic)
+        if x["offset"] not in done
+        and (choice.all or x["offset"] in (choice.offsets or []) or x["reason"] == choice.reason)
+    ]
+    results = [await _replay_one(x, source.handlers, source.uow_factory) for x in chosen]
+    replayed = sum(1 for r in results if r["outcome"] == "replayed")
+    return {"chosen": len(results), "replayed": replayed, "results": results}
 
 
 async def _replay_one(

@@ -20,12 +20,13 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 
+from shared import dead_letters
 from shared.auth import Credential, Scope, TokenStore, credential, require_reader
 from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
 from shared.db import UnitOfWork, create_pool
-from shared.dead_letters import dead_letters_router
+from shared.dead_letters import DeadLetterSource
 from shared.events.codec import Decoder
 from shared.failpoints import Failpoints
 from shared.health import health_router
@@ -225,13 +226,13 @@ class ServiceRuntime:
         (dead letters included) behind a read token."""
         reader = [Depends(require_reader)]
         app.include_router(health_router(self._is_ready))
-        dead_letters = dead_letters_router(
+        app.state.dead_letters = DeadLetterSource(
             self.settings.kafka_bootstrap_servers,
             dead_letter_topic(self.service).qualified(self.settings.topic_prefix),
             self.handlers,
             self.uow,
         )
-        for router in [dead_letters, *routers]:
+        for router in [dead_letters.router, *routers]:
             app.include_router(router, dependencies=reader)
         for door in doors:
             app.include_router(door)
