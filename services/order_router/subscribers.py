@@ -1,77 +1,94 @@
-"""The order-router's Kafka edge."""
+"""The order-router's Kafka edge: each topic's event types routed, by a table, to their
+use cases. Placement, cancellation and refund of one order share a partition and one
+consumer, so a cancellation is never handled before its order."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from services.order_router import backorders, credit, fulfilment, handlers, returns
 from services.order_router.locations import Location
 from shared import topics
+from shared.db import UnitOfWork
 from shared.events.catalog import CustomerChanged
 from shared.events.codec import Decoder
-from shared.events.inventory import (
-    StockHandedOver,
-    StockLevelChanged,
-    StockReleased,
-    StockReservationRejected,
-    StockReserved,
-)
+from shared.events.inventory import StockLevelChanged
 from shared.events.orders import OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
-Verdict = StockReserved | StockReservationRejected | StockReleased | StockHandedOver
+Locations = tuple[Location, ...]
+UseCase = Callable[[Any, UnitOfWork, Locations], Awaitable[None]]
 
 
-def register(runtime: ServiceRuntime, locations: tuple[Location, ...]) -> None:
-    # Placement and cancellation of one order share a partition and one consumer, so a
-    # cancellation is never handled before its order.
-    async def on_storefront_order(
-        event: OrderPlaced | OrderCancellationRequested | RefundIssued,
-    ) -> None:
-        if isinstance(event, OrderPlaced):
-            await handlers.place_order(event, runtime.uow(), locations)
-        elif isinstance(event, OrderCancellationRequested):
-            await handlers.take_cancellation(event, runtime.uow())
-        else:
-            await handlers.take_refund(event, runtime.uow())
+async def _place(order: OrderPlaced, uow: UnitOfWork, locations: Locations) -> None:
+    await handlers.place_order(order, uow, locations)
 
-    async def on_stock_verdict(verdict: Verdict) -> None:
-        await handlers.record_reservation(verdict, runtime.uow(), locations)
 
-    async def on_shipment_event(event: fulfilment.ShipmentEvent | ReturnReceived) -> None:
-        if isinstance(event, ReturnReceived):
-            await returns.return_received(event, runtime.uow(), fulfilment.CONSUMER)
-        else:
-            await fulfilment.follow_shipment(event, runtime.uow())
+async def _cancel(request: OrderCancellationRequested, uow: UnitOfWork, _: Locations) -> None:
+    await handlers.take_cancellation(request, uow)
 
-    runtime.consume(
+
+async def _refund(refund: RefundIssued, uow: UnitOfWork, _: Locations) -> None:
+    await handlers.take_refund(refund, uow)
+
+
+async def _verdict(verdict: Any, uow: UnitOfWork, locations: Locations) -> None:
+    await handlers.record_reservation(verdict, uow, locations)
+
+
+async def _follow(event: Any, uow: UnitOfWork, _: Locations) -> None:
+    await fulfilment.follow_shipment(event, uow)
+
+
+async def _returned(received: ReturnReceived, uow: UnitOfWork, _: Locations) -> None:
+    await returns.return_received(received, uow, fulfilment.CONSUMER)
+
+
+async def _stock_level(level: StockLevelChanged, uow: UnitOfWork, locations: Locations) -> None:
+    await backorders.retry_backorders(level, uow, locations)
+
+
+async def _account(customer: CustomerChanged, uow: UnitOfWork, _: Locations) -> None:
+    async with uow:
+        await credit.record_account(uow.connection, customer)
+        await uow.commit()
+
+
+# (topic, consumer, event type -> use case, workers)
+ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase], int | None], ...] = (
+    (
         topics.STOREFRONT_ORDERS,
         handlers.PLACE_ORDER,
-        Decoder(*topics.STOREFRONT_ORDERS.event_types),
-        on_storefront_order,
-    )
-    runtime.consume(
+        {OrderPlaced: _place, OrderCancellationRequested: _cancel, RefundIssued: _refund},
+        None,
+    ),
+    (
         topics.STOCK_RESERVATIONS,
         handlers.RECORD_RESERVATION,
-        Decoder(*topics.STOCK_RESERVATIONS.event_types),
-        on_stock_verdict,
-    )
-
-    async def on_stock_level(level: StockLevelChanged) -> None:
-        await backorders.retry_backorders(level, runtime.uow(), locations)
-
-    runtime.consume(
-        topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, Decoder(StockLevelChanged), on_stock_level
-    )
-
-    async def on_customer(customer: CustomerChanged) -> None:
-        async with runtime.uow() as uow:
-            await credit.record_account(uow.connection, customer)
-            await uow.commit()
-
-    runtime.consume(
-        topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, Decoder(CustomerChanged), on_customer, workers=1
-    )
-    runtime.consume(
+        dict.fromkeys(topics.STOCK_RESERVATIONS.event_types, _verdict),
+        None,
+    ),
+    (
         topics.SHIPMENTS,
         fulfilment.CONSUMER,
-        Decoder(*topics.SHIPMENTS.event_types),
-        on_shipment_event,
-    )
+        {**dict.fromkeys(topics.SHIPMENTS.event_types, _follow), ReturnReceived: _returned},
+        None,
+    ),
+    (topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, {StockLevelChanged: _stock_level}, None),
+    (topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, {CustomerChanged: _account}, 1),
+)
+
+
+def register(runtime: ServiceRuntime, locations: Locations) -> None:
+    for topic, consumer, table, workers in ROUTES:
+        decoder = Decoder(*table, skipping=topic.event_types)
+        runtime.consume(topic, consumer, decoder, _routed(runtime, table, locations), workers)
+
+
+def _routed(
+    runtime: ServiceRuntime, table: dict[type[Any], UseCase], locations: Locations
+) -> Callable[[Any], Awaitable[None]]:
+    async def handle(event: Any) -> None:
+        await table[type(event)](event, runtime.uow(), locations)
+
+    return handle
