@@ -1,8 +1,13 @@
-"""The accounting-poster's Kafka edge."""
+"""The accounting-poster's Kafka edge: each topic's event types routed, by a table, to
+their use cases."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from services.accounting_poster import handlers
 from services.accounting_poster.chart import Rules
 from shared import topics
+from shared.db import UnitOfWork
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.inventory import StockHandedOver
@@ -10,47 +15,39 @@ from shared.events.orders import OrderPlaced, OrderStatusChanged
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
+UseCase = Callable[[Any, UnitOfWork, Rules], Awaitable[None]]
 
-def register(runtime: ServiceRuntime, rules: Rules) -> None:
-    async def on_storefront_order(event: OrderPlaced | RefundIssued) -> None:
-        if isinstance(event, OrderPlaced):
-            await handlers.remember_order(event, runtime.uow(), rules)
-        else:
-            await handlers.post_refund(event, runtime.uow(), rules)
-
-    async def on_status_changed(change: OrderStatusChanged) -> None:
-        await handlers.note_acceptance(change, runtime.uow(), rules)
-
-    async def on_goods_moved(event: ShipmentDispatched | ReturnReceived) -> None:
-        if isinstance(event, ShipmentDispatched):
-            await handlers.post_cogs(event, runtime.uow(), rules)
-        else:
-            await handlers.post_cogs_back(event, runtime.uow(), rules)
-
-    async def on_counter_sale(handed: StockHandedOver) -> None:
-        await handlers.post_counter_cogs(handed, runtime.uow(), rules)
-
-    runtime.consume(
-        topics.STOCK_RESERVATIONS,
-        handlers.POST_COUNTER_COGS,
-        Decoder(StockHandedOver, skipping=topics.STOCK_RESERVATIONS.event_types),
-        on_counter_sale,
-    )
-    runtime.consume(
+# (topic, consumer, event type -> use case); other event types of a topic are skipped.
+ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
+    (
         topics.STOREFRONT_ORDERS,
         handlers.REMEMBER_ORDER,
-        Decoder(OrderPlaced, RefundIssued, skipping=topics.STOREFRONT_ORDERS.event_types),
-        on_storefront_order,
-    )
-    runtime.consume(
-        topics.ORDERS,
-        handlers.NOTE_ACCEPTANCE,
-        Decoder(OrderStatusChanged, skipping=topics.ORDERS.event_types),
-        on_status_changed,
-    )
-    runtime.consume(
+        {OrderPlaced: handlers.remember_order, RefundIssued: handlers.post_refund},
+    ),
+    (topics.ORDERS, handlers.NOTE_ACCEPTANCE, {OrderStatusChanged: handlers.note_acceptance}),
+    (
         topics.SHIPMENTS,
         handlers.POST_COGS,
-        Decoder(ShipmentDispatched, ReturnReceived, skipping=topics.SHIPMENTS.event_types),
-        on_goods_moved,
-    )
+        {ShipmentDispatched: handlers.post_cogs, ReturnReceived: handlers.post_cogs_back},
+    ),
+    (
+        topics.STOCK_RESERVATIONS,
+        handlers.POST_COUNTER_COGS,
+        {StockHandedOver: handlers.post_counter_cogs},
+    ),
+)
+
+
+def register(runtime: ServiceRuntime, rules: Rules) -> None:
+    for topic, consumer, table in ROUTES:
+        decoder = Decoder(*table, skipping=topic.event_types)
+        runtime.consume(topic, consumer, decoder, _routed(runtime, table, rules))
+
+
+def _routed(
+    runtime: ServiceRuntime, table: dict[type[Any], UseCase], rules: Rules
+) -> Callable[[Any], Awaitable[None]]:
+    async def handle(event: Any) -> None:
+        await table[type(event)](event, runtime.uow(), rules)
+
+    return handle
