@@ -8,4 +8,6 @@ Serves: `GET /customers/{id}/pricing`.
 Owns: `products`, `price_book`, `channel_listing_updates`, `customers`.
 Owns the invariants: only a newer ERP revision changes anything; a price window starts
 and ends on every channel at its boundary.
+The two topics it reads are written by the ERP wing; it reads them as any other service
+would (the order-router reads `customers` too), never the ERP wing's tables.
 """
