@@ -10,10 +10,10 @@ from typing import Any
 import httpx
 
 from services.storefront_gateway.catalog.scheduler import PriceClock
-from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.connectors.channel_api import ChannelApi
+from services.storefront_gateway.connectors.erp import ErpClient
 from services.storefront_gateway.erp.accounts import AccountExporter
-from services.storefront_gateway.erp.client import ErpClient
 from services.storefront_gateway.erp.poller import ErpPoller
 from services.storefront_gateway.feedback.sender import FeedbackSender
 from services.storefront_gateway.sync.metrics import SyncMetrics

@@ -6,6 +6,7 @@ start-up, not at the first webhook.
 """
 
 import os
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Self
@@ -172,6 +173,22 @@ class ChannelError(ValueError):
     """The channel file is invalid or a channel's secret is missing."""
 
 
+@dataclass(frozen=True)
+class StockTarget:
+    """A channel whose stock, prices and details Crossdock sets, as the stock-sync and
+    catalog wings see it: every part they need is there (checked when the channels
+    load), so no wing asserts that an optional part is present."""
+
+    channel: ChannelConfig
+    stock: StockSync
+    api_url: str
+    token: str
+
+    @property
+    def id(self) -> str:
+        return self.channel.id
+
+
 class Channels:
     def __init__(
         self,
@@ -190,8 +207,12 @@ class Channels:
     def all(self) -> list[ChannelConfig]:
         return list(self._by_id.values())
 
-    def syncing_stock(self) -> list[ChannelConfig]:
-        return [c for c in self._by_id.values() if c.stock is not None]
+    def syncing_stock(self) -> list[StockTarget]:
+        return [
+            StockTarget(c, c.stock, c.api_url, self._api_tokens[c.id])
+            for c in self._by_id.values()
+            if c.stock is not None and c.api_url is not None
+        ]
 
     def api_token(self, channel: ChannelConfig) -> str:
         return self._api_tokens[channel.id]

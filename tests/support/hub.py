@@ -206,7 +206,7 @@ class Hub:
         )
         # One merchant's Shopify mapping: its line SKUs are legacy item numbers.
         (self.workdir / "shopify-custom.yaml").write_text(
-            (ROOT / "config" / "mappings" / "shopify-orders.yaml")
+            (ROOT / "services/storefront_gateway/mapping/platforms/shopify.yaml")
             .read_text()
             .replace(
                 'lookup: "channel:sku_aliases"\n      keep_unknown: true', "lookup: item_number"

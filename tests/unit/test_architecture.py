@@ -2,6 +2,7 @@
 service, services never import each other, and no package imports in a circle."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -76,12 +77,7 @@ WINGS = ("intake", "feedback", "sync", "catalog", "erp")
 
 # Crossings still to undo, each with what undoes it. A new crossing fails the test; so
 # does one that is gone but still listed (the list only shrinks).
-KNOWN_CROSSINGS = {
-    f"{GATEWAY}.sync.listing_updates imports {GATEWAY}.catalog.repository": (
-        "listing pushes ride the stock pusher's per-channel budget until one connectors"
-        " package serves both wings"
-    ),
-}
+KNOWN_CROSSINGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("wing", WINGS)
@@ -114,6 +110,62 @@ def crossings() -> set[str]:
 
 def test_a_wing_imports_no_other_wing() -> None:
     assert crossings() == set(KNOWN_CROSSINGS)
+
+
+def test_the_connectors_know_no_wing() -> None:
+    """Every outbound call is in `connectors`; it knows the kit (channels, X12), not who
+    calls it."""
+    graph = {m: t for m, t in modules("services").items() if m.startswith(f"{GATEWAY}.connectors")}
+    wings = tuple(f"{GATEWAY}.{w}" for w in WINGS)
+    assert offending(graph, wings) == []
+
+
+def test_only_the_connectors_call_out() -> None:
+    """No wing holds an HTTP client call of its own: `httpx` appears outside `connectors`
+    only as the injected client's type."""
+    calls = sorted(
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "services/storefront_gateway").rglob("*.py")
+        if "connectors" not in path.parts
+        for name in ("http.get(", "http.post(", "http.request(", "httpx.AsyncClient(")
+        if name in path.read_text()
+    )
+    allowed = {"services/storefront_gateway/background.py: httpx.AsyncClient("}
+    assert set(calls) <= allowed, calls
+
+
+TABLE_IN_SQL = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+([a-z_]+)\b")
+KIT_TABLES = {"outbox", "inbox", "dead_letters", "effects_claimed"}
+
+
+def owned_tables(wing: str) -> set[str]:
+    """The tables a wing's card says it owns (`Owns: `a`, `b`.`)."""
+    card = (ROOT / "services/storefront_gateway" / wing / "__init__.py").read_text()
+    owns = card.split("Owns:", 1)[1].split("\n\n")[0].split("Owns the invariants")[0]
+    return set(re.findall(r"`([a-z_]+)`", owns))
+
+
+def test_each_wing_touches_only_the_tables_it_owns() -> None:
+    owners = {wing: owned_tables(wing) for wing in WINGS}
+    every = set().union(*owners.values())
+    strays = sorted(
+        f"{path.relative_to(ROOT)} uses {table}"
+        for wing in WINGS
+        for path in (ROOT / "services/storefront_gateway" / wing).rglob("*.py")
+        for table in TABLE_IN_SQL.findall(path.read_text())
+        if table in every and table not in owners[wing]
+    )
+    assert strays == []
+
+
+def test_every_table_of_the_gateway_has_one_owning_wing() -> None:
+    migrations = "\n".join(
+        p.read_text() for p in (ROOT / "services/storefront_gateway/migrations").glob("*.sql")
+    )
+    created = set(re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?([a-z_]+)", migrations))
+    claims = [t for wing in WINGS for t in owned_tables(wing)]
+    assert sorted(claims) == sorted(set(claims)), "a table claimed by two wings"
+    assert created - KIT_TABLES == set(claims)
 
 
 def package_graph() -> dict[str, set[str]]:

@@ -3,7 +3,7 @@
 import pytest
 
 from services.storefront_gateway.channels import ChannelConfig, StockSync
-from services.storefront_gateway.sync.budget import RateBudget
+from services.storefront_gateway.connectors.budget import RateBudget
 from services.storefront_gateway.sync.domain import available_to_sell, held_back
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import httpx
 import pytest
 
-from services.storefront_gateway.channel_api import ChannelApi, ChannelRejected
 from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.connectors.channel_api import ChannelApi
+from services.storefront_gateway.connectors.errors import Refused
 from simulators import storefront_api
 from simulators.storefronts import Line, shopify_order, woocommerce_order
 
@@ -55,7 +56,7 @@ async def test_a_shopify_fulfillment_sent_again_is_not_made_twice() -> None:
 
     received = (await client.get("/_received")).json()["fulfillments"]
     assert [f["tracking_number"] for f in received] == ["1Z0000000000000001"]
-    with pytest.raises(ChannelRejected):  # what a blind retry met: the lines are fulfilled
+    with pytest.raises(Refused):  # what a blind retry met: the lines are fulfilled
         await api.send(channel("shopify"), "shop-token", "fulfilment", parcel(order))
 
 

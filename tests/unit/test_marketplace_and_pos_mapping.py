@@ -2,9 +2,8 @@ import pytest
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError
-from services.storefront_gateway.platforms.marketplace import MarketplaceOrder, map_order
-from services.storefront_gateway.platforms.pos import PosSale, map_sale
 from tests.support.keys import TEST_ORDER_ID_KEY
+from tests.support.platform_mapping import by_platform
 
 MARKET = ChannelConfig(
     id="market", platform=Platform.MARKETPLACE, shop="S1", secret_env="X", sku_aliases={"M-1": "A"}
@@ -35,7 +34,7 @@ def order(**overrides: object) -> dict:
 
 
 def test_marketplace_line_totals_map_to_minor_units_from_strings_and_numbers() -> None:
-    event = map_order(MarketplaceOrder.model_validate(order()), MARKET).event
+    event = by_platform(order(), MARKET).event
     [line] = event.lines
     assert (line.sku, line.quantity, line.gross_minor, line.tax_minor) == ("A", 2, 2400, 240)
     assert line.title == "Tasse à café"
@@ -44,13 +43,14 @@ def test_marketplace_line_totals_map_to_minor_units_from_strings_and_numbers() -
 
 def test_a_marketplace_line_without_seller_sku_is_kept_unmapped_with_a_reason() -> None:
     items = [{"title": "Mystery", "quantity": 1, "item_price": "26.40"}]
-    event = map_order(MarketplaceOrder.model_validate(order(items=items)), MARKET).event
-    assert not event.lines and "has no SKU" in event.unmapped_lines[0].reason
+    event = by_platform(order(items=items), MARKET).event
+    reason = event.unmapped_lines[0].reason
+    assert not event.lines and "line 'Mystery'" in reason and "seller_sku" in reason
 
 
 def test_a_marketplace_order_that_does_not_add_up_is_refused() -> None:
     with pytest.raises(MappingError, match="total"):
-        map_order(MarketplaceOrder.model_validate(order(order_total="99.00")), MARKET)
+        by_platform(order(order_total="99.00"), MARKET)
 
 
 def sale(**overrides: object) -> dict:
@@ -69,11 +69,11 @@ def sale(**overrides: object) -> dict:
 
 
 def test_a_pos_sale_is_a_counter_sale_at_the_outlets_location() -> None:
-    event = map_sale(PosSale.model_validate(sale()), POS).event
+    event = by_platform(sale(), POS).event
     assert event.sold_at_location == "store-1"
     assert event.totals.taxes_included and event.totals.total_minor == 1200
 
 
 def test_a_sale_from_an_unmapped_outlet_cannot_be_placed() -> None:
-    with pytest.raises(MappingError, match="outlet 'airport'"):
-        map_sale(PosSale.model_validate(sale(outlet_id="airport")), POS)
+    with pytest.raises(MappingError, match="'airport' is not mapped to a location"):
+        by_platform(sale(outlet_id="airport"), POS)

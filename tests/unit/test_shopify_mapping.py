@@ -2,10 +2,10 @@ import pytest
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError, order_id_for
-from services.storefront_gateway.platforms.shopify import ShopifyOrder, map_order
 from shared.events.orders import LineKind
 from simulators.storefronts import Line, shopify_order
 from tests.support.keys import TEST_ORDER_ID_KEY
+from tests.support.platform_mapping import by_platform
 
 CHANNEL = ChannelConfig(
     id="shop",
@@ -18,7 +18,7 @@ CHANNEL = ChannelConfig(
 
 
 def mapped(payload: dict):
-    return map_order(ShopifyOrder.model_validate(payload), CHANNEL).event
+    return by_platform(payload, CHANNEL).event
 
 
 def test_maps_lines_money_and_totals_into_minor_units() -> None:
@@ -41,7 +41,7 @@ def test_channel_sku_alias_is_translated_to_the_crossdock_sku() -> None:
 def test_unknown_line_is_unmapped_with_a_reason_but_still_counts_in_the_money() -> None:
     event = mapped(shopify_order(1, [Line("A", 1, "10.00"), Line(None, 1, "5.00", variant_id=9)]))
     assert [line.sku for line in event.lines] == ["A"]
-    assert event.unmapped_lines[0].reason.endswith("variant 9 is not in the channel's SKU table")
+    assert "unknown channel:variant_skus '9'" in event.unmapped_lines[0].reason
     assert event.totals.items_minor == 1500
 
 
@@ -81,10 +81,16 @@ def test_totals_that_do_not_reconcile_are_a_mapping_error() -> None:
 
 def test_amount_with_too_many_decimals_is_a_mapping_error_naming_the_field() -> None:
     payload = shopify_order(1, [Line("A", 1, "1.001")])
-    with pytest.raises(MappingError, match=r"line_items\[101\].price"):
+    with pytest.raises(
+        MappingError, match=r"order.lines\[0\].gross: '1.001' has more decimals than USD allows"
+    ):
         mapped(payload)
 
 
-def test_lowercase_currency_is_a_mapping_error() -> None:
+def test_a_lowercase_currency_code_is_read_as_the_iso_code() -> None:
+    assert mapped(shopify_order(1, [Line("A", 1, "1.00")], currency="usd")).currency == "USD"
+
+
+def test_an_unknown_currency_is_a_mapping_error() -> None:
     with pytest.raises(MappingError, match="currency"):
-        mapped(shopify_order(1, [Line("A", 1, "1.00")], currency="usd"))
+        mapped(shopify_order(1, [Line("A", 1, "1.00")], currency="XYZ"))

@@ -8,16 +8,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from services.storefront_gateway.channels import ChannelConfig, StockSync
-from services.storefront_gateway.sync.adapters import adapter_for
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import (
-    Push,
-    PushDeferred,
-    PushRejected,
+from services.storefront_gateway.channels import ChannelConfig, StockSync, StockTarget
+from services.storefront_gateway.connectors.adapters import adapter_for as connector_for
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.errors import (
+    Refused,
     StaleQuantity,
     Superseded,
+    Unavailable,
 )
+from services.storefront_gateway.connectors.stock import Push, StockAdapter
 from simulators import marketplace, pos, storefront_api
 
 BASE = "http://channel.test"
@@ -33,6 +33,12 @@ def channel(platform: str, **stock: Any) -> ChannelConfig:
         api_token_env="T",
         stock=StockSync(**stock),
     )
+
+
+def adapter_for(client: httpx.AsyncClient, config: ChannelConfig, token: str) -> StockAdapter:
+    """The adapter the stock-sync wing gets for this channel, with this API token."""
+    assert config.stock is not None
+    return connector_for(client, StockTarget(config, config.stock, BASE, token))
 
 
 def http(app: FastAPI) -> httpx.AsyncClient:
@@ -75,7 +81,7 @@ async def test_shopify_refuses_a_push_from_a_stale_view_and_applies_nothing() ->
         pushes = [Push("A", listed["A"].listing, 9, 8, 6), Push("B", listed["B"].listing, 3, 8, 0)]
         results = await shop.set_many(budget(), pushes)
         assert isinstance(results["A"], StaleQuantity)
-        assert isinstance(results["B"], PushDeferred)  # all or nothing
+        assert isinstance(results["B"], Unavailable)  # all or nothing
         assert {s: x.quantity for s, x in (await shop.catalog(budget())).items()} == {
             "A": 5,
             "B": 0,
@@ -87,7 +93,7 @@ async def test_shopify_needs_its_access_token() -> None:
         shop = adapter_for(
             client, channel("shopify", platform_location_id="gid://shopify/Location/1"), "wrong"
         )
-        with pytest.raises(PushRejected, match="401"):
+        with pytest.raises(Refused, match="401"):
             await shop.catalog(budget())
 
 
@@ -107,7 +113,7 @@ async def test_the_marketplace_refuses_a_burst_with_429_and_the_budget_obeys() -
         await seed(client, "/_listings", {"listings": [{"sku": "A"}]})
         market = adapter_for(client, channel("marketplace"), "tok")
         generous = RateBudget(per_second=50, burst=50)
-        with pytest.raises(PushDeferred, match="429") as refused:
+        with pytest.raises(Unavailable, match="429") as refused:
             for _ in range(10):
                 await market.catalog(generous)
         assert refused.value.retry_after is not None and refused.value.retry_after >= 1
@@ -121,7 +127,7 @@ async def test_the_marketplace_reports_an_unknown_listing_per_item() -> None:
         pushes = [Push("A", {"sku": "A"}, 1, 1, None), Push("GONE", {"sku": "GONE"}, 1, 1, None)]
         results = await market.set_many(budget(), pushes)
         assert results["A"] is None
-        assert isinstance(results["GONE"], PushRejected) and "not_found" in str(results["GONE"])
+        assert isinstance(results["GONE"], Refused) and "not_found" in str(results["GONE"])
 
 
 async def test_woocommerce_batch_refuses_only_the_unknown_product() -> None:
@@ -131,7 +137,7 @@ async def test_woocommerce_batch_refuses_only_the_unknown_product() -> None:
         listed = await woo.catalog(budget())
         pushes = [Push("A", listed["A"].listing, 6, 1, None), Push("B", {"id": 999999}, 2, 1, None)]
         results = await woo.set_many(budget(), pushes)
-        assert results["A"] is None and isinstance(results["B"], PushRejected)
+        assert results["A"] is None and isinstance(results["B"], Refused)
         assert (await woo.catalog(budget()))["A"].quantity == 6
 
 
@@ -142,7 +148,7 @@ async def test_the_point_of_sale_takes_counts_for_its_own_outlet_only() -> None:
         mine = adapter_for(client, channel("pos", platform_location_id="outlet-1"), "tok")
         assert await mine.set_many(budget(), [Push("A", {"sku": "A"}, 4, 1, None)]) == {"A": None}
         other = adapter_for(client, channel("pos", platform_location_id="outlet-9"), "tok")
-        with pytest.raises(PushRejected, match="422"):
+        with pytest.raises(Refused, match="422"):
             await other.set_many(budget(), [Push("A", {"sku": "A"}, 1, 2, None)])
         assert (await mine.catalog(budget()))["A"].quantity == 4
 
@@ -153,6 +159,6 @@ async def test_a_channel_that_cannot_be_reached_defers_the_push() -> None:
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(refuse)) as client:
         market = adapter_for(client, channel("marketplace"), "tok")
-        with pytest.raises(PushDeferred, match="ConnectError"):
+        with pytest.raises(Unavailable, match="ConnectError"):
             await market.set_many(budget(), [Push("A", {"sku": "A"}, 1, 1, None)])
     await asyncio.sleep(0)

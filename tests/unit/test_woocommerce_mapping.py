@@ -1,8 +1,8 @@
 from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.platforms.woocommerce import WooOrder, map_order
 from shared.events.orders import LineKind
 from simulators.storefronts import Line, woocommerce_order
 from tests.support.keys import TEST_ORDER_ID_KEY
+from tests.support.platform_mapping import by_platform
 
 CHANNEL = ChannelConfig(
     id="woo",
@@ -14,7 +14,7 @@ CHANNEL = ChannelConfig(
 
 
 def mapped(payload: dict):
-    return map_order(WooOrder.model_validate(payload), CHANNEL).event
+    return by_platform(payload, CHANNEL).event
 
 
 def test_fee_lines_are_non_stock_lines_counted_in_the_money() -> None:

@@ -5,7 +5,7 @@ its scheduled windows, and what each channel is owed, pushed by the stock-sync w
 per-channel pusher), `customers` (CustomerChanged: B2B accounts, negotiated prices,
 credit limits, as a read model).
 Serves: `GET /customers/{id}/pricing`.
-Owns: `products`, `price_book`, `channel_listing_updates`, `customers`.
+Owns: `products`, `price_book`, `channel_listing_updates`, `price_clock`, `customers`.
 Owns the invariants: only a newer ERP revision changes anything; a price window starts
 and ends on every channel at its boundary.
 The two topics it reads are written by the ERP wing; it reads them as any other service

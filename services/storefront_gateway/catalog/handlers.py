@@ -38,8 +38,8 @@ async def on_catalog(
                         "options",
                     },
                 )
-                for channel in channels.syncing_stock():
-                    await repository.owe(conn, channel.id, event.sku, "details", details)
+                for target in channels.syncing_stock():
+                    await repository.owe(conn, target.id, event.sku, "details", details)
         elif await repository.record_price(conn, event):
             await reprice(conn, channels, event.sku, utcnow())
         await uow.commit()
@@ -49,10 +49,11 @@ async def reprice(conn: asyncpg.Connection, channels: Channels, sku: str, at: da
     """Owe each channel the price in force at `at`; returns how many channels changed."""
     entries = await repository.price_entries(conn, sku)
     changed = 0
-    for channel in channels.syncing_stock():
-        entry = price_at(entries, channel.currency, at) if channel.currency else None
+    for target in channels.syncing_stock():
+        currency = target.channel.currency
+        entry = price_at(entries, currency, at) if currency else None
         if entry is not None:
-            changed += await repository.owe(conn, channel.id, sku, "price", payload(entry))
+            changed += await repository.owe(conn, target.id, sku, "price", payload(entry))
     return changed
 
 

@@ -145,6 +145,40 @@ async def defer(
     )
 
 
+async def prices_due_now(conn: asyncpg.Connection, channel: str, skus: list[str]) -> None:
+    """The channel lists these SKUs from now on: their prices are due at once."""
+    await conn.execute(
+        "UPDATE channel_listing_updates SET next_attempt_at = now()"
+        " WHERE channel = $1 AND sku = ANY($2) AND kind = 'price'",
+        channel,
+        skus,
+    )
+
+
+async def seconds_until_due(conn: asyncpg.Connection, channel: str) -> float | None:
+    """When the channel's next deferred listing update falls due; None: nothing."""
+    value = await conn.fetchval(
+        "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM channel_listing_updates"
+        " WHERE channel = $1 AND version > pushed_version",
+        channel,
+    )
+    return float(value) if value is not None else None
+
+
+async def last_tick(conn: asyncpg.Connection) -> datetime | None:
+    """When the price clock last repriced (None: never)."""
+    value: datetime | None = await conn.fetchval("SELECT ticked_at FROM price_clock")
+    return value
+
+
+async def ticked(conn: asyncpg.Connection, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO price_clock (ticked_at) VALUES ($1)"
+        " ON CONFLICT (one) DO UPDATE SET ticked_at = EXCLUDED.ticked_at",
+        at,
+    )
+
+
 async def upsert_customer(conn: asyncpg.Connection, customer: CustomerChanged) -> None:
     """Newest ERP revision wins: a redelivered or older record changes nothing."""
     await conn.execute(

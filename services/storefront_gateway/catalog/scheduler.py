@@ -8,7 +8,7 @@ boundary catches up when it starts; replicas take turns per tick (advisory lock)
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -21,7 +21,6 @@ from shared.periodic import Periodic
 
 log = structlog.get_logger(__name__)
 MAX_SLEEP = 1.0
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class PriceClock(Periodic):
@@ -45,15 +44,10 @@ class PriceClock(Periodic):
             conn = uow.connection
             if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtext('price-clock'))"):
                 return None
-            micros = await conn.fetchval("SELECT since FROM erp_cursors WHERE kind = 'price-clock'")
-            last = _EPOCH + timedelta(microseconds=micros) if micros else now - timedelta(days=1)
+            last = await repository.last_tick(conn) or now - timedelta(days=1)
             for sku in await repository.skus_with_boundary(conn, last, now):
                 await reprice(conn, self._channels, sku, now)
-            await conn.execute(
-                "INSERT INTO erp_cursors (kind, since) VALUES ('price-clock', $1)"
-                " ON CONFLICT (kind) DO UPDATE SET since = EXCLUDED.since",
-                (now - _EPOCH) // timedelta(microseconds=1),
-            )
+            await repository.ticked(conn, now)
             upcoming = await repository.next_boundary(conn, now)
             await uow.commit()
             return upcoming

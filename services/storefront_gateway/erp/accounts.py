@@ -11,7 +11,8 @@ from typing import Any
 import structlog
 from pydantic import BaseModel, ConfigDict
 
-from services.storefront_gateway.erp.client import ErpClient, ErpRefused, ErpUnavailable
+from services.storefront_gateway.connectors.erp import ErpClient
+from services.storefront_gateway.connectors.errors import Refused, Unavailable
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
@@ -77,8 +78,8 @@ class AccountExporter(DrainLoop):
         key = f"{row['channel']}:{row['channel_ref']}"
         try:
             created = await self._erp.create_customer(row["account"], key)
-        except (ErpRefused, ErpUnavailable) as exc:
-            delay = backoff(row["attempts"] + (4 if isinstance(exc, ErpRefused) else 0), 0.5)
+        except (Refused, Unavailable) as exc:
+            delay = backoff(row["attempts"] + (4 if isinstance(exc, Refused) else 0), 0.5)
             log.warning("account not yet in the ERP", account=key, error=str(exc))
             await conn.execute(
                 "UPDATE account_exports SET attempts = attempts + 1, last_error = $3,"

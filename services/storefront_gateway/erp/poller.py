@@ -13,8 +13,9 @@ from typing import Any
 
 import structlog
 
+from services.storefront_gateway.connectors.erp import ErpClient
+from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.erp import mapping
-from services.storefront_gateway.erp.client import ErpClient, ErpError
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.periodic import Periodic
@@ -43,7 +44,7 @@ class ErpPoller(Periodic):
             try:
                 while await self.poll(kind) >= BATCH:
                     continue  # a full batch: more are waiting
-            except ErpError as exc:
+            except ConnectorError as exc:
                 log.warning("ERP not reachable; will try again", kind=kind, error=str(exc))
         return self._every
 

@@ -5,8 +5,9 @@ from typing import Any
 
 import structlog
 
-from services.storefront_gateway.channel_api import ChannelApi, ChannelRejected, ChannelUnavailable
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.connectors.channel_api import ChannelApi
+from services.storefront_gateway.connectors.errors import Refused, Unavailable
 from services.storefront_gateway.feedback import repository
 from shared.drain import DrainLoop, backoff
 
@@ -56,10 +57,10 @@ class FeedbackSender(DrainLoop):
                 await self._api.send(
                     channel, self._channels.api_token(channel), update["kind"], payload
                 )
-            except ChannelRejected as exc:
+            except Refused as exc:
                 log.error("channel refused an update", error=str(exc), update=update["id"])
                 await repository.finish_update(conn, update["id"], "failed", str(exc))
-            except ChannelUnavailable as exc:
+            except Unavailable as exc:
                 delay = exc.retry_after or backoff(update["attempts"], self._base_backoff)
                 await repository.retry_update(conn, update["id"], str(exc), delay)
             else:

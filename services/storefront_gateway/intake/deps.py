@@ -8,8 +8,8 @@ from typing import Annotated
 import httpx
 from fastapi import Depends, Request
 
-from services.storefront_gateway.channel_api import ChannelApi
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.connectors.channel_api import ChannelApi
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from shared.metrics import ServiceMetrics
 

@@ -20,6 +20,8 @@ import jmespath
 from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
+from services.storefront_gateway.connectors.documents import fetch_documents
+from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.intake import handlers, signatures
 from services.storefront_gateway.intake.deps import Parts
@@ -108,17 +110,10 @@ async def _fetched(
     # fetch at another resource (no "/", "..", "?" or "#").
     if any(value is None or not IDENTIFIER.fullmatch(str(value)) for value in params.values()):
         raise HTTPException(422, f"the webhook does not name what to fetch: {params}")
-    headers = {fetch.token_header: channels.api_token(channel), "accept": "application/json"}
-    document: dict[str, Any] = {"webhook": payload}
-    for name, template in fetch.documents.items():
-        url = channel.api_url.rstrip("/") + template.format(**params)
-        try:
-            response = await http.get(url, headers=headers, timeout=10)
-        except httpx.HTTPError as exc:
-            raise HTTPException(502, f"could not fetch {name}: {type(exc).__name__}") from exc
-        if response.status_code != 200:
-            raise HTTPException(
-                502, f"could not fetch {name}: the store answered {response.status_code}"
-            )
-        document[name] = response.json()
-    return document
+    paths = {name: template.format(**params) for name, template in fetch.documents.items()}
+    auth = (fetch.token_header, channels.api_token(channel))
+    try:
+        found = await fetch_documents(http, channel, auth, paths)
+    except ConnectorError as exc:
+        raise HTTPException(502, str(exc)) from exc
+    return {"webhook": payload, **found}

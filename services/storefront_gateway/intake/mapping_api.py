@@ -9,10 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from services.storefront_gateway.channels import MAPPED_BY_FILE, Channels, Platform
+from services.storefront_gateway.channels import MAPPED_BY_FILE, Platform
 from services.storefront_gateway.domain import MappingError, first_error
-from services.storefront_gateway.intake.deps import Parts
-from services.storefront_gateway.intake.remap import remap
+from services.storefront_gateway.intake.deps import IntakeParts, Parts
+from services.storefront_gateway.intake.remap import KINDS, remap
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingFileError, parse_mapping
@@ -21,7 +21,12 @@ from shared.bounded import InputRejected, check_tree
 from shared.db import UnitOfWork
 from shared.deps import Uow, UowFactory
 
-DEFAULT_TOPICS = {"shopify": "orders/create", "woocommerce": "order.created"}
+DEFAULT_TOPICS = {
+    "shopify": "orders/create",
+    "woocommerce": "order.created",
+    "marketplace": "order.created",
+    "pos": "sale",
+}
 
 
 MAX_PAYLOADS = 100
@@ -57,7 +62,7 @@ async def dry_run(connector: str, run: DryRun, units: UowFactory, parts: Parts) 
     except MappingFileError as exc:
         raise HTTPException(422, str(exc)) from exc
     results = [
-        await _one(n, payload, channel, mapper, run.topic, parts.channels, units)
+        await _one(n, payload, channel, mapper, run.topic, parts, units)
         for n, payload in enumerate(run.payloads)
     ]
     failed = sum(1 for r in results if "error" in r)
@@ -100,9 +105,9 @@ def _mapper(
         if platform not in MAPPED_BY_FILE:
             raise MappingFileError(f"{platform.value} orders are not mapped by a file")
         return Mapper(parse_mapping(run.mapping, "<mapping sent>"), resolve)
-    if loaded is not None:
+    if loaded is not None and platform is Platform.JSON:
         return Mapper(loaded.spec, resolve)
-    return None
+    return None  # as its deliveries are mapped: by topic, through the channel's mapping
 
 
 async def _one(
@@ -111,14 +116,15 @@ async def _one(
     channel: Any,
     mapper: Mapper | None,
     topic: str | None,
-    channels: Channels,
+    parts: IntakeParts,
     uow_factory: Callable[[], UnitOfWork],
 ) -> dict[str, Any]:
     try:
         if mapper is not None:
             if mapper.kind(payload) is None:
                 return {"payload": n, "ignored": "the mapping handles no such payload"}
-            event = (await mapper.map(payload, channel)).event
+            kind = KINDS.get(topic) if topic else None
+            event = (await mapper.map(payload, channel, kind)).event
         else:
             row = {
                 "channel": channel.id,
@@ -127,7 +133,7 @@ async def _one(
                 "body": json.dumps(payload).encode(),
             }
             async with uow_factory() as uow:
-                mapped = await remap(row, channels, {}, uow.connection)
+                mapped = await remap(row, parts.channels, parts.mappers, uow.connection)
             event = mapped().event
     except MappingError as exc:
         return {"payload": n, "error": str(exc)}

@@ -22,7 +22,7 @@ from services.storefront_gateway.edi.x12 import parse
 from services.storefront_gateway.intake import repository
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.platforms import marketplace, pos, shopify, woocommerce
+from services.storefront_gateway.platforms import shopify
 
 Mapping = Callable[[], MappedOrder]
 
@@ -64,9 +64,8 @@ async def remap(
         return fails(f"channel {row['channel']!r} is no longer configured")
     stored = Stored(bytes(row["body"]), row["platform"], row["topic"])
     try:
-        mapped = await _own_mapping(stored, channel, mappers)
-        if mapped is None and (replay := REPLAYS.get(stored.platform)) is not None:
-            mapped = await replay(stored, channel, mappers, conn)
+        replay = REPLAYS.get(stored.platform)
+        mapped = None if replay is None else await replay(stored, channel, mappers, conn)
     except MappingError as exc:
         return fails(str(exc))
     except (ValidationError, ValueError, KeyError) as exc:
@@ -79,18 +78,14 @@ async def remap(
     return settled(mapped)
 
 
-async def _own_mapping(
-    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper]
-) -> MappedOrder | None:
-    """The channel's own mapping file, where it says how to map this kind of delivery."""
-    own = mappers.get(channel.id)
-    if own is None or stored.platform in ("json", "feed"):
-        return None
-    if stored.topic in ("orders/create", "order.created", "sale"):
-        return await own.map(json.loads(stored.body), channel, "order")
-    if stored.topic in ("orders/cancelled", "order.updated") and own.spec.cancellation:
-        return await own.map(json.loads(stored.body), channel, "cancellation")
-    return None
+# The topic a platform's delivery was kept under, and what its mapping makes of it.
+KINDS = {
+    "orders/create": "order",
+    "orders/cancelled": "cancellation",
+    "order.created": "order",
+    "order.updated": "cancellation",
+    "sale": "order",
+}
 
 
 async def _json(
@@ -106,38 +101,24 @@ async def _feed(
 
 
 async def _shopify(
-    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
+    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper], conn: Any
 ) -> MappedOrder | None:
     if stored.topic == "refunds/create":
         refund = shopify.ShopifyRefund.model_validate_json(stored.body)
         known = await repository.channel_order(conn, order_id_for(channel, str(refund.order_id)))
         currency = str(known["currency"]) if known and known["currency"] else None
         return shopify.map_refund(refund, channel, currency)
-    by_topic = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
-    if stored.topic not in by_topic:
-        return None
-    return by_topic[stored.topic](shopify.ShopifyOrder.model_validate_json(stored.body), channel)
+    return await _by_platform_mapping(stored, channel, mappers, conn)
 
 
-async def _woocommerce(
-    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
+async def _by_platform_mapping(
+    stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper], conn: Any
 ) -> MappedOrder | None:
-    if stored.topic not in ("order.created", "order.updated"):
+    """The channel's mapping (its own file, or its platform's) on the kept payload."""
+    kind = KINDS.get(stored.topic)
+    if kind is None:
         return None
-    order = woocommerce.WooOrder.model_validate_json(stored.body)
-    cancelled = stored.topic == "order.updated"
-    return (woocommerce.map_cancellation if cancelled else woocommerce.map_order)(order, channel)
-
-
-async def _marketplace(
-    stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any
-) -> MappedOrder:
-    order = marketplace.MarketplaceOrder.model_validate_json(stored.body)
-    return marketplace.map_order(order, channel)
-
-
-async def _pos(stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any) -> MappedOrder:
-    return pos.map_sale(pos.PosSale.model_validate_json(stored.body), channel)
+    return await mappers[channel.id].map(json.loads(stored.body), channel, kind)
 
 
 async def _edi(stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any) -> MappedOrder:
@@ -150,8 +131,8 @@ REPLAYS: dict[str, Replay] = {
     "json": _json,
     "feed": _feed,
     "shopify": _shopify,
-    "woocommerce": _woocommerce,
-    "marketplace": _marketplace,
-    "pos": _pos,
+    "woocommerce": _by_platform_mapping,
+    "marketplace": _by_platform_mapping,
+    "pos": _by_platform_mapping,
     "edi": _edi,
 }

@@ -13,9 +13,8 @@ from collections.abc import Callable
 from fastapi import APIRouter, HTTPException, Request
 
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.domain import MappedOrder
 from services.storefront_gateway.intake import handlers, signatures
-from services.storefront_gateway.intake.deps import IntakeParts, Parts
+from services.storefront_gateway.intake.deps import Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
@@ -52,8 +51,7 @@ async def marketplace_webhook(request: Request, parts: Parts, units: UowFactory)
         kept_headers(h, "x-marketplace-"),
         body,
     )
-    built_in = lambda: marketplace.map_order(order, channel)  # noqa: E731
-    mapper = await _own_or(parts, channel, body, built_in)
+    mapper = await parts.mappers[channel.id].attempt(json.loads(body), channel)
     return await accept_delivery(delivery, mapper, units(), parts.metrics)
 
 
@@ -72,18 +70,8 @@ async def pos_webhook(request: Request, parts: Parts, units: UowFactory) -> Webh
     delivery = handlers.Delivery(
         channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
     )
-    built_in = lambda: pos.map_sale(sale, channel)  # noqa: E731
-    mapper = await _own_or(parts, channel, body, built_in)
+    mapper = await parts.mappers[channel.id].attempt(json.loads(body), channel)
     return await accept_delivery(delivery, mapper, units(), parts.metrics)
-
-
-async def _own_or(
-    parts: IntakeParts, channel: ChannelConfig, body: bytes, built_in: Callable[[], MappedOrder]
-) -> Callable[[], MappedOrder]:
-    """The channel's own mapping file where it has one, else the built-in mapping."""
-    if channel.id not in parts.mappers:
-        return built_in
-    return await parts.mappers[channel.id].attempt(json.loads(body), channel)
 
 
 def _authenticate(

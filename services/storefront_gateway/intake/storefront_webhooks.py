@@ -18,8 +18,8 @@ import structlog
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel
 
-from services.storefront_gateway.channel_api import ChannelError
 from services.storefront_gateway.channels import ChannelConfig, Platform
+from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.erp import ports as accounts
 from services.storefront_gateway.intake import handlers, repository
@@ -36,7 +36,7 @@ from services.storefront_gateway.platforms import shopify, woocommerce
 from shared.db import UnitOfWork
 from shared.deps import UowFactory
 
-SHOPIFY_TOPICS = {"orders/create": shopify.map_order, "orders/cancelled": shopify.map_cancellation}
+SHOPIFY_TOPICS = {"orders/create": "order", "orders/cancelled": "cancellation"}
 WOO_TOPICS = {"order.created", "order.updated"}
 WOO_REFUNDED = "action.woocommerce_order_refunded"
 
@@ -65,15 +65,11 @@ def _counted_refusals(parts: IntakeParts, platform: str) -> Iterator[None]:
         raise
 
 
-async def _declared(
+async def _mapped(
     parts: IntakeParts, channel: ChannelConfig, body: bytes, kind: str
-) -> Callable[[], MappedOrder] | None:
-    """The channel's own mapping file, where it has one (and it says how to map this
-    kind: an order, or a cancellation)."""
-    mapper = parts.mappers.get(channel.id)
-    if mapper is None or (kind == "cancellation" and mapper.spec.cancellation is None):
-        return None
-    return await mapper.attempt(json.loads(body), channel, kind)
+) -> Callable[[], MappedOrder]:
+    """The channel's mapping (its own file, or its platform's) on the payload."""
+    return await parts.mappers[channel.id].attempt(json.loads(body), channel, kind)
 
 
 async def _known_currency(units: Callable[[], UnitOfWork], order_id: UUID) -> str | None:
@@ -116,10 +112,7 @@ async def _shopify(
     contradiction = shopify.shop_contradiction(order, channel.shop)
     if contradiction:
         raise HTTPException(401, contradiction)
-    kind = "order" if topic == "orders/create" else "cancellation"
-    own = await _declared(parts, channel, body, kind)
-    mapper = SHOPIFY_TOPICS[topic]
-    mapping = own or (lambda: mapper(order, channel))
+    mapping = await _mapped(parts, channel, body, SHOPIFY_TOPICS[topic])
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 
 
@@ -170,9 +163,7 @@ async def _woocommerce(
         kept_headers(h, "x-wc-"),
         body,
     )
-    mapper = woocommerce.map_cancellation if cancelled else woocommerce.map_order
-    own = await _declared(parts, channel, body, "cancellation" if cancelled else "order")
-    mapping = own or (lambda: mapper(order, channel))
+    mapping = await _mapped(parts, channel, body, "cancellation" if cancelled else "order")
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 
 
@@ -191,7 +182,7 @@ async def _woo_refunds(
     try:
         token = parts.channels.api_token(channel)
         found = await parts.channel_api().woo_refunds(channel, token, order_ref)
-    except ChannelError as exc:
+    except ConnectorError as exc:
         # The store's own answer stays in our log; the sender learns only to retry.
         log.warning("refunds not fetched", channel=channel.id, error=str(exc))
         raise HTTPException(502, "could not fetch the refunds from the store") from exc

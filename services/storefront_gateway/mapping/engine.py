@@ -10,11 +10,12 @@ result is judged by the canonical event's own model (`build_order`).
 """
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import jmespath
 
-from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
@@ -173,8 +174,9 @@ class Mapper:
             if not non_stock and spec.unmapped == "quarantine_order":
                 raise
             if not non_stock:
+                reason = f"line '{title}': {exc}"
                 return UnmappedLine(
-                    line_ref=ref, title=title, quantity=quantity, gross_minor=gross, reason=str(exc)
+                    line_ref=ref, title=title, quantity=quantity, gross_minor=gross, reason=reason
                 )
             sku = None  # tips, fees, gift cards need no SKU
 
@@ -232,16 +234,30 @@ class Mapper:
         return str(located) if located is not None else None
 
 
+BUILT_IN = Path(__file__).parent / "platforms"
+
+
+def built_in_mapping(platform: Platform) -> MappingSpec | None:
+    """The platform's own mapping (`mapping/platforms/<platform>.yaml`), if it has one."""
+    path = BUILT_IN / f"{platform.value}.yaml"
+    return load_mapping(path) if path.exists() else None
+
+
 def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, Mapper]:
-    """Every channel's mapping file, loaded and validated at start-up: a mapping with an
-    error stops the gateway with the file and line, before any webhook arrives. A json
-    channel's mapping must also say how its webhooks are authenticated and told apart."""
+    """Every channel's mapping, loaded and validated at start-up: a mapping with an error
+    stops the gateway with the file and line, before any webhook arrives. A channel with
+    no file of its own maps by its platform's built-in file; one whose file says nothing
+    of cancellations takes the built-in's. A json channel's mapping must also say how its
+    webhooks are authenticated and told apart."""
+    built_ins = {p: built_in_mapping(p) for p in {c.platform for c in channels}}
     mappers = {}
     for channel in channels:
-        if channel.mapping is None:
+        built_in = built_ins[channel.platform]
+        spec = load_mapping(channel.mapping) if channel.mapping else built_in
+        if spec is None:
             continue
-        spec = load_mapping(channel.mapping)
-        mappers[channel.id] = Mapper(
-            spec.webhook_ready() if channel.platform.value == "json" else spec, resolve
-        )
+        if spec.cancellation is None and built_in is not None:
+            spec = spec.model_copy(update={"cancellation": built_in.cancellation})
+        ready = spec.webhook_ready() if channel.platform is Platform.JSON else spec
+        mappers[channel.id] = Mapper(ready, resolve)
     return mappers

@@ -1,4 +1,6 @@
-"""Shopify `orders/create`: the order JSON as Shopify documents it, and its mapping.
+"""Shopify's order and refund JSON as Shopify documents it: the order read to check
+which shop signed it (its mapping is `mapping/platforms/shopify.yaml`), the refund
+(`refunds/create`) read and mapped here.
 
 Money arrives as decimal strings. A line that requires no shipping (tips, gift cards,
 gift wrap) counts in the money but is never reserved or shipped. `total_discounts`
@@ -11,17 +13,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
-    ChannelOrder,
     MappedOrder,
     MappingError,
     RefundData,
-    build_order,
     build_refund,
-    cancellation,
     minor,
-    unmapped_reason,
 )
-from shared.events.orders import LineKind, OrderLine, UnmappedLine
 from shared.events.returns import RefundLine
 
 Amount = str | int | float
@@ -94,79 +91,6 @@ def shop_contradiction(order: ShopifyOrder, shop: str) -> str | None:
     if host.endswith(".myshopify.com") and host != shop.lower():
         return f"the signed order belongs to {host}, not to {shop}"
     return None
-
-
-def map_order(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
-    cur = order.currency
-    lines: list[OrderLine] = []
-    unmapped: list[UnmappedLine] = []
-    for item in order.line_items:
-        gross = minor(item.price, cur, f"line_items[{item.id}].price") * item.quantity
-        variant = str(item.variant_id) if item.variant_id is not None else None
-        sku = channel.sku_for(item.sku, variant)
-        if item.requires_shipping and sku is None:
-            reason = unmapped_reason(item.title, item.sku, variant)
-            unmapped.append(
-                UnmappedLine(
-                    line_ref=str(item.id),
-                    title=item.title,
-                    quantity=item.quantity,
-                    gross_minor=gross,
-                    reason=reason,
-                )
-            )
-            continue
-        lines.append(
-            OrderLine(
-                line_ref=str(item.id),
-                kind=LineKind.STOCK if item.requires_shipping else LineKind.NON_STOCK,
-                sku=sku,
-                title=item.title,
-                quantity=item.quantity,
-                gross_minor=gross,
-                discount_minor=_line_discount(item, cur),
-                tax_minor=sum(minor(t.price, cur, "tax_lines.price") for t in item.tax_lines),
-            )
-        )
-
-    return build_order(
-        channel,
-        ChannelOrder(
-            ref=str(order.id),
-            name=order.name,
-            currency=cur,
-            lines=lines,
-            unmapped=unmapped,
-            discount_minor=minor(order.total_discounts, cur, "total_discounts"),
-            shipping_minor=sum(
-                minor(s.price, cur, "shipping_lines.price") for s in order.shipping_lines
-            ),
-            tax_minor=minor(order.total_tax, cur, "total_tax"),
-            total_minor=minor(order.total_price, cur, "total_price"),
-            taxes_included=order.taxes_included,
-            ship_to_country=order.shipping_address.country_code if order.shipping_address else None,
-            customer_email=order.email,
-            sold_at_location=channel.pos_locations.get(str(order.location_id))
-            if order.source_name == "pos"
-            else None,
-            customer_company=(order.billing_address.company or None)
-            if order.billing_address
-            else None,
-        ),
-    )
-
-
-def map_cancellation(order: ShopifyOrder, channel: ChannelConfig) -> MappedOrder:
-    """`orders/cancelled` carries the whole order, with `cancel_reason`."""
-    return cancellation(channel, str(order.id), order.cancel_reason)
-
-
-def _line_discount(item: LineItem, currency: str) -> int:
-    if item.discount_allocations:
-        return sum(
-            minor(d.amount, currency, "discount_allocations") for d in item.discount_allocations
-        )
-    return minor(item.total_discount, currency, "total_discount")
 
 
 class RefundedItem(_Payload):

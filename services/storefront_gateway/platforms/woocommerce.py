@@ -1,4 +1,6 @@
-"""WooCommerce `order.created`: the REST v3 order JSON, and its mapping.
+"""WooCommerce's REST v3 order and refund JSON: the order read to tell a cancellation
+from other updates and each retry from a new event (its mapping is
+`mapping/platforms/woocommerce.yaml`), the refund read and mapped here.
 
 Line `subtotal` (before coupons) and `total` (after) are tax-exclusive whether or not
 the store enters prices with tax, so the canonical totals are tax-exclusive too. Fee
@@ -10,17 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
-    ChannelOrder,
     MappedOrder,
     MappingError,
     RefundData,
-    build_order,
     build_refund,
-    cancellation,
     minor,
-    unmapped_reason,
 )
-from shared.events.orders import LineKind, OrderLine, UnmappedLine
 from shared.events.returns import RefundLine
 
 Amount = str | int | float
@@ -68,84 +65,6 @@ class WooOrder(_Payload):
     shipping: Address | None = None
     billing: Address | None = None
     date_modified_gmt: str | None = None
-
-
-def map_cancellation(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
-    """WooCommerce has no cancel topic: an `order.updated` whose status is cancelled."""
-    return cancellation(channel, str(order.id), "cancelled in WooCommerce")
-
-
-def _variant_of(item: LineItem) -> str | None:
-    for candidate in (item.variation_id, item.product_id):
-        if candidate:
-            return str(candidate)
-    return None
-
-
-def map_order(order: WooOrder, channel: ChannelConfig) -> MappedOrder:
-    cur = order.currency
-    lines: list[OrderLine] = []
-    unmapped: list[UnmappedLine] = []
-    for item in order.line_items:
-        gross = minor(item.subtotal, cur, f"line_items[{item.id}].subtotal")
-        variant = _variant_of(item)
-        sku = channel.sku_for(item.sku, variant)
-        if sku is None:
-            unmapped.append(
-                UnmappedLine(
-                    line_ref=str(item.id),
-                    title=item.name,
-                    quantity=item.quantity,
-                    gross_minor=gross,
-                    reason=unmapped_reason(item.name, item.sku, variant),
-                )
-            )
-            continue
-        lines.append(
-            OrderLine(
-                line_ref=str(item.id),
-                kind=LineKind.STOCK,
-                sku=sku,
-                title=item.name,
-                quantity=item.quantity,
-                gross_minor=gross,
-                discount_minor=gross - minor(item.total, cur, f"line_items[{item.id}].total"),
-                tax_minor=minor(item.total_tax, cur, f"line_items[{item.id}].total_tax"),
-            )
-        )
-    for fee in order.fee_lines:
-        lines.append(
-            OrderLine(
-                line_ref=f"fee-{fee.id}",
-                kind=LineKind.NON_STOCK,
-                title=fee.name,
-                quantity=1,
-                gross_minor=minor(fee.total, cur, f"fee_lines[{fee.id}].total"),
-                tax_minor=minor(fee.total_tax, cur, f"fee_lines[{fee.id}].total_tax"),
-            )
-        )
-    discount = sum(
-        minor(i.subtotal, cur, "subtotal") - minor(i.total, cur, "total") for i in order.line_items
-    )
-
-    return build_order(
-        channel,
-        ChannelOrder(
-            ref=str(order.id),
-            name=f"#{order.number or order.id}",
-            currency=cur,
-            lines=lines,
-            unmapped=unmapped,
-            discount_minor=discount,
-            shipping_minor=minor(order.shipping_total, cur, "shipping_total"),
-            tax_minor=minor(order.total_tax, cur, "total_tax"),
-            total_minor=minor(order.total, cur, "total"),
-            taxes_included=False,
-            ship_to_country=order.shipping.country if order.shipping else None,
-            customer_email=order.billing.email if order.billing else None,
-            customer_company=(order.billing.company or None) if order.billing else None,
-        ),
-    )
 
 
 class RefundItem(_Payload):

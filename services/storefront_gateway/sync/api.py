@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
-from services.storefront_gateway.sync.client import StockApiError
+from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.sync.reconcile import as_table
 from services.storefront_gateway.sync.runner import StockSync
 from shared.auth import require_admin
@@ -37,7 +37,7 @@ async def run_reconcile(
         raise HTTPException(404, f"no stock-synced channel {', '.join(unknown)}")
     try:
         reports = await runner.reconcile(chosen, dry_run)
-    except StockApiError as exc:
+    except ConnectorError as exc:
         raise HTTPException(502, f"could not read a channel's stock: {exc}") from exc
     if format == "table":
         found = sum(len(r.differences) for r in reports)

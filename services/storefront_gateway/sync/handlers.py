@@ -21,14 +21,13 @@ async def on_stock_level(level: StockLevelChanged, uow: UnitOfWork, channels: Ch
             conn, level.sku, level.location, level.available, level.version
         )
         told = 0
-        for channel in channels.syncing_stock() if newer else []:
-            assert channel.stock is not None
-            if not channel.stock.serves(level.location):
+        for target in channels.syncing_stock() if newer else []:
+            if not target.stock.serves(level.location):
                 continue
-            free, version = await repository.totals(conn, level.sku, channel.stock.locations)
-            desired = available_to_sell(free, channel.stock.buffer_for(level.sku))
+            free, version = await repository.totals(conn, level.sku, target.stock.locations)
+            desired = available_to_sell(free, target.stock.buffer_for(level.sku))
             await repository.set_desired(
-                conn, channel.id, level.sku, desired, version, level.occurred_at
+                conn, target.id, level.sku, desired, version, level.occurred_at
             )
             told += 1
         await uow.commit()

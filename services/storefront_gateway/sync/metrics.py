@@ -2,6 +2,8 @@
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from services.storefront_gateway.catalog.ports import ListingMetrics
+
 
 class SyncMetrics:
     def __init__(self, registry: CollectorRegistry) -> None:
@@ -18,22 +20,10 @@ class SyncMetrics:
             buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60),
             registry=registry,
         )
-        self.listing_pushes = Counter(
-            "crossdock_channel_listing_pushes",
-            "Price and product-detail updates to channels, by outcome.",
-            ["channel", "kind", "outcome"],
-            registry=registry,
-        )
-        self.listing_lag_seconds = Histogram(
-            "crossdock_channel_listing_lag_seconds",
-            "From a price or product change (or a price window's start/end) to the call.",
-            ["channel", "kind"],
-            buckets=(0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5, 10, 30, 60),
-            registry=registry,
-        )
         self.drift = Gauge(
             "crossdock_channel_stock_drift",
             "SKUs whose quantity on the channel differed from the ledger at the last check.",
             ["channel"],
             registry=registry,
         )
+        self.listings = ListingMetrics(registry)

@@ -12,19 +12,18 @@ from typing import Any
 
 import structlog
 
+from services.storefront_gateway.catalog.ports import ListingUpdates
 from services.storefront_gateway.channels import ChannelConfig
-from services.storefront_gateway.sync import repository
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import (
-    Push,
-    PushDeferred,
-    PushRejected,
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.errors import (
+    ConnectorError,
+    Refused,
     StaleQuantity,
-    StockAdapter,
-    StockApiError,
     Superseded,
+    Unavailable,
 )
-from services.storefront_gateway.sync.listing_updates import ListingUpdates
+from services.storefront_gateway.connectors.stock import Push, StockAdapter
+from services.storefront_gateway.sync import repository
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from shared.drain import DrainLoop, backoff
 
@@ -57,7 +56,9 @@ class ChannelStockPusher(DrainLoop):
         self._metrics = metrics
         self._base_backoff = base_backoff
         self._leader = False
-        self._listings = ListingUpdates(pool, channel, adapter, budget, metrics)
+        self._listings = ListingUpdates(
+            pool, channel, adapter, budget, metrics.listings, repository.now_listed
+        )
 
     @property
     def leads(self) -> bool:
@@ -76,7 +77,9 @@ class ChannelStockPusher(DrainLoop):
         """Nothing due now: sleep until the next deferred row is (a retry after 0.1 s
         should not wait for the poll), or a notification, or the poll."""
         async with self._pool.acquire() as conn:
-            due_in = await repository.seconds_until_due(conn, self._target.id)
+            stock_in = await repository.seconds_until_due(conn, self._target.id)
+        waits = [w for w in (stock_in, await self._listings.seconds_until_due()) if w is not None]
+        due_in = min(waits, default=None)
         self._idle = POLL_SECONDS if due_in is None else min(POLL_SECONDS, max(0.01, due_in))
 
     async def drain(self) -> int:
@@ -106,7 +109,7 @@ class ChannelStockPusher(DrainLoop):
         if due:
             try:
                 await self._push(due)
-            except StockApiError as exc:
+            except ConnectorError as exc:
                 await self._defer_all(due, exc)
         return len(due)
 
@@ -179,9 +182,9 @@ class ChannelStockPusher(DrainLoop):
                     conn, self._target.id, row["sku"], "stale view", 0.0, actual, counts=False
                 )
 
-    async def _defer(self, conn: Any, row: dict[str, Any], error: StockApiError) -> None:
+    async def _defer(self, conn: Any, row: dict[str, Any], error: ConnectorError) -> None:
         channel, sku = self._target.id, row["sku"]
-        if isinstance(error, PushDeferred):
+        if isinstance(error, Unavailable):
             delay = (
                 error.retry_after
                 if error.retry_after is not None
@@ -198,12 +201,12 @@ class ChannelStockPusher(DrainLoop):
             )
             delay = backoff(row["attempts"], self._base_backoff)
             self._metrics.pushes.labels(channel, "rejected").inc()
-        counts = not (isinstance(error, PushDeferred) and error.retry_after == 0.0)
-        forget = isinstance(error, PushRejected)
+        counts = not (isinstance(error, Unavailable) and error.retry_after == 0.0)
+        forget = isinstance(error, Refused)
         await repository.defer(conn, channel, sku, str(error), delay, counts=counts, forget=forget)
 
-    async def _defer_all(self, rows: list[dict[str, Any]], error: StockApiError) -> None:
-        if isinstance(error, PushRejected):
+    async def _defer_all(self, rows: list[dict[str, Any]], error: ConnectorError) -> None:
+        if isinstance(error, Refused):
             log.warning("channel refused a stock call", channel=self._target.id, error=str(error))
         async with self._pool.acquire() as conn:
             for row in rows:

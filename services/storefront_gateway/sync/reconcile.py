@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.channels import StockTarget
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.stock import StockAdapter
 from services.storefront_gateway.sync import repository
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import StockAdapter
 from services.storefront_gateway.sync.domain import available_to_sell
 
 Kind = Literal["mismatch", "unknown_sku", "not_listed"]
@@ -44,19 +44,19 @@ class Report:
 
 
 async def reconcile(
-    channel: ChannelConfig, adapter: StockAdapter, budget: RateBudget, pool: Any, dry_run: bool
+    target: StockTarget, adapter: StockAdapter, budget: RateBudget, pool: Any, dry_run: bool
 ) -> Report:
-    assert channel.stock is not None
+    channel, stock = target.channel, target.stock
     actual = {sku: listed.quantity for sku, listed in (await adapter.catalog(budget)).items()}
     async with pool.acquire() as conn:
-        ledger = await repository.ledger_view(conn, channel.stock.locations)
+        ledger = await repository.ledger_view(conn, stock.locations)
         pending = await repository.pending_skus(conn, channel.id)
     report = Report(channel.id, dry_run, skus_checked=len(set(ledger) | set(actual)))
     report.pending = len(pending & set(actual))
     for sku in sorted(set(actual) - set(ledger)):
         report.differences.append(Difference(sku, "unknown_sku", None, actual[sku]))
     for sku, (free, _) in sorted(ledger.items()):
-        expected = available_to_sell(free, channel.stock.buffer_for(sku))
+        expected = available_to_sell(free, stock.buffer_for(sku))
         if sku not in actual:
             report.differences.append(Difference(sku, "not_listed", expected, None))
         elif actual[sku] != expected and sku not in pending:

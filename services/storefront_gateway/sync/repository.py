@@ -220,29 +220,20 @@ async def force_push(
 
 
 async def seconds_until_due(conn: asyncpg.Connection, channel: str) -> float | None:
-    """When the channel's next deferred row (stock or listing) falls due; None: nothing."""
+    """When the channel's next deferred stock row falls due; None: nothing."""
     value = await conn.fetchval(
-        "SELECT extract(epoch FROM min(t) - now()) FROM ("
-        " SELECT min(next_attempt_at) AS t FROM channel_stock"
-        "   WHERE channel = $1 AND desired_version > pushed_version"
-        " UNION ALL SELECT min(next_attempt_at) FROM channel_listing_updates"
-        "   WHERE channel = $1 AND version > pushed_version) d",
+        "SELECT extract(epoch FROM min(next_attempt_at) - now()) FROM channel_stock"
+        " WHERE channel = $1 AND desired_version > pushed_version",
         channel,
     )
     return float(value) if value is not None else None
 
 
 async def now_listed(conn: asyncpg.Connection, channel: str, skus: list[str]) -> None:
-    """The channel lists these SKUs from now on: their stock and prices are due at once."""
+    """The channel lists these SKUs from now on: their stock is due at once."""
     await conn.execute(
         "UPDATE channel_stock SET listed = NULL, listing = NULL, next_attempt_at = now()"
         " WHERE channel = $1 AND sku = ANY($2)",
-        channel,
-        skus,
-    )
-    await conn.execute(
-        "UPDATE channel_listing_updates SET next_attempt_at = now()"
-        " WHERE channel = $1 AND sku = ANY($2) AND kind = 'price'",
         channel,
         skus,
     )

@@ -6,10 +6,10 @@ from typing import Any
 import httpx
 import structlog
 
-from services.storefront_gateway.channels import ChannelConfig, Channels
-from services.storefront_gateway.sync.adapters import adapter_for
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import StockApiError
+from services.storefront_gateway.channels import Channels, StockTarget
+from services.storefront_gateway.connectors.adapters import adapter_for
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from services.storefront_gateway.sync.pusher import ChannelStockPusher
 from services.storefront_gateway.sync.reconcile import Report, reconcile
@@ -34,14 +34,13 @@ class StockSync:
         self._reconcile_every = reconcile_every
         self._scheduled = _Every(self)
         self._pushers: dict[str, ChannelStockPusher] = {}
-        self._channels: dict[str, ChannelConfig] = {}
-        for channel in channels.syncing_stock():
-            assert channel.stock is not None
-            adapter = adapter_for(http, channel, channels.api_token(channel))
-            budget = RateBudget(channel.stock.requests_per_second, channel.stock.burst)
-            self._channels[channel.id] = channel
-            self._pushers[channel.id] = ChannelStockPusher(
-                pool, dsn, schema, channel, adapter, budget, metrics
+        self._channels: dict[str, StockTarget] = {}
+        for target in channels.syncing_stock():
+            adapter = adapter_for(http, target)
+            budget = RateBudget(target.stock.requests_per_second, target.stock.burst)
+            self._channels[target.id] = target
+            self._pushers[target.id] = ChannelStockPusher(
+                pool, dsn, schema, target.channel, adapter, budget, metrics
             )
 
     async def start(self) -> None:
@@ -78,7 +77,7 @@ class StockSync:
                 continue
             try:
                 await self.reconcile([channel_id], dry_run=False)
-            except StockApiError as exc:
+            except ConnectorError as exc:
                 log.warning("reconciliation failed", channel=channel_id, error=str(exc))
         return self._reconcile_every
 

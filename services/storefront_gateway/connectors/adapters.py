@@ -7,17 +7,19 @@ pushes reach the right product.
 
 import httpx
 
-from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import (
+from services.storefront_gateway.channels import ChannelConfig, Platform, StockTarget
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.marketplace import MarketplaceStock
+from services.storefront_gateway.connectors.pos import PosStock
+from services.storefront_gateway.connectors.shopify.stock import ShopifyStock
+from services.storefront_gateway.connectors.stock import (
     Listed,
     ListingPush,
     Push,
     Results,
     StockAdapter,
 )
-from services.storefront_gateway.sync.rest_stock import MarketplaceStock, PosStock, WooStock
-from services.storefront_gateway.sync.shopify_stock import ShopifyStock
+from services.storefront_gateway.connectors.woocommerce import WooStock
 
 
 class InHubSkus:
@@ -43,11 +45,11 @@ class InHubSkus:
         return await self._adapter.create_listings(budget, pushes)
 
 
-def adapter_for(http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> StockAdapter:
+def adapter_for(http: httpx.AsyncClient, target: StockTarget) -> StockAdapter:
     kinds: dict[Platform, type[ShopifyStock | WooStock | MarketplaceStock | PosStock]] = {
         Platform.SHOPIFY: ShopifyStock,
         Platform.WOOCOMMERCE: WooStock,
         Platform.MARKETPLACE: MarketplaceStock,
         Platform.POS: PosStock,
     }
-    return InHubSkus(channel, kinds[channel.platform](http, channel, token))
+    return InHubSkus(target.channel, kinds[target.channel.platform](http, target))

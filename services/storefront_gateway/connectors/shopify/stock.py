@@ -11,21 +11,25 @@ from typing import Any
 
 import httpx
 
-from services.storefront_gateway.channels import ChannelConfig
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import (
+from services.storefront_gateway.channels import StockTarget
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.errors import (
+    ConnectorError,
+    Refused,
+    StaleQuantity,
+    Unavailable,
+)
+from services.storefront_gateway.connectors.http import Endpoint
+from services.storefront_gateway.connectors.shopify import ADMIN
+from services.storefront_gateway.connectors.shopify.listings import ShopifyListings
+from services.storefront_gateway.connectors.stock import (
+    STOCK_TIMEOUT_SECONDS,
     Listed,
     Push,
-    PushDeferred,
-    PushRejected,
     Results,
-    StaleQuantity,
-    StockApiError,
-    check,
 )
-from services.storefront_gateway.sync.shopify_listings import ShopifyListings
 
-API = "/admin/api/2025-10/graphql.json"
+GRAPHQL = f"{ADMIN}/graphql.json"
 
 SET = """mutation SetAvailable($input: InventorySetQuantitiesInput!) {
   inventorySetQuantities(input: $input) {
@@ -46,24 +50,13 @@ READ = """query Levels($after: String, $location: ID!) {
 class ShopifyStock(ShopifyListings):
     max_batch = 100
 
-    def __init__(self, http: httpx.AsyncClient, channel: ChannelConfig, token: str) -> None:
-        self._http = http
-        self._url = (channel.api_url or "").rstrip("/") + API
-        self._token = token
-        self._location = channel.stock.platform_location_id if channel.stock else None
+    def __init__(self, http: httpx.AsyncClient, target: StockTarget) -> None:
+        self.api = Endpoint.of(http, target.channel, target.token, STOCK_TIMEOUT_SECONDS)
+        self._location = target.stock.platform_location_id
 
     async def query(self, budget: RateBudget, query: str, variables: dict[str, Any]) -> Any:
-        await budget.acquire()
-        try:
-            response = await self._http.post(
-                self._url,
-                json={"query": query, "variables": variables},
-                headers={"x-shopify-access-token": self._token},
-                timeout=5.0,
-            )
-        except httpx.HTTPError as exc:
-            raise PushDeferred(f"{type(exc).__name__}: {exc}") from exc
-        document = check(response, budget).json()
+        body = {"query": query, "variables": variables}
+        document = await self.api.call("POST", GRAPHQL, budget, json=body)
         status = (document.get("extensions") or {}).get("cost", {}).get("throttleStatus")
         if status:
             budget.observe_cost(
@@ -72,9 +65,9 @@ class ShopifyStock(ShopifyListings):
         errors = document.get("errors") or []
         if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
             budget.pause(1.0)
-            raise PushDeferred("Shopify throttled the query", 1.0)
+            raise Unavailable("Shopify throttled the query", 1.0)
         if errors:
-            raise PushRejected("; ".join(str(e.get("message")) for e in errors))
+            raise Refused("; ".join(str(e.get("message")) for e in errors))
         return document["data"]
 
     async def catalog(self, budget: RateBudget) -> dict[str, Listed]:
@@ -121,14 +114,14 @@ class ShopifyStock(ShopifyListings):
             return {p.sku: None for p in pushes}
         # All or nothing: the items without an error of their own were not applied either.
         results: Results = {
-            p.sku: PushDeferred("not applied: another item in the call failed", 0.0) for p in pushes
+            p.sku: Unavailable("not applied: another item in the call failed", 0.0) for p in pushes
         }
         for error in errors:
             index = _index(error.get("field"))
-            failure: StockApiError = (
+            failure: ConnectorError = (
                 StaleQuantity(error["message"])
                 if error.get("code") == "CHANGE_FROM_QUANTITY_STALE"
-                else PushRejected(f"{error.get('code')}: {error['message']}")
+                else Refused(f"{error.get('code')}: {error['message']}")
             )
             for p in pushes if index is None else pushes[index : index + 1]:
                 results[p.sku] = failure

@@ -3,15 +3,14 @@ details (`productUpdate` and the variants' barcode and weight) and new products
 (`productSet`), each batch as one document of aliased mutations."""
 
 from abc import abstractmethod
+from collections.abc import Callable
 from typing import Any
 
-from services.storefront_gateway.sync.budget import RateBudget
-from services.storefront_gateway.sync.client import (
-    ListingPush,
-    PushRejected,
-    Results,
-    price_fields,
-)
+from services.storefront_gateway.connectors.budget import RateBudget
+from services.storefront_gateway.connectors.errors import Refused
+from services.storefront_gateway.connectors.stock import ListingPush, Results, price_fields
+
+Variant = Callable[[ListingPush], dict[str, Any]]
 
 
 class ShopifyListings:
@@ -68,62 +67,66 @@ class ShopifyListings:
         for n, members in enumerate(groups.values()):
             errors = (data.get(f"s{n}") or {}).get("userErrors", [])
             for m in members:
-                results[m.sku] = (
-                    PushRejected("; ".join(e["message"] for e in errors)) if errors else None
-                )
+                results[m.sku] = _outcome(errors)
         return results
 
     async def _per_product(
-        self,
-        budget: RateBudget,
-        pushes: list[ListingPush],
-        variant: Any,
-        with_details: bool,
+        self, budget: RateBudget, pushes: list[ListingPush], variant: Variant, with_details: bool
     ) -> Results:
         usable = [p for p in pushes if "variant_id" in p.listing]
         results: Results = {
-            p.sku: PushRejected("listing lacks variant ids; looking it up again")
+            p.sku: Refused("listing lacks variant ids; looking it up again")
             for p in pushes
             if p not in usable
         }
         groups: dict[str, list[ListingPush]] = {}
         for p in usable:
             groups.setdefault(p.listing["product_id"], []).append(p)
-        fields: list[str] = []
-        params: list[str] = []
-        variables: dict[str, Any] = {}
-        for n, (product_id, members) in enumerate(groups.items()):
-            params += [f"$p{n}: ID!", f"$v{n}: [ProductVariantsBulkInput!]!"]
-            variables[f"p{n}"] = product_id
-            variables[f"v{n}"] = [variant(m) for m in members]
-            fields.append(
-                f"v{n}: productVariantsBulkUpdate(productId: $p{n}, variants: $v{n})"
-                " { userErrors { field message } }"
-            )
-            if with_details:
-                first = members[0].payload
-                params.append(f"$d{n}: ProductUpdateInput!")
-                variables[f"d{n}"] = {
-                    "id": product_id,
-                    "title": first["title"],
-                    "descriptionHtml": first.get("description") or "",
-                }
-                fields.append(
-                    f"d{n}: productUpdate(product: $d{n}) {{ userErrors {{ field message }} }}"
-                )
-        if not fields:
+        if not groups:
             return results
-        document = f"mutation Listings({', '.join(params)}) {{ {' '.join(fields)} }}"
+        document, variables = _updates(groups, variant, with_details)
         data = await self.query(budget, document, variables)
         for n, members in enumerate(groups.values()):
             errors = [
                 e for key in (f"v{n}", f"d{n}") for e in (data.get(key) or {}).get("userErrors", [])
             ]
             for m in members:
-                results[m.sku] = (
-                    PushRejected("; ".join(e["message"] for e in errors)) if errors else None
-                )
+                results[m.sku] = _outcome(errors)
         return results
+
+
+def _outcome(errors: list[dict[str, Any]]) -> Refused | None:
+    return Refused("; ".join(e["message"] for e in errors)) if errors else None
+
+
+def _updates(
+    groups: dict[str, list[ListingPush]], variant: Variant, with_details: bool
+) -> tuple[str, dict[str, Any]]:
+    """One document: per product a `productVariantsBulkUpdate` (alias `vN`) and, for
+    details, a `productUpdate` (alias `dN`)."""
+    fields: list[str] = []
+    params: list[str] = []
+    variables: dict[str, Any] = {}
+    for n, (product_id, members) in enumerate(groups.items()):
+        params += [f"$p{n}: ID!", f"$v{n}: [ProductVariantsBulkInput!]!"]
+        variables[f"p{n}"] = product_id
+        variables[f"v{n}"] = [variant(m) for m in members]
+        fields.append(
+            f"v{n}: productVariantsBulkUpdate(productId: $p{n}, variants: $v{n})"
+            " { userErrors { field message } }"
+        )
+        if with_details:
+            first = members[0].payload
+            params.append(f"$d{n}: ProductUpdateInput!")
+            variables[f"d{n}"] = {
+                "id": product_id,
+                "title": first["title"],
+                "descriptionHtml": first.get("description") or "",
+            }
+            fields.append(
+                f"d{n}: productUpdate(product: $d{n}) {{ userErrors {{ field message }} }}"
+            )
+    return f"mutation Listings({', '.join(params)}) {{ {' '.join(fields)} }}", variables
 
 
 def _product_set(members: list[ListingPush]) -> dict[str, Any]:

@@ -1,0 +1,48 @@
+"""What the intake and feedback wings ask of a channel's API: send an update owed to it
+(a fulfilment with its tracking, an order completed), read an order's refunds.
+
+Which platform takes which update is a table; an update a platform does not take is
+refused (`Refused`), never sent somewhere it means nothing.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from services.storefront_gateway.channels import ChannelConfig, Platform
+from services.storefront_gateway.connectors import edi, marketplace, woocommerce
+from services.storefront_gateway.connectors.errors import Refused
+from services.storefront_gateway.connectors.http import Endpoint
+from services.storefront_gateway.connectors.shopify import fulfilments
+
+Send = Callable[[Endpoint, dict[str, Any]], Awaitable[None]]
+
+UPDATES: dict[tuple[Platform, str], Send] = {
+    (Platform.SHOPIFY, "fulfilment"): fulfilments.fulfil,
+    (Platform.WOOCOMMERCE, "fulfilment"): woocommerce.add_tracking_note,
+    (Platform.WOOCOMMERCE, "completed"): woocommerce.complete_order,
+    (Platform.MARKETPLACE, "fulfilment"): marketplace.confirm_shipment,
+}
+
+
+class ChannelApi:
+    def __init__(self, http: httpx.AsyncClient, edi_id: str = "CROSSDOCK") -> None:
+        self._http = http
+        self._edi_id = edi_id
+
+    async def send(
+        self, channel: ChannelConfig, token: str, kind: str, payload: dict[str, Any]
+    ) -> None:
+        api = Endpoint.of(self._http, channel, token)
+        if channel.platform is Platform.EDI and kind == "fulfilment":
+            await edi.send_ship_notice(api, channel, self._edi_id, payload)
+            return
+        send = UPDATES.get((channel.platform, kind))
+        if send is None:
+            raise Refused(f"{channel.platform} takes no {kind!r} update")
+        await send(api, payload)
+
+    async def woo_refunds(self, channel: ChannelConfig, token: str, order_ref: str) -> list[Any]:
+        """Every refund of a WooCommerce order, fetched from the channel's own API."""
+        return await woocommerce.refunds(Endpoint.of(self._http, channel, token), order_ref)
