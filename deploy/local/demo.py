@@ -20,11 +20,11 @@ sys.path.insert(0, str(ROOT))
 
 from deploy.local import demo_catalog, demo_channels, demo_mapping  # noqa: E402
 from deploy.local.stack import Stack  # noqa: E402
+from simulators.refund_payloads import shopify_refund  # noqa: E402
 from simulators.storefronts import (  # noqa: E402
     Line,
     SignedWebhook,
     shopify_order,
-    shopify_refund,
     signed_shopify,
     signed_woocommerce,
     woocommerce_order,

@@ -11,7 +11,6 @@ from shared.events.orders import OrderPlaced
 
 
 def invoice_document(order: OrderPlaced, number: str, issued_at: datetime) -> dict[str, Any]:
-    t = order.totals
     return {
         "invoice_number": number,
         "issued_at": issued_at.isoformat(),
@@ -22,37 +21,46 @@ def invoice_document(order: OrderPlaced, number: str, issued_at: datetime) -> di
         },
         "bill_to": {"company": order.customer_company, "email": order.customer_email},
         "currency": order.currency,
-        "lines": [
-            {
-                "sku": line.sku,
-                "description": line.title,
-                "quantity": line.quantity,
-                "amount_minor": line.gross_minor,
-                "discount_minor": line.discount_minor,
-                "tax_minor": line.tax_minor,
+        "lines": _invoice_lines(order),
+        "totals": order.totals.model_dump(
+            include={
+                "items_minor",
+                "discount_minor",
+                "shipping_minor",
+                "tax_minor",
+                "total_minor",
+                "taxes_included",
             }
-            for line in order.lines
-        ]
-        + [
-            {
-                "sku": None,
-                "description": line.title,
-                "quantity": line.quantity,
-                "amount_minor": line.gross_minor,
-                "discount_minor": 0,
-                "tax_minor": 0,
-            }
-            for line in order.unmapped_lines
-        ],
-        "totals": {
-            "items_minor": t.items_minor,
-            "discount_minor": t.discount_minor,
-            "shipping_minor": t.shipping_minor,
-            "tax_minor": t.tax_minor,
-            "total_minor": t.total_minor,
-            "taxes_included": t.taxes_included,
-        },
+        ),
     }
+
+
+def _invoice_lines(order: OrderPlaced) -> list[dict[str, Any]]:
+    """Every line billed, the unmapped ones too (they were sold): without a SKU, and
+    their discount and tax counted in the order's totals."""
+    mapped = [
+        {
+            "sku": line.sku,
+            "description": line.title,
+            "quantity": line.quantity,
+            "amount_minor": line.gross_minor,
+            "discount_minor": line.discount_minor,
+            "tax_minor": line.tax_minor,
+        }
+        for line in order.lines
+    ]
+    unmapped = [
+        {
+            "sku": None,
+            "description": line.title,
+            "quantity": line.quantity,
+            "amount_minor": line.gross_minor,
+            "discount_minor": 0,
+            "tax_minor": 0,
+        }
+        for line in order.unmapped_lines
+    ]
+    return mapped + unmapped
 
 
 def money(amount_minor: int, currency: str) -> str:

@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 
+from simulators.refund_payloads import shopify_refund
 from simulators.storefronts import (
     Line,
     SignedWebhook,
     shopify_order,
-    shopify_refund,
     signed_shopify,
     signed_woocommerce,
     woocommerce_order,

@@ -7,7 +7,8 @@ import random
 
 import httpx
 
-from simulators.storefronts import Line, bigcommerce_order, bigcommerce_webhook
+from simulators.bigcommerce_payloads import bigcommerce_order, bigcommerce_webhook
+from simulators.storefronts import Line
 from tests.support.hub import BC_STORE, Hub
 
 

@@ -7,15 +7,17 @@ import random
 import httpx
 import pytest
 
+from simulators.refund_payloads import (
+    shopify_refund,
+    woocommerce_refund,
+    woocommerce_refunded_action,
+)
 from simulators.storefronts import (
     Line,
     shopify_order,
-    shopify_refund,
     signed_shopify,
     signed_woocommerce,
     woocommerce_order,
-    woocommerce_refund,
-    woocommerce_refunded_action,
 )
 from tests.support.hub import Hub
 from tests.support.waiting import eventually

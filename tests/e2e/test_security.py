@@ -12,12 +12,8 @@ import uuid
 import httpx
 import pytest
 
-from simulators.storefronts import (
-    Line,
-    shopify_order,
-    shopify_refund,
-    signed_shopify,
-)
+from simulators.refund_payloads import shopify_refund
+from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.hub import CUSTOM_SHOP, SERVICES, Hub
 from tests.support.waiting import eventually
 
