@@ -17,10 +17,10 @@ import itertools
 import os
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 
@@ -28,72 +28,99 @@ def _cents(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+class Books:
+    """What the simulator holds while it runs."""
+
+    def __init__(self, qbo: tuple[str, str], xero: tuple[str, str], accounts: set[str]) -> None:
+        self.qbo = qbo
+        self.xero = xero
+        self.accounts = accounts
+        self.state: dict[str, Any] = {"accounts": set(self.accounts), "fail_next": 0}
+        self.received: dict[str, list[Any]] = {"quickbooks": [], "xero": []}
+        self.ids = itertools.count(100)
+
+
+router = APIRouter()
+
+
+def _sim(request: Request) -> Books:
+    sim: Books = request.app.state.sim
+    return sim
+
+
+Sim = Annotated[Books, Depends(_sim)]
+
+
+@router.post("/_control")
+async def control(sim: Sim, update: dict[str, Any]) -> dict[str, Any]:
+    if "accounts" in update:
+        sim.state["accounts"] = set(update["accounts"])
+    sim.state["fail_next"] = int(update.get("fail_next", sim.state["fail_next"]))
+    return {"accounts": sorted(sim.state["accounts"]), "fail_next": sim.state["fail_next"]}
+
+
+@router.get("/_received")
+async def what_was_received(sim: Sim) -> dict[str, list[Any]]:
+    return sim.received
+
+
+@router.post("/v3/company/{realm}/journalentry")
+async def journal_entry(
+    sim: Sim, realm: str, request: Request, authorization: str | None = Header(None)
+) -> JSONResponse:
+    if authorization != f"Bearer {sim.qbo[0]}" or realm != sim.qbo[1]:
+        return JSONResponse({"fault": {"error": [{"message": "AuthenticationFailed"}]}}, 401)
+    maybe_fail(sim)
+    body = await request.json()
+    problems = _qbo_problems(body, sim.state["accounts"])
+    if problems:
+        fault = {
+            "Error": [{"Message": p, "code": "6000"} for p in problems],
+            "type": "ValidationFault",
+        }
+        return JSONResponse({"Fault": fault}, 400)
+    saved = {**body, "Id": str(next(sim.ids)), "SyncToken": "0"}
+    sim.received["quickbooks"].append(saved)
+    return JSONResponse({"JournalEntry": saved})
+
+
+@router.api_route("/api.xro/2.0/ManualJournals", methods=["POST", "PUT"])
+async def manual_journals(
+    sim: Sim,
+    request: Request,
+    authorization: str | None = Header(None),
+    xero_tenant_id: str | None = Header(None),
+) -> JSONResponse:
+    if authorization != f"Bearer {sim.xero[0]}" or xero_tenant_id != sim.xero[1]:
+        return JSONResponse({"Title": "Unauthorized", "Status": 401}, 401)
+    maybe_fail(sim)
+    journals = (await request.json()).get("ManualJournals") or []
+    problems = [p for journal in journals for p in _xero_problems(journal, sim.state["accounts"])]
+    if not journals or problems:
+        errors = [{"Message": p} for p in problems or ["ManualJournals is required"]]
+        return JSONResponse(
+            {
+                "Type": "ValidationException",
+                "Message": "A validation exception occurred",
+                "Elements": [{"ValidationErrors": errors}],
+            },
+            400,
+        )
+    saved = [{**j, "ManualJournalID": str(uuid.uuid4())} for j in journals]
+    sim.received["xero"].extend(saved)
+    return JSONResponse({"ManualJournals": saved})
+
+
+def maybe_fail(sim: Books) -> None:
+    if sim.state["fail_next"]:
+        sim.state["fail_next"] -= 1
+        raise HTTPException(503, "service unavailable")
+
+
 def create_app(qbo: tuple[str, str], xero: tuple[str, str], accounts: set[str]) -> FastAPI:
     app = FastAPI(title="accounting simulator")
-    state: dict[str, Any] = {"accounts": set(accounts), "fail_next": 0}
-    received: dict[str, list[Any]] = {"quickbooks": [], "xero": []}
-    ids = itertools.count(100)
-
-    @app.post("/_control")
-    async def control(update: dict[str, Any]) -> dict[str, Any]:
-        if "accounts" in update:
-            state["accounts"] = set(update["accounts"])
-        state["fail_next"] = int(update.get("fail_next", state["fail_next"]))
-        return {"accounts": sorted(state["accounts"]), "fail_next": state["fail_next"]}
-
-    @app.get("/_received")
-    async def what_was_received() -> dict[str, list[Any]]:
-        return received
-
-    def maybe_fail() -> None:
-        if state["fail_next"]:
-            state["fail_next"] -= 1
-            raise HTTPException(503, "service unavailable")
-
-    @app.post("/v3/company/{realm}/journalentry")
-    async def journal_entry(
-        realm: str, request: Request, authorization: str | None = Header(None)
-    ) -> JSONResponse:
-        if authorization != f"Bearer {qbo[0]}" or realm != qbo[1]:
-            return JSONResponse({"fault": {"error": [{"message": "AuthenticationFailed"}]}}, 401)
-        maybe_fail()
-        body = await request.json()
-        problems = _qbo_problems(body, state["accounts"])
-        if problems:
-            fault = {
-                "Error": [{"Message": p, "code": "6000"} for p in problems],
-                "type": "ValidationFault",
-            }
-            return JSONResponse({"Fault": fault}, 400)
-        saved = {**body, "Id": str(next(ids)), "SyncToken": "0"}
-        received["quickbooks"].append(saved)
-        return JSONResponse({"JournalEntry": saved})
-
-    @app.api_route("/api.xro/2.0/ManualJournals", methods=["POST", "PUT"])
-    async def manual_journals(
-        request: Request,
-        authorization: str | None = Header(None),
-        xero_tenant_id: str | None = Header(None),
-    ) -> JSONResponse:
-        if authorization != f"Bearer {xero[0]}" or xero_tenant_id != xero[1]:
-            return JSONResponse({"Title": "Unauthorized", "Status": 401}, 401)
-        maybe_fail()
-        journals = (await request.json()).get("ManualJournals") or []
-        problems = [p for journal in journals for p in _xero_problems(journal, state["accounts"])]
-        if not journals or problems:
-            errors = [{"Message": p} for p in problems or ["ManualJournals is required"]]
-            return JSONResponse(
-                {
-                    "Type": "ValidationException",
-                    "Message": "A validation exception occurred",
-                    "Elements": [{"ValidationErrors": errors}],
-                },
-                400,
-            )
-        saved = [{**j, "ManualJournalID": str(uuid.uuid4())} for j in journals]
-        received["xero"].extend(saved)
-        return JSONResponse({"ManualJournals": saved})
-
+    app.state.sim = Books(qbo, xero, accounts)
+    app.include_router(router)
     return app
 
 

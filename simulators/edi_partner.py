@@ -14,11 +14,11 @@ import argparse
 import itertools
 import os
 import time
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import uvicorn
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
 
 def _interchange(
@@ -75,76 +75,105 @@ def purchase_order(po: str, lines: list[dict[str, Any]], ctt: int | None) -> lis
     return body
 
 
+class EdiPartner:
+    """What the simulator holds while it runs."""
+
+    def __init__(
+        self, my_id: str, hub_id: str, hub_url: str, my_token: str, hub_token: str
+    ) -> None:
+        self.my_id = my_id
+        self.hub_id = hub_id
+        self.hub_url = hub_url
+        self.my_token = my_token
+        self.hub_token = hub_token
+        self.controls = itertools.count(int(time.time()) % 10**6 * 1000)
+        self.notices: list[dict[str, Any]] = []
+        self.acks: list[str] = []
+
+
+router = APIRouter()
+
+
+def _sim(request: Request) -> EdiPartner:
+    sim: EdiPartner = request.app.state.sim
+    return sim
+
+
+Sim = Annotated[EdiPartner, Depends(_sim)]
+
+
+@router.post("/_send_po")
+async def send_po(sim: Sim, spec: dict[str, Any]) -> dict[str, Any]:
+    control = next(sim.controls)
+    text = _interchange(
+        sim.my_id,
+        sim.hub_id,
+        control,
+        "PO",
+        purchase_order(spec["po"], spec["lines"], spec.get("ctt")),
+        "850",
+    )
+    if spec.get("break") == "se_count":
+        text = text.replace(
+            f"SE*{len(purchase_order(spec['po'], spec['lines'], spec.get('ctt'))) + 2}*",
+            "SE*99*",
+        )
+    if spec.get("break") == "iea":
+        text = text.replace(f"IEA*1*{control:09d}", "IEA*1*000000001")
+    async with httpx.AsyncClient() as client:
+        answer = await client.post(
+            sim.hub_url, content=text.encode(), headers={"X-Crossdock-Token": sim.hub_token}
+        )
+    if answer.status_code == 200 and answer.text:
+        sim.acks.append(answer.text)
+    return {
+        "status": answer.status_code,
+        "body": answer.text,
+        "reason": answer.headers.get("x-crossdock-reason"),
+        "interchange": text,
+        "control": control,
+    }
+
+
+@router.post("/as2/inbound")
+async def inbound(
+    sim: Sim, request: Request, x_crossdock_token: str | None = Header(None)
+) -> dict[str, str]:
+    """Ship notices from the hub; each is acknowledged with a 997, sent back."""
+    if x_crossdock_token != sim.my_token:
+        raise HTTPException(401, "bad token")
+    text = (await request.body()).decode()
+    segments = [s.strip().split("*") for s in text.split("~") if s.strip()]
+    gs = next(s for s in segments if s[0] == "GS")
+    sim.notices.append({"text": text, "group": gs[6], "received_at": time.time()})
+    body = [
+        ["AK1", "SH", gs[6]],
+        ["AK2", "856", "0001"],
+        ["AK5", "A"],
+        ["AK9", "A", "1", "1", "1"],
+    ]
+    ack = _interchange(sim.my_id, sim.hub_id, next(sim.controls), "FA", body, "997")
+    async with httpx.AsyncClient() as client:
+        await client.post(
+            sim.hub_url, content=ack.encode(), headers={"X-Crossdock-Token": sim.hub_token}
+        )
+    return {"received": gs[6]}
+
+
+@router.get("/_notices")
+async def received(sim: Sim) -> list[dict[str, Any]]:
+    return sim.notices
+
+
+@router.get("/_acks")
+async def hub_acks(sim: Sim) -> list[str]:
+    return sim.acks
+
+
 def create_app(my_id: str, hub_id: str, hub_url: str, my_token: str, hub_token: str) -> FastAPI:
     app = FastAPI(title="EDI trading partner simulator")
-    controls = itertools.count(int(time.time()) % 10**6 * 1000)
-    notices: list[dict[str, Any]] = []
-    acks: list[str] = []
-
-    @app.post("/_send_po")
-    async def send_po(spec: dict[str, Any]) -> dict[str, Any]:
-        control = next(controls)
-        text = _interchange(
-            my_id,
-            hub_id,
-            control,
-            "PO",
-            purchase_order(spec["po"], spec["lines"], spec.get("ctt")),
-            "850",
-        )
-        if spec.get("break") == "se_count":
-            text = text.replace(
-                f"SE*{len(purchase_order(spec['po'], spec['lines'], spec.get('ctt'))) + 2}*",
-                "SE*99*",
-            )
-        if spec.get("break") == "iea":
-            text = text.replace(f"IEA*1*{control:09d}", "IEA*1*000000001")
-        async with httpx.AsyncClient() as client:
-            answer = await client.post(
-                hub_url, content=text.encode(), headers={"X-Crossdock-Token": hub_token}
-            )
-        if answer.status_code == 200 and answer.text:
-            acks.append(answer.text)
-        return {
-            "status": answer.status_code,
-            "body": answer.text,
-            "reason": answer.headers.get("x-crossdock-reason"),
-            "interchange": text,
-            "control": control,
-        }
-
-    @app.post("/as2/inbound")
-    async def inbound(
-        request: Request, x_crossdock_token: str | None = Header(None)
-    ) -> dict[str, str]:
-        """Ship notices from the hub; each is acknowledged with a 997, sent back."""
-        if x_crossdock_token != my_token:
-            raise HTTPException(401, "bad token")
-        text = (await request.body()).decode()
-        segments = [s.strip().split("*") for s in text.split("~") if s.strip()]
-        gs = next(s for s in segments if s[0] == "GS")
-        notices.append({"text": text, "group": gs[6], "received_at": time.time()})
-        body = [
-            ["AK1", "SH", gs[6]],
-            ["AK2", "856", "0001"],
-            ["AK5", "A"],
-            ["AK9", "A", "1", "1", "1"],
-        ]
-        ack = _interchange(my_id, hub_id, next(controls), "FA", body, "997")
-        async with httpx.AsyncClient() as client:
-            await client.post(
-                hub_url, content=ack.encode(), headers={"X-Crossdock-Token": hub_token}
-            )
-        return {"received": gs[6]}
-
-    @app.get("/_notices")
-    async def received() -> list[dict[str, Any]]:
-        return notices
-
-    @app.get("/_acks")
-    async def hub_acks() -> list[str]:
-        return acks
-
+    app.state.sim = EdiPartner(my_id, hub_id, hub_url, my_token, hub_token)
+    app.include_router(router)
     return app
 
 

@@ -16,93 +16,122 @@ each a new revision); GET /_accounts (accounts created through the API).
 import argparse
 import itertools
 import os
-from typing import Any
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 KINDS = ("products", "prices", "customers")
 
 
+class Erp:
+    """What the simulator holds while it runs."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.books: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
+        self.revisions = itertools.count(1)
+        self.numbers = itertools.count(10001)
+        self.created: dict[str, dict[str, Any]] = {}  # idempotency key -> account
+
+
+router = APIRouter()
+
+
+def _sim(request: Request) -> Erp:
+    sim: Erp = request.app.state.sim
+    return sim
+
+
+Sim = Annotated[Erp, Depends(_sim)]
+
+
+@router.get("/api/v1/{kind}")
+async def changes(sim: Sim, kind: str, since: int = 0, limit: int = 100) -> dict[str, Any]:
+    if kind not in KINDS:
+        raise HTTPException(404, {"error": f"no collection {kind}"})
+    newer = sorted(
+        (x for x in sim.books[kind].values() if x["revision"] > since), key=lambda x: x["revision"]
+    )[:limit]
+    return {"items": newer, "next_since": newer[-1]["revision"] if newer else since}
+
+
+@router.post("/api/v1/customers", status_code=201)
+async def create_customer(
+    sim: Sim, body: dict[str, Any], idempotency_key: str | None = Header(None)
+) -> dict[str, Any]:
+    if not body.get("email") or not body.get("name"):
+        raise HTTPException(422, {"error": "email and name are required"})
+    if idempotency_key and idempotency_key in sim.created:
+        return sim.created[idempotency_key]
+    number = f"C{next(sim.numbers)}"
+    account = upsert(
+        sim,
+        "customers",
+        number,
+        {
+            "number": number,
+            "email": body["email"],
+            "name": body["name"],
+            "company": body.get("company"),
+            "currency": body.get("currency", "USD"),
+            "credit_limit": None,
+            "balance": "0.00",
+            "balance_as_of": "2026-01-01T00:00:00Z",
+            "price_list": [],
+            "source": body.get("source"),
+        },
+    )
+    sim.created[idempotency_key or number] = account
+    return account
+
+
+@router.post("/_products")
+async def put_products(sim: Sim, body: dict[str, Any]) -> dict[str, int]:
+    for item in body["items"]:
+        upsert(sim, "products", item["sku"], item)
+    return {"products": len(sim.books["products"])}
+
+
+@router.post("/_prices")
+async def put_prices(sim: Sim, body: dict[str, Any]) -> dict[str, int]:
+    for item in body["items"]:
+        upsert(sim, "prices", item["id"], item)
+    return {"prices": len(sim.books["prices"])}
+
+
+@router.post("/_customers")
+async def put_customers(sim: Sim, body: dict[str, Any]) -> dict[str, int]:
+    for item in body["items"]:
+        upsert(sim, "customers", item["number"], item)
+    return {"customers": len(sim.books["customers"])}
+
+
+@router.get("/_accounts")
+async def accounts(sim: Sim) -> list[dict[str, Any]]:
+    return list(sim.created.values())
+
+
+def upsert(sim: Erp, kind: str, key: str, item: dict[str, Any]) -> dict[str, Any]:
+    sim.books[kind][key] = {**item, "revision": next(sim.revisions)}
+    return sim.books[kind][key]
+
+
+async def bearer(request: Request, call_next: Any) -> Any:
+    sim: Erp = request.app.state.sim
+    if request.url.path.startswith("/api/") and (
+        request.headers.get("authorization") != f"Bearer {sim.token}"
+    ):
+        return JSONResponse({"error": "invalid token"}, status_code=401)
+    return await call_next(request)
+
+
 def create_app(token: str) -> FastAPI:
     app = FastAPI(title="ERP simulator")
-    books: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
-    revisions = itertools.count(1)
-    numbers = itertools.count(10001)
-    created: dict[str, dict[str, Any]] = {}  # idempotency key -> account
-
-    @app.middleware("http")
-    async def bearer(request: Request, call_next: Any) -> Any:
-        if request.url.path.startswith("/api/") and (
-            request.headers.get("authorization") != f"Bearer {token}"
-        ):
-            return JSONResponse({"error": "invalid token"}, status_code=401)
-        return await call_next(request)
-
-    def upsert(kind: str, key: str, item: dict[str, Any]) -> dict[str, Any]:
-        books[kind][key] = {**item, "revision": next(revisions)}
-        return books[kind][key]
-
-    @app.get("/api/v1/{kind}")
-    async def changes(kind: str, since: int = 0, limit: int = 100) -> dict[str, Any]:
-        if kind not in KINDS:
-            raise HTTPException(404, {"error": f"no collection {kind}"})
-        newer = sorted(
-            (x for x in books[kind].values() if x["revision"] > since), key=lambda x: x["revision"]
-        )[:limit]
-        return {"items": newer, "next_since": newer[-1]["revision"] if newer else since}
-
-    @app.post("/api/v1/customers", status_code=201)
-    async def create_customer(
-        body: dict[str, Any], idempotency_key: str | None = Header(None)
-    ) -> dict[str, Any]:
-        if not body.get("email") or not body.get("name"):
-            raise HTTPException(422, {"error": "email and name are required"})
-        if idempotency_key and idempotency_key in created:
-            return created[idempotency_key]
-        number = f"C{next(numbers)}"
-        account = upsert(
-            "customers",
-            number,
-            {
-                "number": number,
-                "email": body["email"],
-                "name": body["name"],
-                "company": body.get("company"),
-                "currency": body.get("currency", "USD"),
-                "credit_limit": None,
-                "balance": "0.00",
-                "balance_as_of": "2026-01-01T00:00:00Z",
-                "price_list": [],
-                "source": body.get("source"),
-            },
-        )
-        created[idempotency_key or number] = account
-        return account
-
-    @app.post("/_products")
-    async def put_products(body: dict[str, Any]) -> dict[str, int]:
-        for item in body["items"]:
-            upsert("products", item["sku"], item)
-        return {"products": len(books["products"])}
-
-    @app.post("/_prices")
-    async def put_prices(body: dict[str, Any]) -> dict[str, int]:
-        for item in body["items"]:
-            upsert("prices", item["id"], item)
-        return {"prices": len(books["prices"])}
-
-    @app.post("/_customers")
-    async def put_customers(body: dict[str, Any]) -> dict[str, int]:
-        for item in body["items"]:
-            upsert("customers", item["number"], item)
-        return {"customers": len(books["customers"])}
-
-    @app.get("/_accounts")
-    async def accounts() -> list[dict[str, Any]]:
-        return list(created.values())
-
+    app.state.sim = Erp(token)
+    app.middleware("http")(bearer)
+    app.include_router(router)
     return app
 
 

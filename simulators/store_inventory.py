@@ -13,102 +13,135 @@ Like the real stores, a sale lowers the store's own quantity at once.
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Header
+from fastapi import APIRouter, Depends, FastAPI, Header, Request
 
 from simulators import outbound
 from simulators.shopify_catalog import ShopifyCatalog
 from simulators.woo_catalog import WooCatalog
 
-
-def add_inventory(
-    app: FastAPI, shopify_auth: Callable[[str | None], None], woo_auth: Callable[[str | None], None]
-) -> None:
-    ids = itertools.count(1000)  # one id space for the two stores' products
-    shopify, woo = ShopifyCatalog(ids), WooCatalog(ids)
-    stores: dict[str, ShopifyCatalog | WooCatalog] = {"shopify": shopify, "woocommerce": woo}
-
-    @app.post("/admin/api/{version}/graphql.json")
-    async def graphql(
-        version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
-    ) -> dict[str, Any]:
-        shopify_auth(x_shopify_access_token)
-        return shopify.graphql(body)
-
-    @app.get("/wp-json/wc/v3/products")
-    async def woo_products(
-        sku: str | None = None,
-        page: int = 1,
-        per_page: int = 10,
-        authorization: str | None = Header(None),
-    ) -> list[Any]:
-        woo_auth(authorization)
-        return woo.products(sku, page, per_page)
-
-    @app.post("/wp-json/wc/v3/products/batch")
-    async def woo_batch(body: dict[str, Any], authorization: str | None = Header(None)) -> Any:
-        woo_auth(authorization)
-        return woo.batch(body)
-
-    @app.put("/wp-json/wc/v3/products/{product_id}")
-    async def woo_update(
-        product_id: int, body: dict[str, Any], authorization: str | None = Header(None)
-    ) -> dict[str, Any]:
-        woo_auth(authorization)
-        return woo.update(product_id, body)
-
-    add_test_side(app, stores)
+Auth = Callable[[str | None], None]
 
 
-def add_test_side(app: FastAPI, stores: dict[str, ShopifyCatalog | WooCatalog]) -> None:
-    """What tests see and do behind the stores' APIs: list products, read and overwrite
-    what a store shows, sell as a shopper would."""
+class Inventory:
+    """The two stores' catalogs, and how their APIs check a caller."""
 
-    @app.post("/_products/{platform}")
-    async def register(platform: str, body: dict[str, Any]) -> dict[str, int]:
-        store = stores[platform]
-        for item in body["products"]:
-            if item["sku"] not in store.levels():  # already listed: a product keeps its ids
-                store.register(item)
-        return {"products": len(body["products"])}
+    def __init__(self, shopify_auth: Auth, woo_auth: Auth) -> None:
+        ids = itertools.count(1000)  # one id space for the two stores' products
+        self.shopify, self.woo = ShopifyCatalog(ids), WooCatalog(ids)
+        self.stores: dict[str, ShopifyCatalog | WooCatalog] = {
+            "shopify": self.shopify,
+            "woocommerce": self.woo,
+        }
+        self.shopify_auth, self.woo_auth = shopify_auth, woo_auth
 
-    @app.get("/_stock_calls/{platform}")
-    async def stock_calls(platform: str) -> list[dict[str, object]]:
-        return stores[platform].log.calls
 
-    @app.get("/_prices/{platform}")
-    async def prices(platform: str) -> dict[str, Any]:
-        """What a shopper pays now, and when each price arrived."""
-        store = stores[platform]
-        return {"prices": store.prices(), "calls": store.price_log.calls}
+def _inventory(request: Request) -> Inventory:
+    found: Inventory = request.app.state.inventory
+    return found
 
-    @app.get("/_products/{platform}")
-    async def products(platform: str) -> dict[str, Any]:
-        store = stores[platform]
-        return store.shop if isinstance(store, ShopifyCatalog) else store.woo
 
-    @app.get("/_levels/{platform}")
-    async def levels(platform: str) -> dict[str, int]:
-        return stores[platform].levels()
+Inv = Annotated[Inventory, Depends(_inventory)]
+router = APIRouter()
 
-    @app.post("/_levels/{platform}")
-    async def overwrite(platform: str, body: dict[str, int]) -> dict[str, int]:
-        """Someone edits the count in the store's admin (drift the hub must notice)."""
-        for sku, count in body.items():
-            stores[platform].overwrite(sku, count)
-        return stores[platform].levels()
 
-    @app.post("/_sell/{platform}")
-    async def sell(platform: str, body: dict[str, Any]) -> dict[str, Any]:
-        """A shopper checks out: the store sells only what it shows, lowers its own count
-        and sends the order webhook it was handed (signed by the test, as the store would)."""
-        sku, quantity = body["sku"], int(body.get("quantity", 1))
-        if stores[platform].levels().get(sku, 0) < quantity:
-            return {"sold": False, "reason": "not enough shown"}
-        stores[platform].sell(sku, quantity)
-        hook = body["webhook"]
-        answer = await outbound.client().post(
-            hook["url"], content=hook["body"].encode(), headers=hook["headers"]
-        )
-        return {"sold": True, "hub_status": answer.status_code}
+def add_inventory(app: FastAPI, shopify_auth: Auth, woo_auth: Auth) -> None:
+    app.state.inventory = Inventory(shopify_auth, woo_auth)
+    app.include_router(router)
+
+
+@router.post("/admin/api/{version}/graphql.json")
+async def graphql(
+    inv: Inv, version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
+) -> dict[str, Any]:
+    inv.shopify_auth(x_shopify_access_token)
+    return inv.shopify.graphql(body)
+
+
+@router.get("/wp-json/wc/v3/products")
+async def woo_products(
+    inv: Inv,
+    sku: str | None = None,
+    page: int = 1,
+    per_page: int = 10,
+    authorization: str | None = Header(None),
+) -> list[Any]:
+    inv.woo_auth(authorization)
+    return inv.woo.products(sku, page, per_page)
+
+
+@router.post("/wp-json/wc/v3/products/batch")
+async def woo_batch(
+    inv: Inv, body: dict[str, Any], authorization: str | None = Header(None)
+) -> Any:
+    inv.woo_auth(authorization)
+    return inv.woo.batch(body)
+
+
+@router.put("/wp-json/wc/v3/products/{product_id}")
+async def woo_update(
+    inv: Inv, product_id: int, body: dict[str, Any], authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    inv.woo_auth(authorization)
+    return inv.woo.update(product_id, body)
+
+
+# What tests see and do behind the stores' APIs: list products, read and overwrite what a
+# store shows, sell as a shopper would.
+
+
+@router.post("/_products/{platform}")
+async def register(inv: Inv, platform: str, body: dict[str, Any]) -> dict[str, int]:
+    store = inv.stores[platform]
+    for item in body["products"]:
+        if item["sku"] not in store.levels():  # already listed: a product keeps its ids
+            store.register(item)
+    return {"products": len(body["products"])}
+
+
+@router.get("/_stock_calls/{platform}")
+async def stock_calls(inv: Inv, platform: str) -> list[dict[str, object]]:
+    return inv.stores[platform].log.calls
+
+
+@router.get("/_prices/{platform}")
+async def prices(inv: Inv, platform: str) -> dict[str, Any]:
+    """What a shopper pays now, and when each price arrived."""
+    store = inv.stores[platform]
+    return {"prices": store.prices(), "calls": store.price_log.calls}
+
+
+@router.get("/_products/{platform}")
+async def products(inv: Inv, platform: str) -> dict[str, Any]:
+    store = inv.stores[platform]
+    return store.shop if isinstance(store, ShopifyCatalog) else store.woo
+
+
+@router.get("/_levels/{platform}")
+async def levels(inv: Inv, platform: str) -> dict[str, int]:
+    return inv.stores[platform].levels()
+
+
+@router.post("/_levels/{platform}")
+async def overwrite(inv: Inv, platform: str, body: dict[str, int]) -> dict[str, int]:
+    """Someone edits the count in the store's admin (drift the hub must notice)."""
+    for sku, count in body.items():
+        inv.stores[platform].overwrite(sku, count)
+    return inv.stores[platform].levels()
+
+
+@router.post("/_sell/{platform}")
+async def sell(inv: Inv, platform: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A shopper checks out: the store sells only what it shows, lowers its own count
+    and sends the order webhook it was handed (signed by the test, as the store would)."""
+    sku, quantity = body["sku"], int(body.get("quantity", 1))
+    store = inv.stores[platform]
+    if store.levels().get(sku, 0) < quantity:
+        return {"sold": False, "reason": "not enough shown"}
+    store.sell(sku, quantity)
+    hook = body["webhook"]
+    answer = await outbound.client().post(
+        hook["url"], content=hook["body"].encode(), headers=hook["headers"]
+    )
+    return {"sold": True, "hub_status": answer.status_code}

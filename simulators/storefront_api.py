@@ -23,206 +23,249 @@ import argparse
 import base64
 import itertools
 import os
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import uvicorn
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
 from simulators.outage import add_outage_switch
 from simulators.store_inventory import add_inventory
+
+
+class Storefronts:
+    """What the simulator holds while it runs."""
+
+    def __init__(
+        self, shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
+    ) -> None:
+        self.shopify_token = shopify_token
+        self.woo_key = woo_key
+        self.woo_secret = woo_secret
+        self.bigcommerce_token = bigcommerce_token
+        self.shopify_orders: dict[str, dict[str, Any]] = {}
+        self.fulfillment_orders: dict[int, dict[str, Any]] = {}
+        self.woo_orders: dict[str, dict[str, Any]] = {}
+        self.woo_refunds: dict[str, list[dict[str, Any]]] = {}
+        self.received: dict[str, Any] = {"fulfillments": [], "notes": [], "statuses": {}}
+        self.ids = itertools.count(1)
+        self.bigcommerce: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+router = APIRouter()
+
+
+def _sim(request: Request) -> Storefronts:
+    sim: Storefronts = request.app.state.sim
+    return sim
+
+
+Sim = Annotated[Storefronts, Depends(_sim)]
+
+
+@router.post("/_orders/{platform}")
+async def register(sim: Sim, platform: str, order: dict[str, Any]) -> dict[str, str]:
+    if platform == "shopify":
+        sim.shopify_orders[str(order["id"])] = order
+        fo_id = int(order["id"]) * 10 + 1
+        sim.fulfillment_orders[fo_id] = {
+            "id": fo_id,
+            "order_id": order["id"],
+            "status": "open",
+            "line_items": [
+                {
+                    "id": li["id"] * 10,
+                    "line_item_id": li["id"],
+                    "variant_id": li.get("variant_id"),
+                    "quantity": li["quantity"],
+                    "fulfillable_quantity": li["quantity"],
+                }
+                for li in order["line_items"]
+                if li.get("requires_shipping", True)
+            ],
+        }
+    else:
+        sim.woo_orders[str(order["id"])] = {**order}
+    return {"registered": str(order["id"])}
+
+
+@router.post("/_orders/bigcommerce/{store}")
+async def register_bigcommerce(sim: Sim, store: str, documents: dict[str, Any]) -> dict[str, str]:
+    sim.bigcommerce[(store, str(documents["order"]["id"]))] = documents
+    return {"registered": str(documents["order"]["id"])}
+
+
+@router.get("/stores/{store}/v2/orders/{order_id}/{part}")
+@router.get("/stores/{store}/v2/orders/{order_id}")
+async def bigcommerce_order(
+    sim: Sim,
+    store: str,
+    order_id: str,
+    part: str = "order",
+    x_auth_token: str | None = Header(None),
+) -> Any:
+    """BigCommerce V2 Orders API: the order, `/products`, `/shipping_addresses`."""
+    if not sim.bigcommerce_token or x_auth_token != sim.bigcommerce_token:
+        raise HTTPException(401, [{"status": 401, "message": "You are not authorized"}])
+    found = sim.bigcommerce.get((store, order_id))
+    if found is None:
+        raise HTTPException(
+            404, [{"status": 404, "message": "The requested resource was not found."}]
+        )
+    key = {"order": "order", "products": "products", "shipping_addresses": "shipping"}.get(part)
+    if key is None:
+        raise HTTPException(
+            404, [{"status": 404, "message": "The requested resource was not found."}]
+        )
+    return found[key]
+
+
+@router.post("/_refunds/woocommerce/{order_id}")
+async def register_refund(sim: Sim, order_id: str, refund: dict[str, Any]) -> dict[str, str]:
+    sim.woo_refunds.setdefault(order_id, []).append(refund)
+    return {"registered": str(refund["id"])}
+
+
+@router.get("/wp-json/wc/v3/orders/{order_id}/refunds")
+async def list_refunds(
+    sim: Sim, order_id: str, authorization: str | None = Header(None)
+) -> list[Any]:
+    woo_auth(sim, authorization)
+    if order_id not in sim.woo_orders:
+        raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+    return sim.woo_refunds.get(order_id, [])
+
+
+@router.get("/_received")
+async def what_was_received(sim: Sim) -> dict[str, Any]:
+    return sim.received
+
+
+@router.get("/admin/api/{version}/orders/{order_id}/fulfillment_orders.json")
+async def list_fulfillment_orders(
+    sim: Sim, version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
+) -> dict[str, Any]:
+    shopify_auth(sim, x_shopify_access_token)
+    if order_id not in sim.shopify_orders:
+        raise HTTPException(404, {"errors": "Not Found"})
+    return {
+        "fulfillment_orders": [
+            fo for fo in sim.fulfillment_orders.values() if str(fo["order_id"]) == order_id
+        ]
+    }
+
+
+@router.post("/admin/api/{version}/fulfillments.json", status_code=201)
+async def create_fulfillment(
+    sim: Sim, version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
+) -> dict[str, Any]:
+    shopify_auth(sim, x_shopify_access_token)
+    spec = body.get("fulfillment") or {}
+    groups = spec.get("line_items_by_fulfillment_order") or []
+    if not groups:
+        raise HTTPException(
+            422, {"errors": {"line_items_by_fulfillment_order": ["can't be blank"]}}
+        )
+    for group in groups:
+        fo = sim.fulfillment_orders.get(int(group["fulfillment_order_id"]))
+        if fo is None or fo["status"] == "closed":
+            raise HTTPException(422, {"errors": "fulfillment order is not open"})
+        for item in group.get("fulfillment_order_line_items", []):
+            line = next((li for li in fo["line_items"] if li["id"] == item["id"]), None)
+            if line is None or item["quantity"] > line["fulfillable_quantity"]:
+                raise HTTPException(422, {"errors": f"invalid quantity for line item {item['id']}"})
+    for group in groups:
+        fo = sim.fulfillment_orders[int(group["fulfillment_order_id"])]
+        for item in group.get("fulfillment_order_line_items", []):
+            line = next(li for li in fo["line_items"] if li["id"] == item["id"])
+            line["fulfillable_quantity"] -= item["quantity"]
+        if all(li["fulfillable_quantity"] == 0 for li in fo["line_items"]):
+            fo["status"] = "closed"
+    tracking = spec.get("tracking_info") or {}
+    fulfillment = {
+        "id": next(sim.ids),
+        "order_id": sim.fulfillment_orders[int(groups[0]["fulfillment_order_id"])]["order_id"],
+        "status": "success",
+        "tracking_company": tracking.get("company"),
+        "tracking_number": tracking.get("number"),
+        "tracking_numbers": [tracking["number"]] if tracking.get("number") else [],
+        "tracking_info": spec.get("tracking_info"),
+        "line_items_by_fulfillment_order": groups,
+    }
+    sim.received["fulfillments"].append(fulfillment)
+    return {"fulfillment": fulfillment}
+
+
+@router.get("/admin/api/{version}/orders/{order_id}/fulfillments.json")
+async def list_fulfillments(
+    sim: Sim, version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
+) -> dict[str, Any]:
+    """The order's fulfillments, each with its one tracking number."""
+    shopify_auth(sim, x_shopify_access_token)
+    if order_id not in sim.shopify_orders:
+        raise HTTPException(404, {"errors": "Not Found"})
+    found = [f for f in sim.received["fulfillments"] if str(f["order_id"]) == order_id]
+    return {"fulfillments": found}
+
+
+@router.get("/wp-json/wc/v3/orders/{order_id}/notes")
+async def list_notes(
+    sim: Sim, order_id: str, authorization: str | None = Header(None)
+) -> list[Any]:
+    woo_auth(sim, authorization)
+    if order_id not in sim.woo_orders:
+        raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+    return [n for n in sim.received["notes"] if n["order_id"] == order_id]
+
+
+@router.post("/wp-json/wc/v3/orders/{order_id}/notes", status_code=201)
+async def add_note(
+    sim: Sim, order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    woo_auth(sim, authorization)
+    if order_id not in sim.woo_orders:
+        raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+    note = {
+        "id": next(sim.ids),
+        "order_id": order_id,
+        "note": body.get("note", ""),
+        "customer_note": bool(body.get("customer_note")),
+    }
+    sim.received["notes"].append(note)
+    return note
+
+
+@router.put("/wp-json/wc/v3/orders/{order_id}")
+async def update_order(
+    sim: Sim, order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    woo_auth(sim, authorization)
+    if order_id not in sim.woo_orders:
+        raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
+    sim.woo_orders[order_id].update(body)
+    sim.received["statuses"][order_id] = sim.woo_orders[order_id].get("status")
+    return sim.woo_orders[order_id]
+
+
+def shopify_auth(sim: Storefronts, token: str | None) -> None:
+    if token != sim.shopify_token:
+        raise HTTPException(401, {"errors": "[API] Invalid API key or access token"})
+
+
+def woo_auth(sim: Storefronts, authorization: str | None) -> None:
+    expected = "Basic " + base64.b64encode(f"{sim.woo_key}:{sim.woo_secret}".encode()).decode()
+    if authorization != expected:
+        raise HTTPException(401, {"code": "woocommerce_rest_cannot_view"})
 
 
 def create_app(
     shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
 ) -> FastAPI:
     app = FastAPI(title="storefront API simulator")
+    sim = app.state.sim = Storefronts(shopify_token, woo_key, woo_secret, bigcommerce_token)
+    app.include_router(router)
     add_outage_switch(app)
-    shopify_orders: dict[str, dict[str, Any]] = {}
-    fulfillment_orders: dict[int, dict[str, Any]] = {}
-    woo_orders: dict[str, dict[str, Any]] = {}
-    woo_refunds: dict[str, list[dict[str, Any]]] = {}
-    received: dict[str, Any] = {"fulfillments": [], "notes": [], "statuses": {}}
-    ids = itertools.count(1)
-
-    def shopify_auth(token: str | None) -> None:
-        if token != shopify_token:
-            raise HTTPException(401, {"errors": "[API] Invalid API key or access token"})
-
-    def woo_auth(authorization: str | None) -> None:
-        expected = "Basic " + base64.b64encode(f"{woo_key}:{woo_secret}".encode()).decode()
-        if authorization != expected:
-            raise HTTPException(401, {"code": "woocommerce_rest_cannot_view"})
-
-    add_inventory(app, shopify_auth, woo_auth)
-
-    @app.post("/_orders/{platform}")
-    async def register(platform: str, order: dict[str, Any]) -> dict[str, str]:
-        if platform == "shopify":
-            shopify_orders[str(order["id"])] = order
-            fo_id = int(order["id"]) * 10 + 1
-            fulfillment_orders[fo_id] = {
-                "id": fo_id,
-                "order_id": order["id"],
-                "status": "open",
-                "line_items": [
-                    {
-                        "id": li["id"] * 10,
-                        "line_item_id": li["id"],
-                        "variant_id": li.get("variant_id"),
-                        "quantity": li["quantity"],
-                        "fulfillable_quantity": li["quantity"],
-                    }
-                    for li in order["line_items"]
-                    if li.get("requires_shipping", True)
-                ],
-            }
-        else:
-            woo_orders[str(order["id"])] = {**order}
-        return {"registered": str(order["id"])}
-
-    bigcommerce: dict[tuple[str, str], dict[str, Any]] = {}
-
-    @app.post("/_orders/bigcommerce/{store}")
-    async def register_bigcommerce(store: str, documents: dict[str, Any]) -> dict[str, str]:
-        bigcommerce[(store, str(documents["order"]["id"]))] = documents
-        return {"registered": str(documents["order"]["id"])}
-
-    @app.get("/stores/{store}/v2/orders/{order_id}/{part}")
-    @app.get("/stores/{store}/v2/orders/{order_id}")
-    async def bigcommerce_order(
-        store: str, order_id: str, part: str = "order", x_auth_token: str | None = Header(None)
-    ) -> Any:
-        """BigCommerce V2 Orders API: the order, `/products`, `/shipping_addresses`."""
-        if not bigcommerce_token or x_auth_token != bigcommerce_token:
-            raise HTTPException(401, [{"status": 401, "message": "You are not authorized"}])
-        found = bigcommerce.get((store, order_id))
-        if found is None:
-            raise HTTPException(
-                404, [{"status": 404, "message": "The requested resource was not found."}]
-            )
-        key = {"order": "order", "products": "products", "shipping_addresses": "shipping"}.get(part)
-        if key is None:
-            raise HTTPException(
-                404, [{"status": 404, "message": "The requested resource was not found."}]
-            )
-        return found[key]
-
-    @app.post("/_refunds/woocommerce/{order_id}")
-    async def register_refund(order_id: str, refund: dict[str, Any]) -> dict[str, str]:
-        woo_refunds.setdefault(order_id, []).append(refund)
-        return {"registered": str(refund["id"])}
-
-    @app.get("/wp-json/wc/v3/orders/{order_id}/refunds")
-    async def list_refunds(order_id: str, authorization: str | None = Header(None)) -> list[Any]:
-        woo_auth(authorization)
-        if order_id not in woo_orders:
-            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
-        return woo_refunds.get(order_id, [])
-
-    @app.get("/_received")
-    async def what_was_received() -> dict[str, Any]:
-        return received
-
-    @app.get("/admin/api/{version}/orders/{order_id}/fulfillment_orders.json")
-    async def list_fulfillment_orders(
-        version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
-    ) -> dict[str, Any]:
-        shopify_auth(x_shopify_access_token)
-        if order_id not in shopify_orders:
-            raise HTTPException(404, {"errors": "Not Found"})
-        return {
-            "fulfillment_orders": [
-                fo for fo in fulfillment_orders.values() if str(fo["order_id"]) == order_id
-            ]
-        }
-
-    @app.post("/admin/api/{version}/fulfillments.json", status_code=201)
-    async def create_fulfillment(
-        version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
-    ) -> dict[str, Any]:
-        shopify_auth(x_shopify_access_token)
-        spec = body.get("fulfillment") or {}
-        groups = spec.get("line_items_by_fulfillment_order") or []
-        if not groups:
-            raise HTTPException(
-                422, {"errors": {"line_items_by_fulfillment_order": ["can't be blank"]}}
-            )
-        for group in groups:
-            fo = fulfillment_orders.get(int(group["fulfillment_order_id"]))
-            if fo is None or fo["status"] == "closed":
-                raise HTTPException(422, {"errors": "fulfillment order is not open"})
-            for item in group.get("fulfillment_order_line_items", []):
-                line = next((li for li in fo["line_items"] if li["id"] == item["id"]), None)
-                if line is None or item["quantity"] > line["fulfillable_quantity"]:
-                    raise HTTPException(
-                        422, {"errors": f"invalid quantity for line item {item['id']}"}
-                    )
-        for group in groups:
-            fo = fulfillment_orders[int(group["fulfillment_order_id"])]
-            for item in group.get("fulfillment_order_line_items", []):
-                line = next(li for li in fo["line_items"] if li["id"] == item["id"])
-                line["fulfillable_quantity"] -= item["quantity"]
-            if all(li["fulfillable_quantity"] == 0 for li in fo["line_items"]):
-                fo["status"] = "closed"
-        tracking = spec.get("tracking_info") or {}
-        fulfillment = {
-            "id": next(ids),
-            "order_id": fulfillment_orders[int(groups[0]["fulfillment_order_id"])]["order_id"],
-            "status": "success",
-            "tracking_company": tracking.get("company"),
-            "tracking_number": tracking.get("number"),
-            "tracking_numbers": [tracking["number"]] if tracking.get("number") else [],
-            "tracking_info": spec.get("tracking_info"),
-            "line_items_by_fulfillment_order": groups,
-        }
-        received["fulfillments"].append(fulfillment)
-        return {"fulfillment": fulfillment}
-
-    @app.get("/admin/api/{version}/orders/{order_id}/fulfillments.json")
-    async def list_fulfillments(
-        version: str, order_id: str, x_shopify_access_token: str | None = Header(None)
-    ) -> dict[str, Any]:
-        """The order's fulfillments, each with its one tracking number."""
-        shopify_auth(x_shopify_access_token)
-        if order_id not in shopify_orders:
-            raise HTTPException(404, {"errors": "Not Found"})
-        found = [f for f in received["fulfillments"] if str(f["order_id"]) == order_id]
-        return {"fulfillments": found}
-
-    @app.get("/wp-json/wc/v3/orders/{order_id}/notes")
-    async def list_notes(order_id: str, authorization: str | None = Header(None)) -> list[Any]:
-        woo_auth(authorization)
-        if order_id not in woo_orders:
-            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
-        return [n for n in received["notes"] if n["order_id"] == order_id]
-
-    @app.post("/wp-json/wc/v3/orders/{order_id}/notes", status_code=201)
-    async def add_note(
-        order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
-    ) -> dict[str, Any]:
-        woo_auth(authorization)
-        if order_id not in woo_orders:
-            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
-        note = {
-            "id": next(ids),
-            "order_id": order_id,
-            "note": body.get("note", ""),
-            "customer_note": bool(body.get("customer_note")),
-        }
-        received["notes"].append(note)
-        return note
-
-    @app.put("/wp-json/wc/v3/orders/{order_id}")
-    async def update_order(
-        order_id: str, body: dict[str, Any], authorization: str | None = Header(None)
-    ) -> dict[str, Any]:
-        woo_auth(authorization)
-        if order_id not in woo_orders:
-            raise HTTPException(404, {"code": "woocommerce_rest_shop_order_invalid_id"})
-        woo_orders[order_id].update(body)
-        received["statuses"][order_id] = woo_orders[order_id].get("status")
-        return woo_orders[order_id]
-
+    add_inventory(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     return app
 
 

@@ -21,11 +21,11 @@ import itertools
 import os
 import random
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import uvicorn
-from fastapi import FastAPI, Header, HTTPException, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 
@@ -56,127 +56,164 @@ class FulfilmentOrder(BaseModel):
     ship_to: dict[str, Any] = {}
 
 
+class ThirdPartyLogistics:
+    """What the simulator holds while it runs."""
+
+    def __init__(
+        self, api_key: str, bridge_url: str, bridge_key: str, carrier: str = "UPS"
+    ) -> None:
+        self.api_key = api_key
+        self.bridge_url = bridge_url
+        self.bridge_key = bridge_key
+        self.carrier = carrier
+        self.controls = Controls()
+        self.orders: dict[str, dict[str, Any]] = {}
+        self.by_key: dict[str, str] = {}
+        self.requests_seen: list[str] = []
+        self.parcel_numbers = itertools.count(random.randrange(10**12, 10**15))
+        self.tasks: set[asyncio.Task[None]] = set()
+
+
+router = APIRouter()
+
+
+def _sim(request: Request) -> ThirdPartyLogistics:
+    sim: ThirdPartyLogistics = request.app.state.sim
+    return sim
+
+
+Sim = Annotated[ThirdPartyLogistics, Depends(_sim)]
+
+
+@router.post("/_control")
+async def control(sim: Sim, update: dict[str, Any]) -> Controls:
+    sim.controls = sim.controls.model_copy(
+        update=Controls.model_validate({**sim.controls.model_dump(), **update}).model_dump()
+    )
+    return sim.controls
+
+
+@router.get("/_orders")
+async def list_orders(sim: Sim) -> dict[str, Any]:
+    return {"orders": list(sim.orders.values()), "requests": sim.requests_seen}
+
+
+@router.post("/v1/fulfillment-orders", status_code=201)
+async def create(
+    sim: Sim,
+    body: FulfilmentOrder,
+    response: Response,
+    authorization: str | None = Header(None),
+    idempotency_key: str | None = Header(None),
+) -> dict[str, Any]:
+    if authorization != f"Bearer {sim.api_key}":
+        raise HTTPException(401, "bad API key")
+    sim.requests_seen.append(body.reference)
+    if sim.controls.hang_next:
+        sim.controls.hang_next -= 1
+        await asyncio.sleep(30)
+    if sim.controls.fail_next:
+        sim.controls.fail_next -= 1
+        raise HTTPException(503, "warehouse system unavailable")
+    if idempotency_key and idempotency_key in sim.by_key:
+        response.status_code = 200
+        return sim.orders[sim.by_key[idempotency_key]]
+    if sim.controls.reject_next:
+        sim.controls.reject_next -= 1
+        raise HTTPException(422, "address cannot be served from this warehouse")
+    order = {
+        "id": f"FO-{uuid.uuid4().hex[:10]}",
+        "status": "received",
+        "dispatches": [],
+        **body.model_dump(),
+    }
+    sim.orders[order["id"]] = order
+    if idempotency_key:
+        sim.by_key[idempotency_key] = order["id"]
+    if sim.controls.auto_ship:
+        task = asyncio.create_task(fulfil(sim, order))
+        sim.tasks.add(task)
+        task.add_done_callback(sim.tasks.discard)
+    return order
+
+
+@router.post("/v1/fulfillment-orders/{order_id}/cancel")
+async def cancel(
+    sim: Sim, order_id: str, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    order = order_for(sim, order_id, authorization)
+    if order["status"] in ("shipping", "shipped", "delivered"):
+        raise HTTPException(409, f"already {order['status']}")
+    order["status"] = "cancelled"
+    return order
+
+
+@router.get("/v1/fulfillment-orders/{order_id}")
+async def status(
+    sim: Sim, order_id: str, authorization: str | None = Header(None)
+) -> dict[str, Any]:
+    return order_for(sim, order_id, authorization)
+
+
+def order_for(sim: ThirdPartyLogistics, order_id: str, authorization: str | None) -> dict[str, Any]:
+    if authorization != f"Bearer {sim.api_key}":
+        raise HTTPException(401, "bad API key")
+    order = sim.orders.get(order_id)
+    if order is None:
+        raise HTTPException(404, "no such fulfilment order")
+    return order
+
+
+async def fulfil(sim: ThirdPartyLogistics, order: dict[str, Any]) -> None:
+    shipment = f"{sim.bridge_url}/3pl/v1/shipments/{order['reference']}"
+    async with httpx.AsyncClient(headers={"X-Api-Key": sim.bridge_key}, timeout=10) as client:
+        await asyncio.sleep(sim.controls.ship_delay)
+        await call(sim, client, f"{shipment}/acknowledgement", None)
+        for parcel in parcels(order["lines"], sim.controls.split):
+            await asyncio.sleep(sim.controls.ship_delay)
+            if order["status"] == "cancelled":
+                return
+            # From here the parcel is with the carrier: a cancellation is too late, as
+            # at a real warehouse once the label is printed and the parcel handed over.
+            order["status"] = "shipping"
+            number = next(sim.parcel_numbers)
+            dispatch = {
+                "dispatch_id": f"{order['id']}-P{number}",
+                "carrier": sim.carrier,
+                "tracking_number": f"1Z{number:016d}",
+                "tracking_url": f"https://tracking.crossdock.test/{sim.carrier}/1Z{number:016d}",
+                "lines": parcel,
+            }
+            order["dispatches"].append(dispatch)
+            order["status"] = "shipped"
+            await call(sim, client, f"{shipment}/dispatches", dispatch)
+        await asyncio.sleep(sim.controls.ship_delay)
+        await call(sim, client, f"{shipment}/delivery", None)
+        order["status"] = "delivered"
+
+
+async def call(
+    sim: ThirdPartyLogistics, client: httpx.AsyncClient, url: str, body: dict[str, Any] | None
+) -> None:
+    """Like a real 3PL's webhook: retried with growing pauses for over a minute (the
+    hub may be restarting), then given up. A lost one is never sent at all."""
+    if sim.controls.lose_callbacks:
+        sim.controls.lose_callbacks -= 1
+        return
+    for attempt in range(12):
+        try:
+            response = await client.post(url, json=body)
+            if response.status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
+
+
 def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "UPS") -> FastAPI:
     app = FastAPI(title="3PL simulator")
-    controls = Controls()
-    orders: dict[str, dict[str, Any]] = {}
-    by_key: dict[str, str] = {}
-    requests_seen: list[str] = []
-    # Carriers' tracking numbers are unique everywhere: each 3PL draws from its own range.
-    parcel_numbers = itertools.count(random.randrange(10**12, 10**15))
-    tasks: set[asyncio.Task[None]] = set()
-
-    @app.post("/_control")
-    async def control(update: dict[str, Any]) -> Controls:
-        nonlocal controls
-        controls = controls.model_copy(
-            update=Controls.model_validate({**controls.model_dump(), **update}).model_dump()
-        )
-        return controls
-
-    @app.get("/_orders")
-    async def list_orders() -> dict[str, Any]:
-        return {"orders": list(orders.values()), "requests": requests_seen}
-
-    @app.post("/v1/fulfillment-orders", status_code=201)
-    async def create(
-        body: FulfilmentOrder,
-        response: Response,
-        authorization: str | None = Header(None),
-        idempotency_key: str | None = Header(None),
-    ) -> dict[str, Any]:
-        if authorization != f"Bearer {api_key}":
-            raise HTTPException(401, "bad API key")
-        requests_seen.append(body.reference)
-        if controls.hang_next:
-            controls.hang_next -= 1
-            await asyncio.sleep(30)
-        if controls.fail_next:
-            controls.fail_next -= 1
-            raise HTTPException(503, "warehouse system unavailable")
-        if idempotency_key and idempotency_key in by_key:
-            response.status_code = 200
-            return orders[by_key[idempotency_key]]
-        if controls.reject_next:
-            controls.reject_next -= 1
-            raise HTTPException(422, "address cannot be served from this warehouse")
-        order = {
-            "id": f"FO-{uuid.uuid4().hex[:10]}",
-            "status": "received",
-            "dispatches": [],
-            **body.model_dump(),
-        }
-        orders[order["id"]] = order
-        if idempotency_key:
-            by_key[idempotency_key] = order["id"]
-        if controls.auto_ship:
-            task = asyncio.create_task(fulfil(order))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-        return order
-
-    def order_for(order_id: str, authorization: str | None) -> dict[str, Any]:
-        if authorization != f"Bearer {api_key}":
-            raise HTTPException(401, "bad API key")
-        order = orders.get(order_id)
-        if order is None:
-            raise HTTPException(404, "no such fulfilment order")
-        return order
-
-    @app.post("/v1/fulfillment-orders/{order_id}/cancel")
-    async def cancel(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
-        order = order_for(order_id, authorization)
-        if order["status"] in ("shipping", "shipped", "delivered"):
-            raise HTTPException(409, f"already {order['status']}")
-        order["status"] = "cancelled"
-        return order
-
-    @app.get("/v1/fulfillment-orders/{order_id}")
-    async def status(order_id: str, authorization: str | None = Header(None)) -> dict[str, Any]:
-        return order_for(order_id, authorization)
-
-    async def fulfil(order: dict[str, Any]) -> None:
-        shipment = f"{bridge_url}/3pl/v1/shipments/{order['reference']}"
-        async with httpx.AsyncClient(headers={"X-Api-Key": bridge_key}, timeout=10) as client:
-            await asyncio.sleep(controls.ship_delay)
-            await call(client, f"{shipment}/acknowledgement", None)
-            for parcel in parcels(order["lines"], controls.split):
-                await asyncio.sleep(controls.ship_delay)
-                if order["status"] == "cancelled":
-                    return
-                # From here the parcel is with the carrier: a cancellation is too late, as
-                # at a real warehouse once the label is printed and the parcel handed over.
-                order["status"] = "shipping"
-                number = next(parcel_numbers)
-                dispatch = {
-                    "dispatch_id": f"{order['id']}-P{number}",
-                    "carrier": carrier,
-                    "tracking_number": f"1Z{number:016d}",
-                    "tracking_url": f"https://tracking.crossdock.test/{carrier}/1Z{number:016d}",
-                    "lines": parcel,
-                }
-                order["dispatches"].append(dispatch)
-                order["status"] = "shipped"
-                await call(client, f"{shipment}/dispatches", dispatch)
-            await asyncio.sleep(controls.ship_delay)
-            await call(client, f"{shipment}/delivery", None)
-            order["status"] = "delivered"
-
-    async def call(client: httpx.AsyncClient, url: str, body: dict[str, Any] | None) -> None:
-        """Like a real 3PL's webhook: retried with growing pauses for over a minute (the
-        hub may be restarting), then given up. A lost one is never sent at all."""
-        if controls.lose_callbacks:
-            controls.lose_callbacks -= 1
-            return
-        for attempt in range(12):
-            try:
-                response = await client.post(url, json=body)
-                if response.status_code < 500:
-                    return
-            except httpx.HTTPError:
-                pass
-            await asyncio.sleep(min(0.2 * 2**attempt, 10.0))
-
+    app.state.sim = ThirdPartyLogistics(api_key, bridge_url, bridge_key, carrier)
+    app.include_router(router)
     return app
 
 
