@@ -9,7 +9,8 @@ import httpx
 
 from simulators.bigcommerce_payloads import bigcommerce_order, bigcommerce_webhook
 from simulators.storefronts import Line
-from tests.support.hub import BC_STORE, Hub
+from tests.support.hub import Hub
+from tests.support.hub_files import BC_STORE
 
 
 async def send(

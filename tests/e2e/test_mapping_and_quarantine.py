@@ -15,7 +15,8 @@ from typing import Any
 import httpx
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
-from tests.support.hub import CUSTOM_SHOP, SETTLED, SOCIAL_SHOP, Hub
+from tests.support.hub import SETTLED, Hub
+from tests.support.hub_files import CUSTOM_SHOP, SOCIAL_SHOP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ import pytest
 
 from simulators.refund_payloads import shopify_refund
 from simulators.storefronts import Line, shopify_order, signed_shopify
-from tests.support.hub import CUSTOM_SHOP, SERVICES, Hub
+from tests.support.hub import SERVICES, Hub
+from tests.support.hub_files import CUSTOM_SHOP
 from tests.support.waiting import eventually
 
 # A partner's own authenticated entrance: it checks the partner's credential, not ours.

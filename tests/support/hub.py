@@ -26,6 +26,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from services.storefront_gateway.domain import keyed_order_id
 from shared.topics import ALL_TOPICS
 from simulators.storefronts import SignedWebhook
+from tests.support import hub_files
+from tests.support.hub_files import EDI_PARTNER, FULFILLERS, MARKET_SELLER, POS_ACCOUNT, env_name
 from tests.support.infra import Infra, create_database
 from tools.provisioning import ensure_topics
 
@@ -38,8 +40,6 @@ SERVICES = {
     "accounting-poster": "services.accounting_poster.app",
 }
 
-FULFILLERS = ("tpl-a", "tpl-b")
-
 
 SETTLED = {
     "backordered",
@@ -51,19 +51,6 @@ SETTLED = {
     "shipped",
     "delivered",
 }
-
-
-def _env_name(fulfiller: str) -> str:
-    return "TEST_" + fulfiller.upper().replace("-", "_")
-
-
-MARKET_SELLER = "SELLER-T1"
-POS_ACCOUNT = "POS-ACCT-T1"
-SOCIAL_SHOP = "SOC-T1"
-BC_STORE = "bcstore1"
-EDI_PARTNER = "RETAILER01"
-CUSTOM_SHOP = "custom-mapped.myshopify.com"
-
 
 # Every port free_port gave this process: a hub of twenty servers drawing from a few
 # thousand ports would otherwise hand one port out twice about once in thirty hubs.
@@ -147,102 +134,9 @@ class Hub:
         self.ports["shipstation-api"] = free_port()
         for name in ("storefront-gateway", "marketplace", "pos", "erp", "sftp", "edi_partner"):
             self.ports[name] = free_port()
-        store = self.url("storefront-api", "")
-        chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
-        books = self.url("accounting-api", "")
-        chart["exports"] = [
-            {
-                "id": "quickbooks",
-                "kind": "quickbooks",
-                "base_url": books,
-                "company": "4620816365",
-                "token_env": "TEST_QBO_TOKEN",
-            },
-            {
-                "id": "xero",
-                "kind": "xero",
-                "base_url": books,
-                "company": "tenant-test",
-                "token_env": "TEST_XERO_TOKEN",
-            },
-        ]
-        (self.workdir / "accounts.yaml").write_text(yaml.safe_dump(chart))
-        (self.workdir / "channels.yaml").write_text(
-            "channels:\n"
-            f"  - {{id: shopify-test, platform: shopify, shop: {self.shop},"
-            " secret_env: TEST_SHOPIFY_SECRET, variant_skus: {'777': SKU-BY-VARIANT},"
-            " pos_locations: {'8801': wh-2},"
-            f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN,"
-            " stock: {platform_location_id: 'gid://shopify/Location/1',"
-            " requests_per_second: 8, burst: 20}, currency: USD}\n"
-            f"  - {{id: woo-test, platform: woocommerce, shop: '{self.woo}',"
-            " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"
-            f" api_url: '{store}', api_token_env: TEST_WOO_API,"
-            " stock: {buffer: 1, requests_per_second: 20, burst: 40}, currency: USD}\n"
-            # The marketplace allows 2 calls/s (bursts of 4): the hub keeps under it.
-            f"  - {{id: market-test, platform: marketplace, shop: {MARKET_SELLER},"
-            f" secret_env: TEST_MARKET_SECRET, api_url: '{self.url('marketplace', '')}',"
-            " api_token_env: TEST_MARKET_TOKEN,"
-            " stock: {buffer: '10%', requests_per_second: 1.8, burst: 3}, currency: USD}\n"
-            f"  - {{id: pos-test, platform: pos, shop: {POS_ACCOUNT},"
-            f" secret_env: TEST_POS_SECRET, api_url: '{self.url('pos', '')}',"
-            " api_token_env: TEST_POS_TOKEN, pos_locations: {outlet-1: wh-2},"
-            " stock: {locations: [wh-2], platform_location_id: outlet-1,"
-            " requests_per_second: 8, burst: 10}, currency: USD}\n"
-            f"  - {{id: social-test, platform: json, shop: {SOCIAL_SHOP},"
-            " secret_env: TEST_SOCIAL_SECRET,"
-            f" mapping: '{ROOT / 'config' / 'mappings' / 'social-shop.yaml'}'}}\n"
-            f"  - {{id: bc-test, platform: json, shop: 'stores/{BC_STORE}',"
-            f" secret_env: TEST_BC_HEADER, api_url: '{store}/stores/{BC_STORE}',"
-            " api_token_env: TEST_BC_TOKEN,"
-            f" mapping: '{ROOT / 'config' / 'mappings' / 'bigcommerce.yaml'}'}}\n"
-            f"  - {{id: edi-test, platform: edi, shop: {EDI_PARTNER}, secret_env: TEST_EDI_HUB,"
-            f" api_url: '{self.url('edi_partner', '/as2/inbound')}',"
-            " api_token_env: TEST_EDI_PARTNER}\n"
-            "  - {id: wholesale-test, platform: feed, shop: wholesale}\n"
-            f"  - {{id: shopify-custom, platform: shopify, shop: {CUSTOM_SHOP},"
-            " secret_env: TEST_SHOPIFY_SECRET,"
-            f" mapping: '{self.workdir / 'shopify-custom.yaml'}'}}\n"
-        )
-        # One merchant's Shopify mapping: its line SKUs are legacy item numbers.
-        (self.workdir / "shopify-custom.yaml").write_text(
-            (ROOT / "services/storefront_gateway/mapping/platforms/shopify.yaml")
-            .read_text()
-            .replace(
-                'lookup: "channel:sku_aliases"\n      keep_unknown: true', "lookup: item_number"
-            )
-        )
-        (self.workdir / "tokens.yaml").write_text("tokens: []\n")
-        known_hosts = self._sftp_host_key()
-        (self.workdir / "feeds.yaml").write_text(
-            "feeds:\n"
-            f"  - {{id: drop-counts, kind: inventory, folder: '{self.workdir / 'drop'}',"
-            " mode: overwrite, location: wh-1, every_seconds: 0.3,"
-            " columns: {sku: item no, quantity: qty on hand}}\n"
-            "  - {id: sftp-counts, kind: inventory, mode: report, every_seconds: 0.5,"
-            f" sftp: {{host: 127.0.0.1, port: {self.ports['sftp']}, username: legacy,"
-            " password_env: TEST_SFTP_PASSWORD, path: /counts,"
-            f" known_hosts: '{known_hosts}'}}}}\n"
-            f"  - {{id: wholesale-orders, kind: orders, folder: '{self.workdir / 'orders'}',"
-            " channel: wholesale-test, group_by: order no, every_seconds: 0.3,"
-            f" mapping: '{ROOT / 'config' / 'mappings' / 'wholesale-export.yaml'}'}}\n"
-        )
-        (self.workdir / "locations.yaml").write_text(
-            "locations:\n"
-            "  - {id: wh-1, kind: warehouse, fulfiller: tpl-a, countries: [US], priority: 1}\n"
-            "  - {id: wh-2, kind: 3pl, fulfiller: tpl-b, countries: [US, DE], priority: 2}\n"
-        )
         for name in ("shipping-bridge", *FULFILLERS):
             self.ports[name] = free_port()
-        (self.workdir / "fulfillers.yaml").write_text(
-            "fulfillers:\n"
-            + "".join(
-                f"  - {{id: {f}, base_url: 'http://127.0.0.1:{self.ports[f]}',"
-                f" api_key_env: {_env_name(f)}_API, inbound_key_env: {_env_name(f)}_INBOUND,"
-                " timeout_seconds: 2}\n"
-                for f in FULFILLERS
-            )
-        )
+        hub_files.write_all(self, self._sftp_host_key())
 
     def _sftp_host_key(self) -> Path:
         """The SFTP simulator's host key, and a known_hosts file that pins it."""
@@ -269,8 +163,8 @@ class Hub:
             "TEST_SFTP_PASSWORD": self.store_keys["sftp"],
             "CROSSDOCK_SEND_BACKOFF_SECONDS": "0.1",
             "CROSSDOCK_SHIPMENT_QUIET_SECONDS": "3",
-            **{f"{_env_name(f)}_API": k[0] for f, k in self.tpl_keys.items()},
-            **{f"{_env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
+            **{f"{env_name(f)}_API": k[0] for f, k in self.tpl_keys.items()},
+            **{f"{env_name(f)}_INBOUND": k[1] for f, k in self.tpl_keys.items()},
             "CROSSDOCK_CONSUMER_BACKOFF_SECONDS": "0.05",
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "CROSSDOCK_OPERATOR_TOKEN": self.operator_token,
