@@ -6,6 +6,22 @@ from typing import Any
 
 from simulators.storefronts import Line
 
+# An address as the V2 Orders API gives it (billing_address, shipping_addresses):
+# https://developer.bigcommerce.com/docs/rest-management/orders/order-shipping-addresses
+BC_ADDRESS = {
+    "first_name": "Alan",
+    "last_name": "Turing",
+    "company": "",
+    "street_1": "200 Park Avenue",
+    "street_2": "",
+    "city": "New York",
+    "state": "New York",
+    "zip": "10166",
+    "country": "United States",
+    "country_iso2": "US",
+    "phone": "212-555-0199",
+}
+
 
 def bigcommerce_order(
     order_id: int, lines: list[Line], currency: str = "USD", shipping: str = "6.00"
@@ -45,9 +61,13 @@ def bigcommerce_order(
         "coupon_discount": "0.0000",
         "total_ex_tax": f"{subtotal + Decimal(shipping):.4f}",
         "total_inc_tax": f"{total:.4f}",
-        "billing_address": {"email": "buyer@bc.test", "company": "", "country_iso2": "US"},
+        "billing_address": {**BC_ADDRESS, "email": "buyer@bc.test"},
+        "customer_message": "Leave with the concierge",
     }
-    shipping_addresses = [{"id": 1, "country_iso2": "US", "zip": "10001"}]
+    shipping_addresses = [
+        {"id": 1, "order_id": order_id, **BC_ADDRESS, "email": "buyer@bc.test",
+         "shipping_method": "Flat Rate"}
+    ]  # fmt: skip
     return {"order": order, "products": products, "shipping": shipping_addresses}
 
 

@@ -143,7 +143,17 @@ def _order(order_id: str, listing: dict[str, Any], quantity: int) -> dict[str, A
         "purchase_date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "currency": "USD",
         "buyer": {"email": "buyer@marketplace.test"},
-        "ship_to": {"country_code": "US"},
+        "shipment_service_level": "Standard",
+        "ship_to": {
+            "name": "Buyer One",
+            "address_line1": "1 Market Street",
+            "address_line2": None,
+            "city": "San Francisco",
+            "state_or_region": "CA",
+            "postal_code": "94105",
+            "country_code": "US",
+            "phone": "+1 415-555-0100",
+        },
         "items": [
             {
                 "seller_sku": listing["sku"],

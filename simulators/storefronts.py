@@ -35,6 +35,40 @@ class SignedWebhook:
     body: bytes
 
 
+# A shipping address in the Order resource's shape (name, address1, address2, city,
+# province, province_code, zip, country, country_code, phone, company, first/last name):
+# https://shopify.dev/docs/api/admin-rest/2025-10/resources/order
+SHOPIFY_ADDRESS = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "name": "Ada Lovelace",
+    "company": None,
+    "address1": "350 Fifth Avenue",
+    "address2": "Suite 4100",
+    "city": "New York",
+    "province": "New York",
+    "province_code": "NY",
+    "zip": "10118",
+    "country": "United States",
+    "country_code": "US",
+    "phone": "+1 212-555-0100",
+}
+# WooCommerce's order `shipping` / `billing` (first_name, last_name, company, address_1,
+# address_2, city, state, postcode, country, phone; billing adds email):
+# https://woocommerce.github.io/woocommerce-rest-api-docs/#order-properties
+WOO_ADDRESS = {
+    "first_name": "Grace",
+    "last_name": "Hopper",
+    "company": "",
+    "address_1": "Unter den Linden 1",
+    "address_2": "",
+    "city": "Berlin",
+    "state": "BE",
+    "postcode": "10117",
+    "country": "DE",
+}
+
+
 def shopify_order(
     order_id: int,
     lines: list[Line],
@@ -85,7 +119,9 @@ def shopify_order(
         "taxes_included": False,
         "line_items": items,
         "shipping_lines": [{"id": order_id, "title": "Standard", "price": shipping, "code": "STD"}],
-        "shipping_address": {"country_code": "US", "province_code": "NY", "zip": "10001"},
+        "shipping_address": SHOPIFY_ADDRESS,
+        "billing_address": SHOPIFY_ADDRESS,
+        "note": None,
         "created_at": "2026-11-28T10:00:00-05:00",
     }
 
@@ -139,8 +175,9 @@ def woocommerce_order(
         "cart_tax": "0.00",
         "total": money_text(total),
         "total_tax": "0.00",
-        "billing": {"email": "customer@crossdock.test", "country": "DE"},
-        "shipping": {"country": "DE", "postcode": "10115"},
+        "billing": {**WOO_ADDRESS, "email": "customer@crossdock.test", "phone": "+49 30 901820"},
+        "shipping": {**WOO_ADDRESS, "phone": ""},
+        "customer_note": "",
         "line_items": items,
         "fee_lines": fee_lines,
         "shipping_lines": [

@@ -1,7 +1,9 @@
 """A 3PL, as a real HTTP server: takes fulfilment orders, picks, ships, calls back.
 
-Outbound API it implements (what the shipping-bridge calls):
-    POST /v1/fulfillment-orders               Bearer key; `Idempotency-Key` honoured
+Outbound API it implements (what the shipping-bridge calls; docs/3pl-api.md):
+    POST /v1/fulfillment-orders               Bearer key; `Idempotency-Key` honoured; an
+                                              order it cannot label (no recipient, street,
+                                              city or postal code) is refused with 422
     POST /v1/fulfillment-orders/{id}/cancel   cancel unless already shipped (409)
     GET  /v1/fulfillment-orders/{id}          its status and every parcel shipped so far
                                               (what a hub asks when callbacks went quiet)
@@ -28,6 +30,8 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from shared.events.addresses import NO_POSTAL_CODE
+
 
 class Controls(BaseModel):
     fail_next: int = Field(0, description="Answer this many requests with 503.")
@@ -46,14 +50,56 @@ class Controls(BaseModel):
 class OrderLine(BaseModel):
     sku: str = Field(min_length=1)
     quantity: int = Field(gt=0)
+    description: str | None = None
+    unit_price: str | None = Field(None, pattern=r"^\d+(\.\d+)?$")
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
+
+
+class ShipTo(BaseModel):
+    """docs/3pl-api.md: a label needs a recipient, a street, a city, a postal code
+    (where the country has them) and a country."""
+
+    name: str | None = None
+    company: str | None = None
+    address1: str | None = None
+    address2: str | None = None
+    address3: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country_code: str = Field(pattern=r"^[A-Z]{2}$")
+    phone: str | None = None
+    email: str | None = None
+
+    def undeliverable(self) -> str | None:
+        missing = [
+            what
+            for what, value in (
+                ("name or company", self.name or self.company),
+                ("address1", self.address1),
+                ("city", self.city),
+                ("postal_code", self.postal_code or self.country_code in NO_POSTAL_CODE),
+            )
+            if not value
+        ]
+        return f"ship_to lacks {', '.join(missing)}" if missing else None
+
+
+class ShippingMethod(BaseModel):
+    code: str | None = None
+    title: str | None = None
+    carrier: str | None = None
 
 
 class FulfilmentOrder(BaseModel):
     reference: str = Field(min_length=1)
     order_name: str
+    channel: str | None = None
     location: str
     lines: list[OrderLine] = Field(min_length=1)
-    ship_to: dict[str, Any] = {}
+    ship_to: ShipTo
+    shipping_method: ShippingMethod | None = None
+    note: str | None = None
 
 
 class ThirdPartyLogistics:
@@ -121,6 +167,8 @@ async def create(
     if sim.controls.reject_next:
         sim.controls.reject_next -= 1
         raise HTTPException(422, "address cannot be served from this warehouse")
+    if problem := body.ship_to.undeliverable():
+        raise HTTPException(422, f"undeliverable: {problem}")
     order = {
         "id": f"FO-{uuid.uuid4().hex[:10]}",
         "status": "received",

@@ -12,6 +12,16 @@ import httpx
 
 GATEWAY = "http://127.0.0.1:8000"
 
+# Where the social shop says the parcel goes (config/mappings/social-shop.yaml).
+SOCIAL_RECIPIENT = {
+    "name": "Zoë Example",
+    "address_line1": "233 S Wacker Dr",
+    "city": "Chicago",
+    "state": "IL",
+    "postal_code": "60606",
+    "region_code": "US",
+}
+
 
 def order(ref: str, item: str, quantity: int) -> dict[str, Any]:
     return {
@@ -20,7 +30,7 @@ def order(ref: str, item: str, quantity: int) -> dict[str, Any]:
         "data": {
             "order_id": ref,
             "payment": {"currency": "USD", "total": f"{24 * quantity}.00"},
-            "recipient": {"region_code": "US"},
+            "recipient": SOCIAL_RECIPIENT,
             "buyer": {"email": "buyer@social.example"},
             "items": [
                 {

@@ -5,9 +5,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from services.order_router.locations import Location
+from shared.events.fulfilment import RequestedLine
 from shared.events.inventory import Allocation, RequestedQuantity, ReserveStock
 from shared.events.money import to_decimal_string
-from shared.events.orders import OrderPlaced
+from shared.events.orders import OrderLine, OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
@@ -145,3 +146,25 @@ def order_progress(shipments: list[ShipmentProgress]) -> S | None:
     if any(s.started for s in shipments):
         return S.PARTIALLY_SHIPPED
     return None
+
+
+def requested_lines(placed: OrderPlaced, picked: dict[str, int]) -> tuple[RequestedLine, ...]:
+    """What a shipment asks the warehouse to pick, each SKU with the title it was sold
+    under and its unit price after discounts (what customs asks a parcel's value to be)."""
+    sold: dict[str, list[OrderLine]] = {}
+    for line in placed.stock_lines:
+        sold.setdefault(str(line.sku), []).append(line)
+    lines = []
+    for sku, quantity in picked.items():
+        matches = sold.get(sku, [])
+        units = sum(m.quantity for m in matches)
+        paid = sum(m.gross_minor - m.discount_minor for m in matches)
+        lines.append(
+            RequestedLine(
+                sku=sku,
+                quantity=quantity,
+                title=matches[0].title[:255] if matches else None,
+                unit_price_minor=round(paid / units) if units else None,
+            )
+        )
+    return tuple(lines)

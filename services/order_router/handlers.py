@@ -10,12 +10,17 @@ from services.order_router import (
     returns,
     transitions,
 )
-from services.order_router.domain import plan_shipments, preferred_locations, reservation_request
+from services.order_router.domain import (
+    plan_shipments,
+    preferred_locations,
+    requested_lines,
+    reservation_request,
+)
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
-from shared.events.fulfilment import ShipmentLine, ShipmentRequested
+from shared.events.fulfilment import ShipmentRequested
 from shared.events.inventory import (
     HandOverStock,
     StockHandedOver,
@@ -171,8 +176,12 @@ async def _reserved(
             channel_order_name=order.placed.channel_order_name,
             location=shipment.location,
             fulfiller=shipment.fulfiller,
-            lines=tuple(ShipmentLine(sku=s, quantity=q) for s, q in shipment.lines.items()),
+            lines=requested_lines(order.placed, shipment.lines),
             ship_to_country=order.placed.ship_to_country,
+            ship_to=order.placed.ship_to,
+            shipping_method=order.placed.shipping_method,
+            customer_note=order.placed.customer_note,
+            currency=order.placed.currency,
         )
         await uow.outbox.add(request, key=str(order.order_id))
     if shipments:

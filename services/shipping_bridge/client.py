@@ -13,6 +13,7 @@ import httpx
 from pydantic import BaseModel, Field, ValidationError
 
 from services.shipping_bridge.fulfillers import Fulfillers
+from services.shipping_bridge.fulfilment_order import fulfilment_order
 from shared.events.fulfilment import ShipmentLine
 
 
@@ -56,13 +57,7 @@ class FulfillerClient:
     async def create_fulfilment_order(self, shipment: dict[str, Any]) -> str:
         """The 3PL's id for the order. The shipment id is the idempotency key, so a retry
         after a lost response never creates a second fulfilment order."""
-        body = {
-            "reference": str(shipment["shipment_id"]),
-            "order_name": shipment["channel_order_name"],
-            "location": shipment["location"],
-            "lines": [{"sku": s, "quantity": q} for s, q in shipment["lines"].items()],
-            "ship_to": {"country": shipment["ship_to_country"]},
-        }
+        body = fulfilment_order(dict(shipment))
         key = {"Idempotency-Key": str(shipment["shipment_id"])}
         fulfiller, response = await self._call(shipment, "POST", "", json=body, headers=key)
         return _fulfiller_ref(fulfiller, response)

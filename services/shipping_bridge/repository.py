@@ -9,12 +9,19 @@ from services.shipping_bridge.domain import ShipmentStatus
 from shared.events.fulfilment import ShipmentRequested
 from shared.events.returns import ReceivedLine, ReturnExpected
 
+DELIVERY = {"ship_to", "shipping_method", "customer_note", "currency", "lines"}
+# A delivered or cancelled shipment will never be sent again: its personal data goes.
+FORGET_DELIVERY = (
+    "delivery = CASE WHEN ${0} IN ('delivered', 'cancelled') THEN NULL ELSE delivery END"
+)
+
 
 async def insert_shipment(conn: asyncpg.Connection, request: ShipmentRequested) -> bool:
     inserted = await conn.fetchval(
         "INSERT INTO shipments (shipment_id, order_id, correlation_id, fulfiller, location,"
-        " channel, channel_order_ref, channel_order_name, lines, ship_to_country)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING true",
+        " channel, channel_order_ref, channel_order_name, lines, ship_to_country, delivery)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        " ON CONFLICT DO NOTHING RETURNING true",
         request.shipment_id,
         request.order_id,
         request.correlation_id,
@@ -25,6 +32,7 @@ async def insert_shipment(conn: asyncpg.Connection, request: ShipmentRequested) 
         request.channel_order_name,
         {line.sku: line.quantity for line in request.lines},
         request.ship_to_country,
+        request.model_dump(mode="json", include=DELIVERY),
     )
     return bool(inserted)
 
@@ -114,7 +122,7 @@ async def set_status_if(
     """Moves the status only if it is still `expected` (a dispatch may have overtaken it);
     True when it moved."""
     moved = await conn.fetchval(
-        "UPDATE shipments SET status = $3, updated_at = now()"
+        f"UPDATE shipments SET status = $3, updated_at = now(), {FORGET_DELIVERY.format(3)}"
         " WHERE shipment_id = $1 AND status = $2 RETURNING true",
         shipment_id,
         expected,
@@ -125,7 +133,8 @@ async def set_status_if(
 
 async def set_status(conn: asyncpg.Connection, shipment_id: UUID, status: ShipmentStatus) -> None:
     await conn.execute(
-        "UPDATE shipments SET status = $2, updated_at = now() WHERE shipment_id = $1",
+        f"UPDATE shipments SET status = $2, updated_at = now(), {FORGET_DELIVERY.format(2)}"
+        " WHERE shipment_id = $1",
         shipment_id,
         status.value,
     )

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.storefront_gateway.channels import ChannelConfig
+from shared.events.addresses import Address, ShippingMethod
 from shared.events.money import MoneyError, to_minor_units
 from shared.events.orders import (
     OrderCancellationRequested,
@@ -127,6 +128,10 @@ class ChannelOrder:
     customer_email: str | None = None
     customer_company: str | None = None
     sold_at_location: str | None = None
+    ship_to: Address | None = None
+    bill_to: Address | None = None
+    shipping_method: ShippingMethod | None = None
+    customer_note: str | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -165,6 +170,10 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             customer_email=order.customer_email,
             customer_company=order.customer_company,
             sold_at_location=order.sold_at_location,
+            ship_to=order.ship_to,
+            bill_to=order.bill_to,
+            shipping_method=order.shipping_method,
+            customer_note=order.customer_note,
         )
     except ValidationError as exc:
         raise MappingError(first_error(exc)) from exc

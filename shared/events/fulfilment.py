@@ -9,8 +9,10 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.events.bounds import MAX_QUANTITY, Sku
+from shared.events.addresses import Address, ShippingMethod
+from shared.events.bounds import MAX_MINOR, MAX_QUANTITY, Sku
 from shared.events.envelope import Event
+from shared.events.money import CURRENCY_PATTERN
 
 
 class ShipmentLine(BaseModel):
@@ -18,6 +20,14 @@ class ShipmentLine(BaseModel):
 
     sku: Sku
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
+
+
+class RequestedLine(ShipmentLine):
+    """A line as the warehouse needs it: what to pick, what it is, and what it was sold
+    for (the customs value of a parcel crossing a border)."""
+
+    title: str | None = Field(None, max_length=255)
+    unit_price_minor: int | None = Field(None, ge=0, le=MAX_MINOR)
 
 
 class _ShipmentEvent(Event):
@@ -34,8 +44,12 @@ class ShipmentRequested(_ShipmentEvent):
     channel_order_name: str
     location: str
     fulfiller: str = Field(description="The 3PL (or system) that ships from this location.")
-    lines: tuple[ShipmentLine, ...]
+    lines: tuple[RequestedLine, ...]
     ship_to_country: str | None = None
+    ship_to: Address | None = None
+    shipping_method: ShippingMethod | None = None
+    customer_note: str | None = Field(None, max_length=2000)
+    currency: str | None = Field(None, pattern=CURRENCY_PATTERN, description="Of the prices.")
 
 
 class ShipmentCancellationRequested(_ShipmentEvent):

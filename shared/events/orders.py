@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from shared.events.addresses import Address, ShippingMethod
 from shared.events.bounds import MAX_MINOR, MAX_QUANTITY, Sku
 from shared.events.envelope import Event
 from shared.events.money import CURRENCY_PATTERN
@@ -100,10 +101,18 @@ class OrderPlaced(Event):
         None, description="A point-of-sale order: sold over the counter at this store."
     )
     totals: OrderTotals
-    ship_to_country: str | None = None
+    ship_to_country: str | None = Field(
+        None, description="Where it goes (routing); the ship-to's country when there is one."
+    )
     customer_email: str | None = Field(None, description="As the channel gave it.")
     customer_company: str | None = Field(
         None, description="The buying business, for B2B orders (they get an invoice)."
+    )
+    ship_to: Address | None = Field(None, description="Where the warehouse sends it.")
+    bill_to: Address | None = Field(None, description="Who pays, where the channel says.")
+    shipping_method: ShippingMethod | None = None
+    customer_note: str | None = Field(
+        None, max_length=2000, description="What the customer wrote at checkout."
     )
 
     @property

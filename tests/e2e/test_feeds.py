@@ -95,6 +95,9 @@ async def test_an_sftp_snapshot_in_report_mode_lists_differences_and_changes_not
     assert (await hub.stock(client, sku))["on_hand"] == 7
 
 
+SHOP_A = "Receiving,12 Dock Road,Newark,07114"
+
+
 async def test_an_order_export_places_its_orders_and_quarantines_the_unmappable_one(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
@@ -108,11 +111,12 @@ async def test_an_order_export_places_its_orders_and_quarantines_the_unmappable_
     )
     assert xref.status_code == 200
     text = (
-        "Order No,Line,Item Number,Description,Qty,Line Total,Customer,Email\r\n"
-        f'W-{tag}-1,1,IN-{tag},"Crate, pine",3,45.00,Shop A,a@shop.test\r\n'
-        f'W-{tag}-1,2,IN-{tag},"Crate, pine",1,15.00,Shop A,a@shop.test\r\n'
-        f"W-{tag}-2,1,IN-NOPE,Lamp,1,20.00,Shop B,b@shop.test\r\n"
-        f",1,IN-{tag},Crate,1,15.00,Shop C,c@shop.test\r\n"
+        "Order No,Line,Item Number,Description,Qty,Line Total,Customer,Email,"
+        "Ship To,Ship To Street,Ship To City,Ship To Postcode\r\n"
+        f'W-{tag}-1,1,IN-{tag},"Crate, pine",3,45.00,Shop A,a@shop.test,{SHOP_A}\r\n'
+        f'W-{tag}-1,2,IN-{tag},"Crate, pine",1,15.00,Shop A,a@shop.test,{SHOP_A}\r\n'
+        f"W-{tag}-2,1,IN-NOPE,Lamp,1,20.00,Shop B,b@shop.test,{SHOP_A}\r\n"
+        f",1,IN-{tag},Crate,1,15.00,Shop C,c@shop.test,{SHOP_A}\r\n"
     )
     folder = hub.workdir / "orders"
     await asyncio.to_thread(folder.mkdir, exist_ok=True)

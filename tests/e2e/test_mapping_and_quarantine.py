@@ -20,6 +20,16 @@ from tests.support.hub_files import CUSTOM_SHOP, SOCIAL_SHOP
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# Where the social shop says the parcel goes (config/mappings/social-shop.yaml).
+SOCIAL_RECIPIENT = {
+    "name": "Zoë Example",
+    "address_line1": "233 S Wacker Dr",
+    "city": "Chicago",
+    "state": "IL",
+    "postal_code": "60606",
+    "region_code": "US",
+}
+
 
 def social_order(
     order_id: str, item: str, quantity: int = 1, event: str | None = None
@@ -31,7 +41,7 @@ def social_order(
         "data": {
             "order_id": order_id,
             "payment": {"currency": "USD", "total": f"{12 * quantity}.00"},
-            "recipient": {"region_code": "US"},
+            "recipient": SOCIAL_RECIPIENT,
             "items": [
                 {
                     "line_id": 1,

@@ -31,16 +31,88 @@ async def client(tmp_path: Path, hold: bool = False) -> FulfillerClient:
     return FulfillerClient(http, fulfillers)
 
 
-def shipment(**extra: Any) -> dict[str, Any]:
+ADDRESS = {
+    "name": "Ada Lovelace",
+    "company": None,
+    "reference": None,
+    "lines": ["350 Fifth Avenue", "Suite 4100"],
+    "city": "New York",
+    "region": "NY",
+    "postal_code": "10118",
+    "country": "US",
+    "phone": "+1 212-555-0100",
+    "email": "ada@example.com",
+}
+
+
+def shipment(ship_to: dict[str, Any] | None = ADDRESS, **extra: Any) -> dict[str, Any]:
+    """A shipment row as the bridge keeps it, its delivery as the router asked for it."""
     return {
         "shipment_id": uuid.uuid4(),
         "fulfiller": "east",
+        "channel": "shopify-main",
         "channel_order_name": "#1001",
         "location": "wh-1",
         "lines": {"A": 2},
         "ship_to_country": "US",
+        "delivery": {
+            "ship_to": ship_to,
+            "shipping_method": {"code": "STD", "title": "Standard", "carrier": "ups"},
+            "customer_note": "Ring twice",
+            "currency": "USD",
+            "lines": [{"sku": "A", "quantity": 2, "title": "Mug", "unit_price_minor": 1250}],
+        },
         **extra,
     }
+
+
+async def test_the_3pl_gets_what_it_needs_to_label_and_clear_the_parcel(tmp_path: Path) -> None:
+    bridge = await client(tmp_path, hold=True)
+    ref = await bridge.create_fulfilment_order(shipment())
+    received = (await bridge._http.get("http://tpl.test/_orders")).json()["orders"]
+    order = next(o for o in received if o["id"] == ref)
+    assert order["ship_to"] == {
+        "name": "Ada Lovelace",
+        "company": None,
+        "address1": "350 Fifth Avenue",
+        "address2": "Suite 4100",
+        "address3": None,
+        "city": "New York",
+        "state": "NY",
+        "postal_code": "10118",
+        "country_code": "US",
+        "phone": "+1 212-555-0100",
+        "email": "ada@example.com",
+    }
+    assert order["lines"] == [
+        {"sku": "A", "quantity": 2, "description": "Mug", "unit_price": "12.50", "currency": "USD"}
+    ]
+    assert order["shipping_method"] == {"code": "STD", "title": "Standard", "carrier": "ups"}
+    assert (order["note"], order["channel"]) == ("Ring twice", "shopify-main")
+
+
+@pytest.mark.parametrize(
+    ("gap", "reason"),
+    [({"lines": []}, "address1"), ({"postal_code": None}, "postal_code"), ({"name": None}, "name")],
+)
+async def test_the_3pl_refuses_an_address_it_cannot_label(
+    tmp_path: Path, gap: dict[str, Any], reason: str
+) -> None:
+    bridge = await client(tmp_path, hold=True)
+    with pytest.raises(FulfillerRejected, match=f"undeliverable: ship_to lacks .*{reason}"):
+        await bridge.create_fulfilment_order(shipment({**ADDRESS, **gap}))
+
+
+async def test_a_country_without_postal_codes_needs_none(tmp_path: Path) -> None:
+    bridge = await client(tmp_path, hold=True)
+    hong_kong = {
+        **ADDRESS,
+        "city": "Hong Kong",
+        "region": None,
+        "postal_code": None,
+        "country": "HK",
+    }
+    assert await bridge.create_fulfilment_order(shipment(hong_kong))
 
 
 async def test_a_create_sent_twice_makes_one_fulfilment_order(tmp_path: Path) -> None:

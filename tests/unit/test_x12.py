@@ -74,3 +74,46 @@ def test_an_interchange_with_a_nul_character_is_refused_whole() -> None:
 
     with pytest.raises(X12Error, match="NUL"):
         parse("ISA*00*" + " " * 100 + "\x00~IEA*1*000000001~")
+
+
+async def test_an_850_ship_to_loop_becomes_the_orders_ship_to() -> None:
+    from services.storefront_gateway.channels import ChannelConfig, Platform
+    from services.storefront_gateway.edi.documents import purchase_order
+    from services.storefront_gateway.edi.x12 import Writer
+    from tests.support.keys import TEST_ORDER_ID_KEY
+
+    # An 850's buyer and ship-to loops (X12 4010: N1 name and id, N3 street, N4 place).
+    body = [
+        ["BEG", "00", "SA", "PO-9", "", "20261201"],
+        ["N1", "BY", "Retailer One Inc", "92", "0001"],
+        ["N1", "ST", "Store 12", "92", "0012"],
+        ["N3", "1 Main St"],
+        ["N4", "Springfield", "IL", "62701", "US"],
+        ["PO1", "1", "2", "EA", "3.50", "", "VP", "A"],
+        ["CTT", "1"],
+    ]
+    writer = Writer("RETAILER01", "CROSSDOCK", 7, "PO", "202612010900")
+    writer.add("850", body)
+    [st] = parse(writer.text()).groups[0].sets
+    channel = ChannelConfig(
+        id="edi", platform=Platform.EDI, shop="RETAILER01", secret_env="X"
+    ).keyed(TEST_ORDER_ID_KEY)
+
+    async def no_tables(system: str, value: str) -> str | None:
+        return None
+
+    event = (await purchase_order(st, channel, no_tables)).event
+    assert event.ship_to is not None
+    assert event.ship_to.model_dump() == {
+        "name": "Store 12",
+        "company": None,
+        "reference": "0012",
+        "lines": ("1 Main St",),
+        "city": "Springfield",
+        "region": "IL",
+        "postal_code": "62701",
+        "country": "US",
+        "phone": None,
+        "email": None,
+    }
+    assert event.ship_to_country == "US"

@@ -10,15 +10,19 @@ cross-reference), PID (05: description), CTT (01: number of PO1 lines, checked).
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from pydantic import ValidationError
+
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
     MappingError,
     build_order,
+    first_error,
     minor,
 )
 from services.storefront_gateway.edi.x12 import Group, Segment, TransactionSet
+from shared.events.addresses import Address
 from shared.events.orders import LineKind, OrderLine
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
@@ -54,6 +58,7 @@ async def purchase_order(
     if ctt and _el(ctt, 1) != str(len(lines)):
         raise MappingError(f"CTT01 says {_el(ctt, 1)} lines, the order has {len(lines)}")
     total = sum(x.gross_minor for x in lines)
+    ship_to = _ship_to(st)
     return build_order(
         channel,
         ChannelOrder(
@@ -67,9 +72,10 @@ async def purchase_order(
             tax_minor=0,
             total_minor=total,
             taxes_included=False,
-            ship_to_country=_ship_to_country(st),
+            ship_to_country=ship_to.country if ship_to else None,
             customer_email=None,
             customer_company=_party(st, "BY") or channel.id,
+            ship_to=ship_to,
         ),
     )
 
@@ -122,14 +128,35 @@ def _party(st: TransactionSet, role: str) -> str | None:
     return next((_el(s, 2) for s in st.segments if s[0] == "N1" and _el(s, 1) == role), None)
 
 
-def _ship_to_country(st: TransactionSet) -> str | None:
-    in_ship_to = False
+def _ship_to(st: TransactionSet) -> Address | None:
+    """The N1*ST loop: N102 name, N104 the partner's id for the place (a store number),
+    N3 street lines, N4 city, state, postal code and country (X12 4010)."""
+    loop: dict[str, list[str]] = {}
+    inside = False
     for s in st.segments:
         if s[0] == "N1":
-            in_ship_to = _el(s, 1) == "ST"
-        elif s[0] == "N4" and in_ship_to:
-            return _el(s, 4) or None
-    return None
+            inside = _el(s, 1) == "ST"
+            if inside:
+                loop = {"name": [_el(s, 2)], "reference": [_el(s, 4)], "lines": []}
+        elif inside and s[0] == "N3":
+            loop["lines"] += [x for x in (_el(s, 1), _el(s, 2)) if x]
+        elif inside and s[0] == "N4":
+            loop.update(city=[_el(s, 1)], region=[_el(s, 2)], postal=[_el(s, 3)], co=[_el(s, 4)])
+    if not loop.get("co", [""])[0]:
+        return None
+    first = {k: (v[0] or None) if v else None for k, v in loop.items() if k != "lines"}
+    try:
+        return Address(
+            name=first.get("name"),
+            reference=first.get("reference"),
+            lines=tuple(loop["lines"][:3]),
+            city=first.get("city"),
+            region=first.get("region"),
+            postal_code=first.get("postal"),
+            country=str(first["co"]).upper(),
+        )
+    except ValidationError as exc:
+        raise MappingError(f"N1*ST: {first_error(exc)}") from exc
 
 
 def acknowledgement(group: Group, verdicts: dict[str, str | None]) -> list[Segment]:

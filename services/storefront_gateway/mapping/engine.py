@@ -25,6 +25,7 @@ from services.storefront_gateway.domain import (
     fails,
     settled,
 )
+from services.storefront_gateway.mapping import parties
 from services.storefront_gateway.mapping.fields import FieldReader, as_int, present, text
 from services.storefront_gateway.mapping.spec import (
     Field,
@@ -112,11 +113,8 @@ class Mapper:
         def optional(field: Field | None, where: str) -> Any:
             return self._fields.optional(field, payload, where)
 
-        lines: list[OrderLine] = []
-        unmapped: list[UnmappedLine] = []
-        for n, lines_spec in enumerate(spec.lines):
-            where = "order.lines" if n == 0 else f"order.lines#{n + 1}"
-            await self._lines(lines_spec, payload, currency, channel, where, lines, unmapped)
+        ship_to = parties.address(self._fields, spec.ship_to, payload, "order.ship_to")
+        lines, unmapped = await self._all_lines(spec.lines, payload, currency, channel)
         order = ChannelOrder(
             ref=text(self._fields.value(spec.ref, payload, "order.ref")),
             name=text(self._fields.value(spec.name or spec.ref, payload, "order.name")),
@@ -128,12 +126,30 @@ class Mapper:
             tax_minor=money(spec.tax, "order.tax"),
             total_minor=money(spec.total, "order.total"),
             taxes_included=bool(optional(spec.taxes_included, "order.taxes_included")),
-            ship_to_country=optional(spec.ship_to_country, "order.ship_to_country"),
+            ship_to_country=ship_to.country
+            if ship_to
+            else optional(spec.ship_to_country, "order.ship_to_country"),
             customer_email=optional(spec.customer_email, "order.customer_email"),
             customer_company=optional(spec.customer_company, "order.customer_company") or None,
             sold_at_location=self._location(spec.sold_at_location, payload, channel),
+            ship_to=ship_to,
+            bill_to=parties.address(self._fields, spec.bill_to, payload, "order.bill_to"),
+            shipping_method=parties.shipping_method(
+                self._fields, spec.shipping_method, payload, "order.shipping_method"
+            ),
+            customer_note=optional(spec.customer_note, "order.customer_note") or None,
         )
         return build_order(channel, order)
+
+    async def _all_lines(
+        self, specs: list[LinesSpec], payload: Any, currency: str, channel: ChannelConfig
+    ) -> tuple[list[OrderLine], list[UnmappedLine]]:
+        lines: list[OrderLine] = []
+        unmapped: list[UnmappedLine] = []
+        for n, lines_spec in enumerate(specs):
+            where = "order.lines" if n == 0 else f"order.lines#{n + 1}"
+            await self._lines(lines_spec, payload, currency, channel, where, lines, unmapped)
+        return lines, unmapped
 
     async def _lines(
         self,

@@ -93,6 +93,28 @@ class LinesSpec(_Spec):
     _each = field_validator("each")(_compiled)
 
 
+class AddressSpec(_Spec):
+    """A party's postal address, part by part; `lines` gives the street lines as a list
+    (a JMESPath multi-select: `[address1, address2]`), empty ones dropped. No country
+    found: no address."""
+
+    name: Field | None = None
+    company: Field | None = None
+    lines: Field | None = None
+    city: Field | None = None
+    region: Field | None = None
+    postal_code: Field | None = None
+    country: Field
+    phone: Field | None = None
+    email: Field | None = None
+
+
+class ShippingMethodSpec(_Spec):
+    code: Field | None = None
+    title: Field | None = None
+    carrier: Field | None = None
+
+
 class OrderSpec(_Spec):
     ref: Field
     name: Field | None = None
@@ -106,6 +128,10 @@ class OrderSpec(_Spec):
     customer_email: Field | None = None
     customer_company: Field | None = None
     sold_at_location: Field | None = None  # a counter sale at this Crossdock location
+    ship_to: AddressSpec | None = None
+    bill_to: AddressSpec | None = None
+    shipping_method: ShippingMethodSpec | None = None
+    customer_note: Field | None = None
     lines: list[LinesSpec]  # one list of lines, or several (items, then fees...)
 
     @field_validator("lines", mode="before")
