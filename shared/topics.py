@@ -35,6 +35,7 @@ from shared.events.orders import (
     OrderApproved,
     OrderCancellationRefused,
     OrderCancellationRequested,
+    OrderPaid,
     OrderPlaced,
     OrderStatusChanged,
 )
@@ -65,7 +66,7 @@ STOREFRONT_ORDERS = Topic(
     "storefront-orders",
     key="order_id",
     writer=STOREFRONT_GATEWAY,
-    event_types=(OrderPlaced, OrderCancellationRequested, RefundIssued),
+    event_types=(OrderPlaced, OrderPaid, OrderCancellationRequested, RefundIssued),
 )
 ORDERS = Topic(
     "orders",

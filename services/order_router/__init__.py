@@ -1,7 +1,7 @@
 """order-router: keeps every order's state and decides where it is fulfilled from.
 
-Consumes: `storefront-orders` (OrderPlaced, OrderCancellationRequested, RefundIssued),
-`stock-reservations` (StockReserved, StockReservationRejected, StockReleased,
+Consumes: `storefront-orders` (OrderPlaced, OrderPaid, OrderCancellationRequested,
+RefundIssued), `stock-reservations` (StockReserved, StockReservationRejected, StockReleased,
 StockHandedOver), `stock-levels` (StockLevelChanged: backordered orders are tried
 again), `customers` (CustomerChanged: B2B credit limits), `shipments` (every shipment
 event: the order follows its parcels).
@@ -12,5 +12,6 @@ OrderCancellationRefused; OrderApproved), each keyed by order id.
 Serves: `GET /orders/{id}` (status, timeline, shipments, tracking, money).
 Owns the invariants: an order moves only along the allowed transitions, each recorded
 once in its timeline; a shipped order stays shipped whatever a late cancellation says;
-an order is reserved, shipped and refunded at most once per platform resource.
+an order is reserved, shipped and refunded at most once per platform resource; an order
+waiting for payment (its channel's `route_on_payment`) reserves nothing until OrderPaid.
 """

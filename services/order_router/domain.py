@@ -12,7 +12,18 @@ from shared.events.orders import OrderLine, OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
-    S.PLACED: frozenset({S.RESERVED, S.REJECTED, S.BACKORDERED, S.CANCELLED, S.HELD_FOR_APPROVAL}),
+    S.PLACED: frozenset(
+        {
+            S.RESERVED,
+            S.REJECTED,
+            S.BACKORDERED,
+            S.CANCELLED,
+            S.HELD_FOR_APPROVAL,
+            S.AWAITING_PAYMENT,
+        }
+    ),
+    # The channel's policy routes only paid orders (say): nothing is reserved until paid.
+    S.AWAITING_PAYMENT: frozenset({S.PLACED, S.CANCELLED}),
     # Beyond a B2B customer's credit limit: nothing is reserved until someone approves.
     S.HELD_FOR_APPROVAL: frozenset({S.PLACED, S.CANCELLED}),
     S.BACKORDERED: frozenset({S.RESERVED, S.CANCELLED}),
@@ -36,6 +47,7 @@ _ALLOWED: dict[S, frozenset[S]] = {
 CANCELLABLE = frozenset(
     {
         S.PLACED,
+        S.AWAITING_PAYMENT,
         S.HELD_FOR_APPROVAL,
         S.BACKORDERED,
         S.RESERVED,

@@ -6,6 +6,7 @@ from services.order_router import (
     backorders,
     cancellations,
     credit,
+    payments,
     repository,
     returns,
     transitions,
@@ -31,6 +32,7 @@ from shared.events.inventory import (
 from shared.events.orders import (
     OrderApproved,
     OrderCancellationRequested,
+    OrderPaid,
     OrderPlaced,
     OrderStatus,
     OrderStatusChanged,
@@ -62,12 +64,34 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Loca
             to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
-        held = await credit.hold_reason(uow.connection, order)
-        if held is not None:
-            locked = LockedOrder(order.order_id, OrderStatus.PLACED, order)
-            await transitions.move(uow, locked, OrderStatus.HELD_FOR_APPROVAL, order, held)
-        else:
-            await request_stock(uow, order, order, locations)
+        if not await payments.hold_unless_paid(uow, order):
+            await route_placed(
+                uow, LockedOrder(order.order_id, OrderStatus.PLACED, order), order, locations
+            )
+        await uow.commit()
+
+
+async def route_placed(
+    uow: UnitOfWork, order: LockedOrder, cause: Event, locations: tuple[Location, ...]
+) -> None:
+    """A placed order that may go on: held when it would exceed its customer's credit,
+    else its stock is asked for."""
+    held = await credit.hold_reason(uow.connection, order.placed)
+    if held is not None:
+        await transitions.move(uow, order, OrderStatus.HELD_FOR_APPROVAL, cause, held)
+    else:
+        await request_stock(uow, order.placed, cause, locations)
+
+
+async def take_payment(
+    payment: OrderPaid, uow: UnitOfWork, locations: tuple[Location, ...]
+) -> None:
+    async with uow:
+        if not await uow.inbox.claim(PLACE_ORDER, payment.event_id):
+            return
+        order = await payments.paid(uow, payment)
+        if order is not None:
+            await route_placed(uow, order, payment, locations)
         await uow.commit()
 
 

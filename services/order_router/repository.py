@@ -9,7 +9,7 @@ import asyncpg
 
 from services.order_router.domain import PlannedShipment
 from shared.events.envelope import Event
-from shared.events.orders import OrderPlaced, OrderStatus
+from shared.events.orders import OrderPaid, OrderPlaced, OrderStatus
 
 
 def _jsonable(model: Any) -> Any:
@@ -166,3 +166,19 @@ async def claim_refund(conn: asyncpg.Connection, order_id: UUID, refund_ref: str
         refund_ref,
     )
     return bool(claimed)
+
+
+async def remember_early_payment(conn: asyncpg.Connection, payment: OrderPaid) -> None:
+    await conn.execute(
+        "INSERT INTO early_payments (order_id, payment) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        payment.order_id,
+        payment.payment.value,
+    )
+
+
+async def take_early_payment(conn: asyncpg.Connection, order_id: UUID) -> bool:
+    """Whether the order was paid before it arrived (the note is used up)."""
+    taken = await conn.fetchval(
+        "DELETE FROM early_payments WHERE order_id = $1 RETURNING true", order_id
+    )
+    return bool(taken)

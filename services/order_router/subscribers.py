@@ -12,7 +12,7 @@ from shared.db import UnitOfWork
 from shared.events.catalog import CustomerChanged
 from shared.events.codec import Decoder
 from shared.events.inventory import StockLevelChanged
-from shared.events.orders import OrderCancellationRequested, OrderPlaced
+from shared.events.orders import OrderCancellationRequested, OrderPaid, OrderPlaced
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
@@ -22,6 +22,10 @@ UseCase = Callable[[Any, UnitOfWork, Locations], Awaitable[None]]
 
 async def _place(order: OrderPlaced, uow: UnitOfWork, locations: Locations) -> None:
     await handlers.place_order(order, uow, locations)
+
+
+async def _paid(payment: OrderPaid, uow: UnitOfWork, locations: Locations) -> None:
+    await handlers.take_payment(payment, uow, locations)
 
 
 async def _cancel(request: OrderCancellationRequested, uow: UnitOfWork, _: Locations) -> None:
@@ -59,7 +63,12 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase], int | None], ..
     (
         topics.STOREFRONT_ORDERS,
         handlers.PLACE_ORDER,
-        {OrderPlaced: _place, OrderCancellationRequested: _cancel, RefundIssued: _refund},
+        {
+            OrderPlaced: _place,
+            OrderPaid: _paid,
+            OrderCancellationRequested: _cancel,
+            RefundIssued: _refund,
+        },
         None,
     ),
     (

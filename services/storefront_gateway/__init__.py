@@ -8,9 +8,10 @@ Consumes: `stock-levels` (StockLevelChanged: what each channel should show), `or
 ShipmentDelivered: tracking back to channels), `catalog` (ProductChanged,
 PriceScheduled: listings and prices to channels), `customers` (CustomerChanged:
 B2B price lists).
-Produces: `storefront-orders` (OrderPlaced, OrderCancellationRequested, RefundIssued,
-keyed by order id), `customer-notifications` (CustomerNotificationRequested), and, from
-the ERP, `catalog` (ProductChanged, PriceScheduled) and `customers` (CustomerChanged).
+Produces: `storefront-orders` (OrderPlaced, OrderPaid, OrderCancellationRequested,
+RefundIssued, keyed by order id), `customer-notifications`
+(CustomerNotificationRequested), and, from the ERP, `catalog` (ProductChanged,
+PriceScheduled) and `customers` (CustomerChanged).
 Owns the invariants: a delivery is authenticated before anything happens; an accepted
 delivery is stored durably before the 2xx and published exactly once through the
 outbox; one order, cancellation and refund per platform resource, whatever header

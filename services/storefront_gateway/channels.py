@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from shared.events.money import CURRENCY_PATTERN
+from shared.events.orders import PaymentState
 
 
 class Platform(StrEnum):
@@ -93,6 +94,12 @@ class ChannelConfig(BaseModel):
     backorder_when_short: bool = Field(
         False,
         description="Channel policy: an order short of stock waits instead of being rejected.",
+    )
+    route_on_payment: tuple[PaymentState, ...] = Field(
+        (PaymentState.PAID,),
+        description="Payment states whose orders are routed at once; an order in another "
+        "waits, held with the reason, for the channel's paid event (Shopify orders/paid or "
+        "orders/updated, WooCommerce order.updated to processing).",
     )
     variant_skus: dict[str, str] = Field(
         default_factory=dict,

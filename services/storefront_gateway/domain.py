@@ -15,8 +15,10 @@ from shared.events.money import MoneyError, to_minor_units
 from shared.events.orders import (
     OrderCancellationRequested,
     OrderLine,
+    OrderPaid,
     OrderPlaced,
     OrderTotals,
+    PaymentState,
     UnmappedLine,
 )
 from shared.events.returns import RefundIssued, RefundLine
@@ -33,7 +35,7 @@ def order_id_for(channel: ChannelConfig, channel_order_ref: str) -> uuid.UUID:
     return keyed_order_id(channel.order_id_key(), channel.id, channel_order_ref)
 
 
-def effect_of(event: "OrderPlaced | OrderCancellationRequested | RefundIssued") -> str:
+def effect_of(event: "OrderPlaced | OrderPaid | OrderCancellationRequested | RefundIssued") -> str:
     """What a delivery is about, as the one effect it may have: the order, its
     cancellation, or one refund of it (by the platform's refund id). No header a sender
     controls enters it, so no replay under a fresh delivery id can have it twice."""
@@ -41,6 +43,8 @@ def effect_of(event: "OrderPlaced | OrderCancellationRequested | RefundIssued") 
         return f"refund:{event.order_id}:{event.refund_ref}"
     if isinstance(event, OrderCancellationRequested):
         return f"cancellation:{event.order_id}"
+    if isinstance(event, OrderPaid):
+        return f"paid:{event.order_id}"
     return f"order:{event.order_id}"
 
 
@@ -50,7 +54,7 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class MappedOrder:
-    event: OrderPlaced | OrderCancellationRequested | RefundIssued
+    event: OrderPlaced | OrderPaid | OrderCancellationRequested | RefundIssued
 
 
 def settled(mapped: MappedOrder) -> Callable[[], MappedOrder]:
@@ -132,6 +136,7 @@ class ChannelOrder:
     bill_to: Address | None = None
     shipping_method: ShippingMethod | None = None
     customer_note: str | None = None
+    payment: PaymentState | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -174,6 +179,9 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             bill_to=order.bill_to,
             shipping_method=order.shipping_method,
             customer_note=order.customer_note,
+            payment=order.payment,
+            awaiting_payment=order.payment is not None
+            and order.payment not in channel.route_on_payment,
         )
     except ValidationError as exc:
         raise MappingError(first_error(exc)) from exc

@@ -21,6 +21,15 @@ class LineKind(StrEnum):
     NON_STOCK = "non_stock"
 
 
+class PaymentState(StrEnum):
+    """Where the customer's payment stands, as the channel reports it (Shopify
+    `financial_status`, WooCommerce's order status)."""
+
+    PAID = "paid"
+    AUTHORIZED = "authorized"  # the card is authorised, not yet captured
+    PENDING = "pending"  # nothing received yet (bank transfer, cash on delivery, on-hold)
+
+
 class OrderLine(_Value):
     line_ref: str = Field(description="The channel's id of this line.")
     kind: LineKind = Field(description="stock lines are reserved and shipped; non_stock never.")
@@ -114,14 +123,33 @@ class OrderPlaced(Event):
     customer_note: str | None = Field(
         None, max_length=2000, description="What the customer wrote at checkout."
     )
+    payment: PaymentState | None = Field(
+        None, description="As the channel reports it; None: the channel does not say."
+    )
+    awaiting_payment: bool = Field(
+        False, description="Channel policy: not routed until OrderPaid (its payment state)."
+    )
 
     @property
     def stock_lines(self) -> tuple[OrderLine, ...]:
         return tuple(line for line in self.lines if line.kind is LineKind.STOCK)
 
 
+class OrderPaid(Event):
+    """The channel says the order is now paid (or authorised, where its policy routes
+    authorised orders): Shopify `orders/paid` / `orders/updated`, WooCommerce
+    `order.updated` to processing."""
+
+    event_type: Literal["OrderPaid"] = "OrderPaid"
+    order_id: UUID
+    channel: str
+    channel_order_ref: str
+    payment: PaymentState
+
+
 class OrderStatus(StrEnum):
     PLACED = "placed"
+    AWAITING_PAYMENT = "awaiting_payment"
     HELD_FOR_APPROVAL = "held_for_approval"
     BACKORDERED = "backordered"
 

@@ -19,7 +19,7 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.edi.documents import purchase_order
 from services.storefront_gateway.edi.x12 import parse
-from services.storefront_gateway.intake import repository
+from services.storefront_gateway.intake import payments, repository
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify
@@ -115,10 +115,23 @@ async def _by_platform_mapping(
     stored: Stored, channel: ChannelConfig, mappers: dict[str, Mapper], conn: Any
 ) -> MappedOrder | None:
     """The channel's mapping (its own file, or its platform's) on the kept payload."""
+    payload = json.loads(stored.body)
+    mapper = mappers[channel.id]
+    if _is_payment(stored, payload):
+        paid = payments.payment_of(mapper, channel, payload)
+        return paid() if paid is not None else None
     kind = KINDS.get(stored.topic)
     if kind is None:
         return None
-    return await mappers[channel.id].map(json.loads(stored.body), channel, kind)
+    return await mapper.map(payload, channel, kind)
+
+
+def _is_payment(stored: Stored, payload: Any) -> bool:
+    """Shopify's paid and updated orders; a WooCommerce update that is no cancellation."""
+    if stored.topic in payments.SHOPIFY_TOPICS:
+        return True
+    woo_update = stored.topic == "order.updated" and isinstance(payload, dict)
+    return woo_update and payload.get("status") != "cancelled"
 
 
 async def _edi(stored: Stored, channel: ChannelConfig, mappers: Any, conn: Any) -> MappedOrder:

@@ -22,7 +22,7 @@ from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.erp import ports as accounts
-from services.storefront_gateway.intake import handlers, repository
+from services.storefront_gateway.intake import handlers, payments, repository
 from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
@@ -94,7 +94,7 @@ async def _shopify(
     if topic == "customers/create":
         customer = parse_payload(body, accounts.ShopifyCustomer)
         return await _new_account(parts, units, channel, customer)
-    if topic not in SHOPIFY_TOPICS and topic != "refunds/create":
+    if topic not in {*SHOPIFY_TOPICS, *payments.SHOPIFY_TOPICS, "refunds/create"}:
         return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
     # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
     event_id = h.get("x-shopify-event-id") or h.get("x-shopify-webhook-id")
@@ -112,7 +112,21 @@ async def _shopify(
     contradiction = shopify.shop_contradiction(order, channel.shop)
     if contradiction:
         raise HTTPException(401, contradiction)
+    if topic in payments.SHOPIFY_TOPICS:
+        return await _payment(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, SHOPIFY_TOPICS[topic])
+    return await accept_delivery(delivery, mapping, units(), parts.metrics)
+
+
+async def _payment(
+    parts: IntakeParts,
+    units: Callable[[], UnitOfWork],
+    channel: ChannelConfig,
+    delivery: handlers.Delivery,
+) -> WebhookReceipt:
+    mapping = payments.payment_of(parts.mappers[channel.id], channel, json.loads(delivery.body))
+    if mapping is None:
+        return WebhookReceipt(status="ignored", reason="its payment state routes nothing")
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 
 
@@ -153,8 +167,6 @@ async def _woocommerce(
         return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
     order = parse_payload(body, woocommerce.WooOrder)
     cancelled = topic == "order.updated" and order.status == "cancelled"
-    if topic == "order.updated" and not cancelled:
-        return WebhookReceipt(status="ignored", reason=f"status {order.status!r} needs no action")
     delivery = handlers.Delivery(
         channel.id,
         "woocommerce",
@@ -163,6 +175,8 @@ async def _woocommerce(
         kept_headers(h, "x-wc-"),
         body,
     )
+    if topic == "order.updated" and not cancelled:
+        return await _payment(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, "cancellation" if cancelled else "order")
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 

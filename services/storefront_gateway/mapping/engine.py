@@ -33,7 +33,7 @@ from services.storefront_gateway.mapping.spec import (
     MappingSpec,
     load_mapping,
 )
-from shared.events.orders import LineKind, OrderLine, UnmappedLine
+from shared.events.orders import LineKind, OrderLine, PaymentState, UnmappedLine
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
 CHANNEL_TABLES = {
@@ -93,6 +93,22 @@ class Mapper:
             raise MappingError(f"kind: {found!r} is not handled")
         return await self._order(payload, channel)
 
+    def ref(self, payload: Any) -> str:
+        """The channel's id of the payload's order."""
+        return text(self._fields.value(self.spec.order.ref, payload, "order.ref"))
+
+    def payment(self, payload: Any) -> PaymentState | None:
+        """The order's payment state, where the mapping reads one (None: not said)."""
+        found = self._fields.optional(self.spec.order.payment, payload, "order.payment")
+        if found is None:
+            return None
+        try:
+            return PaymentState(str(found))
+        except ValueError as exc:
+            raise MappingError(
+                f"order.payment: {found!r} is not paid, authorized or pending"
+            ) from exc
+
     async def attempt(
         self, payload: Any, channel: ChannelConfig, kind: str | None = None
     ) -> Callable[[], MappedOrder]:
@@ -138,6 +154,7 @@ class Mapper:
                 self._fields, spec.shipping_method, payload, "order.shipping_method"
             ),
             customer_note=optional(spec.customer_note, "order.customer_note") or None,
+            payment=self.payment(payload),
         )
         return build_order(channel, order)
 
