@@ -15,14 +15,22 @@ from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentCancellationRequested
 from shared.events.inventory import Allocation, ReleaseStock
-from shared.events.orders import OrderCancellationRefused, OrderCancellationRequested, OrderStatus
+from shared.events.orders import (
+    OrderCancellationRefused,
+    OrderCancellationRequested,
+    OrderPlaced,
+    OrderStatus,
+)
 
 
 async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> None:
     """Runs inside the storefront-orders consumer's transaction (see subscribers)."""
     order = await repository.lock_order(uow.connection, request.order_id)
     if order is None:
-        raise LookupError(f"cancellation of unknown order {request.order_id}")
+        # Webhooks come in no promised order, and an order may still be in the gateway's
+        # quarantine: it is cancelled the moment it arrives, never routed.
+        await repository.remember_early_cancellation(uow.connection, request)
+        return
     if order.status in (OrderStatus.CANCELLING, OrderStatus.CANCELLED):
         await transitions.record(uow, order, request, repeated="already being cancelled")
         return
@@ -94,3 +102,14 @@ async def refuse_after_failed_shipment_cancel(
     uow: UnitOfWork, order: LockedOrder, cause: Event, reason: str
 ) -> None:
     await _refuse(uow, order, cause, f"the 3PL could not cancel ({reason}): a return is needed")
+
+
+async def cancelled_before_it_came(uow: UnitOfWork, order: OrderPlaced) -> bool:
+    """True when a cancellation was here first: the order is cancelled, nothing asked."""
+    reason = await repository.take_early_cancellation(uow.connection, order.order_id)
+    if reason is None:
+        return False
+    locked = LockedOrder(order.order_id, OrderStatus.PLACED, order)
+    detail = reason or "cancelled by the channel before the order arrived"
+    await transitions.move(uow, locked, OrderStatus.CANCELLED, order, detail)
+    return True

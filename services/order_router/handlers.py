@@ -64,6 +64,9 @@ async def place_order(order: OrderPlaced, uow: UnitOfWork, locations: tuple[Loca
             to_status=OrderStatus.PLACED,
         )
         await uow.outbox.add(placed, key=str(order.order_id))
+        if await cancellations.cancelled_before_it_came(uow, order):
+            await uow.commit()
+            return
         if not await payments.hold_unless_paid(uow, order):
             await route_placed(
                 uow, LockedOrder(order.order_id, OrderStatus.PLACED, order), order, locations

@@ -9,7 +9,7 @@ import asyncpg
 
 from services.order_router.domain import PlannedShipment
 from shared.events.envelope import Event
-from shared.events.orders import OrderPaid, OrderPlaced, OrderStatus
+from shared.events.orders import OrderCancellationRequested, OrderPaid, OrderPlaced, OrderStatus
 
 
 def _jsonable(model: Any) -> Any:
@@ -182,3 +182,22 @@ async def take_early_payment(conn: asyncpg.Connection, order_id: UUID) -> bool:
         "DELETE FROM early_payments WHERE order_id = $1 RETURNING true", order_id
     )
     return bool(taken)
+
+
+async def remember_early_cancellation(
+    conn: asyncpg.Connection, request: OrderCancellationRequested
+) -> None:
+    await conn.execute(
+        "INSERT INTO early_cancellations (order_id, reason) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        request.order_id,
+        request.reason,
+    )
+
+
+async def take_early_cancellation(conn: asyncpg.Connection, order_id: UUID) -> str | None:
+    """The reason of a cancellation that came before the order ('' without one); None:
+    the order was not cancelled before it arrived."""
+    row = await conn.fetchrow(
+        "DELETE FROM early_cancellations WHERE order_id = $1 RETURNING reason", order_id
+    )
+    return None if row is None else (row["reason"] or "")

@@ -210,3 +210,22 @@ async def test_a_cancellation_while_the_3pl_hangs_on_the_order_calls_it_off_at_t
         assert (stock["on_hand"], stock["reserved"]) == (10, 0)
     finally:
         await hub.tpl(client, "tpl-a", auto_ship=False, hang_next=0, fail_next=0)
+
+
+async def test_a_cancellation_that_arrives_before_its_order_cancels_it_on_arrival(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = sku("FIRSTCANCEL")
+    await hub.set_stock(client, item, "wh-1", 4)
+    payload = shopify_order(number(), [Line(item, 1, "5.00")])
+    cancelled = {**payload, "cancelled_at": "2026-11-28T12:00:00Z", "cancel_reason": "fraud"}
+    first = await hub.deliver(
+        client, signed_shopify(cancelled, hub.shop, hub.shopify_secret, topic="orders/cancelled")
+    )
+    assert first.json()["status"] == "accepted", first.text
+    placed = await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
+    order = await hub.order_in(client, placed.json()["order_id"], {"cancelled"})
+    assert order["reason"] == "fraud"
+    assert (await hub.stock(client, item))["reserved"] == 0
+    letters = (await client.get(hub.url("order-router", "/dead-letters"))).json()
+    assert not [x for x in letters["letters"] if placed.json()["order_id"] in str(x)]

@@ -269,3 +269,32 @@ async def test_a_merchant_s_own_shopify_mapping_overrides_the_built_in_one(
     assert quarantined.json()["unmapped_lines"][0]["reason"] == (
         "order.lines[0].sku: unknown item_number 'LEG-NOPE' (no SKU in the cross-reference)"
     )
+
+
+async def test_an_order_cancelled_while_quarantined_never_ships_once_replayed(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    sku, item = f"HELD-{tag}", f"IT-{tag}"
+    await hub.set_stock(client, sku, "wh-1", 5)
+    kept = await send(hub, client, social_order(f"SO-{tag}", item))
+    assert kept.json()["status"] == "quarantined"
+    cancel = {
+        "event_id": f"evt-{uuid.uuid4().hex[:10]}",
+        "type": "ORDER_CANCELLED",
+        "shop_id": SOCIAL_SHOP,
+        "data": {"order_id": f"SO-{tag}", "cancel_reason": "buyer changed their mind"},
+    }
+    cancelled = await send(hub, client, cancel)
+    assert cancelled.json()["status"] == "accepted", cancelled.text
+
+    await load_xref(hub, client, f"sku,item_number\n{sku},{item}\n")
+    auth = {"Authorization": f"Bearer {hub.admin_token}"}
+    replay_url = hub.url("storefront-gateway", "/quarantine/replay")
+    chosen = {"ids": [kept.json()["delivery_id"]]}
+    [replayed] = (await client.post(replay_url, json=chosen, headers=auth)).json()["results"]
+    assert replayed["status"] == "accepted", replayed
+
+    order = await hub.order_in(client, replayed["order_id"], {"cancelled"})
+    assert order["reason"] == "buyer changed their mind"
+    assert (await hub.stock(client, sku))["reserved"] == 0
