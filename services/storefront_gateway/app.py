@@ -46,6 +46,14 @@ class StorefrontGatewaySettings(HubSettings):
     erp_poll_seconds: float = 2.0
     edi_id: str = Field("CROSSDOCK", description="Our X12 interchange id (ISA06/ISA08).")
     feeds_file: Path | None = Path("config/feeds.yaml")
+    # The mail server Crossdock sends customers' notices through (channels whose
+    # customer_notices is crossdock); none configured: those notices wait, with the reason.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = False
+    mail_from: str = "Crossdock <orders@crossdock.invalid>"
 
 
 # Operators' routes (behind the read token) and partners' doors (their own credentials).

@@ -13,6 +13,7 @@ from services.storefront_gateway.catalog.scheduler import PriceClock
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.connectors.channel_api import ChannelApi
 from services.storefront_gateway.connectors.erp import ErpClient
+from services.storefront_gateway.connectors.smtp import Mailer
 from services.storefront_gateway.erp.accounts import AccountExporter
 from services.storefront_gateway.erp.poller import ErpPoller
 from services.storefront_gateway.feedback.sender import FeedbackSender
@@ -63,9 +64,7 @@ async def running(
             pool, dsn, runtime.schema, channels, http, metrics, settings.reconcile_interval_seconds
         )
         loops: list[Any] = [
-            FeedbackSender(
-                pool, dsn, channels, into.channel_api, settings.feedback_backoff_seconds
-            ),
+            _feedback(runtime, settings, channels, into.channel_api),
             into.stock_sync,
             PriceClock(runtime.uow, channels),
         ]
@@ -81,3 +80,24 @@ async def running(
             stack.push_async_callback(loop.stop)
         into.loops = loops
         yield
+
+
+def _feedback(
+    runtime: ServiceRuntime, settings: Any, channels: Channels, api: ChannelApi
+) -> FeedbackSender:
+    backoff = settings.feedback_backoff_seconds
+    dsn = settings.database_url
+    return FeedbackSender(runtime.pool, dsn, channels, api, backoff, _mailer(settings))
+
+
+def _mailer(settings: Any) -> Mailer | None:
+    if not settings.smtp_host:
+        return None
+    return Mailer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.mail_from,
+        settings.smtp_username,
+        settings.smtp_password.get_secret_value() or None,
+        settings.smtp_starttls,
+    )

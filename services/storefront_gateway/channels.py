@@ -9,7 +9,7 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -94,6 +94,15 @@ class ChannelConfig(BaseModel):
     backorder_when_short: bool = Field(
         False,
         description="Channel policy: an order short of stock waits instead of being rejected.",
+    )
+    customer_notices: Literal["platform", "crossdock", "none"] = Field(
+        "platform",
+        description="Who tells the customer (confirmed, shipped with tracking, delivered, "
+        "cancelled): the platform (Shopify's shipping notification, WooCommerce's customer "
+        "notes), Crossdock by email, or nobody. Never both.",
+    )
+    notice_language: str = Field(
+        "en", pattern=r"^[a-z]{2}$", description="The language of Crossdock's emails."
     )
     route_on_payment: tuple[PaymentState, ...] = Field(
         (PaymentState.PAID,),

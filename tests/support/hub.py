@@ -132,7 +132,16 @@ class Hub:
         self.ports["storefront-api"] = free_port()
         self.ports["accounting-api"] = free_port()
         self.ports["shipstation-api"] = free_port()
-        for name in ("storefront-gateway", "marketplace", "pos", "erp", "sftp", "edi_partner"):
+        for name in (
+            "storefront-gateway",
+            "marketplace",
+            "pos",
+            "erp",
+            "sftp",
+            "edi_partner",
+            "mailbox",
+            "mailbox-smtp",
+        ):
             self.ports[name] = free_port()
         for name in ("shipping-bridge", *FULFILLERS):
             self.ports[name] = free_port()
@@ -196,6 +205,9 @@ class Hub:
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
             "CROSSDOCK_ERP_POLL_SECONDS": "1",
+            "CROSSDOCK_SMTP_HOST": "127.0.0.1",
+            "CROSSDOCK_SMTP_PORT": str(self.ports["mailbox-smtp"]),
+            "CROSSDOCK_MAIL_FROM": "Social Shop <orders@social.test>",
             **(extra or {}),
         }
 
@@ -382,6 +394,7 @@ class Hub:
                 ],
                 {"SFTP_PASSWORD": k["sftp"]},
             ),
+            ("mailbox", ["--smtp-port", str(self.ports["mailbox-smtp"])], {}),
         ):
             log = open(self.workdir / f"{name}.log", "ab")
             self.procs[name] = subprocess.Popen(
@@ -419,6 +432,8 @@ class Hub:
         await self.wait_tpl("erp")
         await self.wait_port("sftp")
         await self.wait_tpl("edi_partner")
+        await self.wait_tpl("mailbox")
+        await self.wait_port("mailbox-smtp")
 
         async with httpx.AsyncClient() as client:
             for fulfiller in FULFILLERS:

@@ -35,7 +35,10 @@ async def add_tracking_note(api: Endpoint, payload: dict[str, Any]) -> None:
         existing = await api.call("GET", notes)
         if any(n.get("note") == note for n in existing if isinstance(n, dict)):
             return
-    await api.call("POST", notes, json={"note": note, "customer_note": True})
+    # A customer note is emailed to the customer by WooCommerce; where Crossdock tells the
+    # customer itself, the note stays private (on the order, for the merchant).
+    visible = bool(payload.get("notify_customer", True))
+    await api.call("POST", notes, json={"note": note, "customer_note": visible})
 
 
 async def complete_order(api: Endpoint, payload: dict[str, Any]) -> None:

@@ -41,13 +41,17 @@ async def on_dispatched(event: ShipmentDispatched, uow: UnitOfWork, channels: Ch
                 "tracking_number": event.tracking_number,
                 "tracking_url": event.tracking_url,
             }
-            await _notify(uow, event, order, "shipped", **tracking)
+            await _notify(uow, channels, event, order, "shipped", **tracking)
             line_items = [
                 {"line_ref": ref, "sku": line.sku, "quantity": line.quantity}
                 for line in event.lines
                 for ref in order["line_refs"].get(line.sku, [])[:1]
             ]
-            payload = {**tracking, "line_items": line_items}
+            payload = {
+                **tracking,
+                "line_items": line_items,
+                "notify_customer": _platform_tells(channels, order),
+            }
             await _queue(uow, channels, event, order, "fulfilment", payload)
         await uow.commit()
 
@@ -56,7 +60,7 @@ async def on_delivered(event: ShipmentDelivered, uow: UnitOfWork, channels: Chan
     async with uow:
         order = await _claimed_order(uow, SHIPMENTS_CONSUMER, event)
         if order is not None:
-            await _notify(uow, event, order, "delivered")
+            await _notify(uow, channels, event, order, "delivered")
         await uow.commit()
 
 
@@ -84,16 +88,40 @@ async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Chann
         order = await intake.channel_order(uow.connection, change.order_id)
         if order is not None:
             if kind is not None:
-                await _notify(uow, change, order, kind)
+                await _notify(uow, channels, change, order, kind)
             channel = channels.by_id(order["channel"])
             if woo_done and channel is not None and channel.platform is Platform.WOOCOMMERCE:
                 await _queue(uow, channels, change, order, "completed", {})
         await uow.commit()
 
 
+def _platform_tells(channels: Channels, order: dict[str, Any]) -> bool:
+    channel = channels.by_id(order["channel"])
+    return channel is not None and channel.customer_notices == "platform"
+
+
 async def _notify(
-    uow: UnitOfWork, cause: Event, order: dict[str, Any], kind: NotificationKind, **extra: Any
+    uow: UnitOfWork,
+    channels: Channels,
+    cause: Event,
+    order: dict[str, Any],
+    kind: NotificationKind,
+    **extra: Any,
 ) -> None:
+    """The notice for anyone who listens (a CRM); an email from Crossdock itself where
+    the channel has Crossdock tell its customers — queued in the same transaction."""
+    channel = channels.by_id(order["channel"])
+    if channel is not None and channel.customer_notices == "crossdock" and order["customer_email"]:
+        email = {
+            "to": order["customer_email"],
+            "kind": kind,
+            "language": channel.notice_language,
+            "order": order.get("channel_order_name") or order["channel_order_ref"],
+            **extra,
+        }
+        await repository.queue_update(
+            uow.connection, cause.event_id, f"email:{kind}", channel.id, order["order_id"], email
+        )
     notice = CustomerNotificationRequested.caused_by(
         cause,
         order_id=order["order_id"],

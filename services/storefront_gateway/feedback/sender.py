@@ -5,10 +5,11 @@ from typing import Any
 
 import structlog
 
-from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.channels import ChannelConfig, Channels
 from services.storefront_gateway.connectors.channel_api import ChannelApi
 from services.storefront_gateway.connectors.errors import Refused, Unavailable
-from services.storefront_gateway.feedback import repository
+from services.storefront_gateway.connectors.smtp import Mailer
+from services.storefront_gateway.feedback import notices, repository
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
@@ -20,13 +21,20 @@ LEASE_SECONDS = 30.0
 
 class FeedbackSender(DrainLoop):
     def __init__(
-        self, pool: Any, dsn: str, channels: Channels, api: ChannelApi, base_backoff: float = 0.5
+        self,
+        pool: Any,
+        dsn: str,
+        channels: Channels,
+        api: ChannelApi,
+        base_backoff: float = 0.5,
+        mailer: Mailer | None = None,
     ) -> None:
         super().__init__(dsn, "storefront_gateway_channel_updates", poll_seconds=1.0)
         self._pool = pool
         self._channels = channels
         self._api = api
         self._base_backoff = base_backoff
+        self._mailer = mailer
 
     def batch_was_full(self, handled: int) -> bool:
         return handled >= BATCH
@@ -50,13 +58,7 @@ class FeedbackSender(DrainLoop):
                 await repository.finish_update(conn, update["id"], "failed", "channel gone")
                 return
             try:
-                # Claimed before: an earlier try may have reached the channel before its
-                # sender died or timed out, so the channel is asked before sending again.
-                maybe_sent = update["claims"] > 1
-                payload = {**update["payload"], "update_id": update["id"], "maybe_sent": maybe_sent}
-                await self._api.send(
-                    channel, self._channels.api_token(channel), update["kind"], payload
-                )
+                await self._deliver(channel, update)
             except Refused as exc:
                 log.error("channel refused an update", error=str(exc), update=update["id"])
                 await repository.finish_update(conn, update["id"], "failed", str(exc))
@@ -65,3 +67,20 @@ class FeedbackSender(DrainLoop):
                 await repository.retry_update(conn, update["id"], str(exc), delay)
             else:
                 await repository.finish_update(conn, update["id"], "done")
+
+    async def _deliver(self, channel: ChannelConfig, update: dict[str, Any]) -> None:
+        if update["kind"].startswith("email:"):
+            if self._mailer is None:
+                raise Unavailable("no mail server is configured (CROSSDOCK_SMTP_HOST)", 60.0)
+            await self._mailer.send(notices.letter(update["payload"], _message_id(update)))
+            return
+        # Claimed before: an earlier try may have reached the channel before its sender
+        # died or timed out, so the channel is asked before sending again.
+        maybe_sent = update["claims"] > 1
+        payload = {**update["payload"], "update_id": update["id"], "maybe_sent": maybe_sent}
+        await self._api.send(channel, self._channels.api_token(channel), update["kind"], payload)
+
+
+def _message_id(update: dict[str, Any]) -> str:
+    """One per queued notice: a resend after a lost answer is the same message."""
+    return f"<notice-{update['id']}-{update['source_event_id']}@crossdock>"

@@ -110,13 +110,15 @@ async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
         line_refs.setdefault(str(line.sku), []).append(line.line_ref)
     await conn.execute(
         "INSERT INTO channel_orders (order_id, channel, channel_order_ref, customer_email,"
-        " line_refs, currency) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+        " line_refs, currency, channel_order_name) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        " ON CONFLICT DO NOTHING",
         order.order_id,
         order.channel,
         order.channel_order_ref,
         order.customer_email,
         line_refs,
         order.currency,
+        order.channel_order_name,
     )
 
 

@@ -28,7 +28,8 @@ async def fulfil(api: Endpoint, payload: dict[str, Any]) -> None:
         "fulfillment": {
             "line_items_by_fulfillment_order": by_order,
             "tracking_info": tracking,
-            "notify_customer": False,
+            # Shopify sends its shipping confirmation when the channel has it tell customers.
+            "notify_customer": bool(payload.get("notify_customer", False)),
         }
     }
     await api.call("POST", f"{ADMIN}/fulfillments.json", json=body)
