@@ -31,6 +31,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
 from simulators.outage import add_outage_switch
 from simulators.store_inventory import add_inventory
+from simulators.store_orders import add_order_lists
 
 
 class Storefronts:
@@ -266,6 +267,7 @@ def create_app(
     app.include_router(router)
     add_outage_switch(app)
     add_inventory(app, partial(shopify_auth, sim), partial(woo_auth, sim))
+    add_order_lists(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     return app
 
 

@@ -1,14 +1,17 @@
 """`crossdock`: the operator's command line, a thin client of the services' HTTP APIs.
 
-    crossdock reconcile [--channel ID ...] [--dry-run] [--json]
+    crossdock reconcile [stock] [--channel ID ...] [--dry-run] [--json]
+    crossdock reconcile orders [--channel ID ...] [--since ISO-TIME] [--dry-run]
     crossdock mapping test CONNECTOR PAYLOAD.json ... [--mapping FILE] [--topic T]
     crossdock quarantine list | show ID | replay (--id ID ... | --reason R | --all)
     crossdock dead-letters SERVICE list | show --offset N
     crossdock dead-letters SERVICE replay (--offset N ... | --reason R | --all)
 
 `reconcile` compares each channel's stock with the ledger and, unless `--dry-run`,
-heals it. `mapping test` dry-runs a connector's mapping (or a new version of it) against
-sample payloads and prints the canonical events or exactly which field failed and why.
+heals it; `reconcile orders` reads each Shopify and WooCommerce channel's recent orders
+back and takes in those its webhooks never delivered (exit 1: some were missing).
+`mapping test` dry-runs a connector's mapping (or a new version of it) against sample
+payloads and prints the canonical events or exactly which field failed and why.
 `quarantine` lists what could not be mapped (grouped by reason), shows one, and replays
 them through the current mapping. Each exits 1 when it found something wrong, so scripts
 can act on it. `dead-letters` does the same for the messages a service's consumers gave
@@ -73,6 +76,17 @@ def _reconcile(gateway: Gateway, args: argparse.Namespace) -> int:
         return 1 if any(r["differences"] for r in reports) else 0
     print(response.text, end="")
     return 1 if int(response.headers.get("x-crossdock-differences", "0")) else 0
+
+
+def _reconcile_orders(gateway: Gateway, args: argparse.Namespace) -> int:
+    params = httpx.QueryParams(
+        [("channel", c) for c in args.channel or []]
+        + [("dry_run", str(args.dry_run).lower())]
+        + ([("since", args.since)] if args.since else [])
+    )
+    reports = gateway.call("POST", "/orders/reconcile", admin=True, params=params).json()
+    print(json.dumps(reports["channels"], indent=2))
+    return 1 if any(r["webhooks_silent"] for r in reports["channels"]) else 0
 
 
 def _mapping_test(gateway: Gateway, args: argparse.Namespace) -> int:
@@ -150,7 +164,11 @@ def _parser() -> argparse.ArgumentParser:
         "--gateway", default=os.environ.get("CROSSDOCK_GATEWAY_URL", DEFAULT_GATEWAY)
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    reconcile = commands.add_parser("reconcile", help="compare channels' stock with the ledger")
+    reconcile = commands.add_parser(
+        "reconcile", help="compare channels' stock with the ledger, or take in missed orders"
+    )
+    reconcile.add_argument("what", nargs="?", choices=["stock", "orders"], default="stock")
+    reconcile.add_argument("--since", help="orders: changed since then (default: last pass)")
     reconcile.add_argument("--channel", action="append", help="a channel id (default: all)")
     reconcile.add_argument("--dry-run", action="store_true", help="report only, change nothing")
     reconcile.add_argument("--json", action="store_true", help="JSON instead of a table")
@@ -178,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     gateway = Gateway(args.gateway)
     if args.command == "reconcile":
-        return _reconcile(gateway, args)
+        return (_reconcile_orders if args.what == "orders" else _reconcile)(gateway, args)
     if args.command == "mapping":
         return _mapping_test(gateway, args)
     if args.command == "dead-letters":

@@ -19,12 +19,14 @@ from services.storefront_gateway.intake import (
     edi_api,
     json_webhooks,
     mapping_api,
+    pull_api,
     quarantine_api,
     sales_webhooks,
     storefront_webhooks,
 )
 from services.storefront_gateway.intake.deps import IntakeParts
 from services.storefront_gateway.intake.order_feeds import order_feed
+from services.storefront_gateway.intake.order_pull import OrderPuller
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve, load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
@@ -46,6 +48,9 @@ class StorefrontGatewaySettings(HubSettings):
     erp_poll_seconds: float = 2.0
     edi_id: str = Field("CROSSDOCK", description="Our X12 interchange id (ISA06/ISA08).")
     feeds_file: Path | None = Path("config/feeds.yaml")
+    # How often each Shopify and WooCommerce channel's orders are read back for those its
+    # webhooks missed (0: only on request, POST /orders/reconcile).
+    order_reconcile_seconds: float = 600.0
     # The mail server Crossdock sends customers' notices through (channels whose
     # customer_notices is crossdock); none configured: those notices wait, with the reason.
     smtp_host: str | None = None
@@ -65,6 +70,7 @@ ROUTERS = [
     customer_pricing.router,
     erp_api.router,
     stock_sync_api.router,
+    pull_api.router,
 ]
 DOORS = [storefront_webhooks.router, sales_webhooks.router, json_webhooks.router, edi_api.door]
 
@@ -80,9 +86,13 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
     background = Background()
     sync_metrics = SyncMetrics(runtime.metrics.registry)
 
-    def extra_lifespan(_: FastAPI) -> AbstractAsyncContextManager[None]:
+    def extra_lifespan(app: FastAPI) -> AbstractAsyncContextManager[None]:
         take = order_feed(channels, mappers, runtime.uow, runtime.metrics)
-        return running(runtime, settings, channels, sync_metrics, background, order_feeds, take)
+        every = settings.order_reconcile_seconds
+        pulls = [OrderPuller(app.state.intake, runtime.uow, every)] if every > 0 else []
+        return running(
+            runtime, settings, channels, sync_metrics, background, order_feeds, take, pulls
+        )
 
     app = runtime.http_app(
         "Crossdock storefront-gateway",

@@ -54,6 +54,7 @@ async def running(
     into: Background,
     order_feeds: list[FeedConfig],
     take_orders: Process,
+    more: list[Any],
 ) -> AsyncIterator[None]:
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
     async with httpx.AsyncClient(limits=limits) as http, AsyncExitStack() as stack:
@@ -75,6 +76,7 @@ async def running(
                 AccountExporter(pool, dsn, runtime.schema, erp),
             ]
         loops += [FeedPoller(f, source_for(f), take_orders, runtime.uow) for f in order_feeds]
+        loops += more
         for loop in loops:
             await loop.start()
             stack.push_async_callback(loop.stop)

@@ -205,6 +205,7 @@ class Hub:
             "CROSSDOCK_ERP_URL": self.url("erp", ""),
             "CROSSDOCK_ERP_TOKEN": self.store_keys["erp"],
             "CROSSDOCK_ERP_POLL_SECONDS": "1",
+            "CROSSDOCK_ORDER_RECONCILE_SECONDS": "0",
             "CROSSDOCK_SMTP_HOST": "127.0.0.1",
             "CROSSDOCK_SMTP_PORT": str(self.ports["mailbox-smtp"]),
             "CROSSDOCK_MAIL_FROM": "Social Shop <orders@social.test>",

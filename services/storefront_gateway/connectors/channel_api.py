@@ -6,6 +6,7 @@ refused (`Refused`), never sent somewhere it means nothing.
 """
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -15,6 +16,7 @@ from services.storefront_gateway.connectors import edi, marketplace, woocommerce
 from services.storefront_gateway.connectors.errors import Refused
 from services.storefront_gateway.connectors.http import Endpoint
 from services.storefront_gateway.connectors.shopify import fulfilments
+from services.storefront_gateway.connectors.shopify import orders as shopify_orders
 
 Send = Callable[[Endpoint, dict[str, Any]], Awaitable[None]]
 
@@ -42,6 +44,18 @@ class ChannelApi:
         if send is None:
             raise Refused(f"{channel.platform} takes no {kind!r} update")
         await send(api, payload)
+
+    async def orders_since(
+        self, channel: ChannelConfig, token: str, since: datetime
+    ) -> list[dict[str, Any]]:
+        """The channel's orders changed since then, as its API gives them (Shopify and
+        WooCommerce; other channels are not read back)."""
+        api = Endpoint.of(self._http, channel, token)
+        if channel.platform is Platform.SHOPIFY:
+            return await shopify_orders.orders_updated_since(api, since)
+        if channel.platform is Platform.WOOCOMMERCE:
+            return await woocommerce.orders_modified_since(api, since)
+        raise Refused(f"{channel.platform} orders are not read back")
 
     async def woo_refunds(self, channel: ChannelConfig, token: str, order_ref: str) -> list[Any]:
         """Every refund of a WooCommerce order, fetched from the channel's own API."""

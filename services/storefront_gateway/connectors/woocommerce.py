@@ -5,6 +5,7 @@ Stock, prices and details through `GET /products` (paged) and `POST /products/ba
 `completed`; an order's refunds read back from `GET /orders/{id}/refunds`.
 """
 
+from datetime import datetime
 from typing import Any
 
 from services.storefront_gateway.connectors.budget import RateBudget
@@ -50,6 +51,26 @@ async def refunds(api: Endpoint, order_ref: str) -> list[Any]:
     """Every refund of an order, fetched from the store's own API."""
     found = await api.call("GET", f"{API}/orders/{order_ref}/refunds")
     return list(found) if isinstance(found, list) else []
+
+
+async def orders_modified_since(api: Endpoint, since: datetime) -> list[dict[str, Any]]:
+    """Orders modified after `since`, for the hub to take in those its webhooks missed
+    (`GET /orders?modified_after=…&per_page=100&page=N`, oldest first)."""
+    found: list[dict[str, Any]] = []
+    for page in range(1, 501):
+        params = {
+            "modified_after": since.strftime("%Y-%m-%dT%H:%M:%S"),
+            "dates_are_gmt": "true",
+            "per_page": 100,
+            "page": page,
+            "orderby": "modified",
+            "order": "asc",
+        }
+        batch = await api.call("GET", f"{API}/orders", params=params)
+        found += [o for o in batch if isinstance(o, dict)] if isinstance(batch, list) else []
+        if not isinstance(batch, list) or len(batch) < 100:
+            break
+    return found
 
 
 class WooStock(ChannelStock):

@@ -1,5 +1,6 @@
 """SQL on the storefront-gateway's own tables: deliveries and quarantined lines."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -183,3 +184,24 @@ async def quarantine_reasons(conn: asyncpg.Connection) -> list[dict[str, Any]]:
         " GROUP BY reason ORDER BY count(*) DESC, reason"
     )
     return [dict(r) for r in records]
+
+
+async def pulled_through(conn: asyncpg.Connection, channel: str) -> datetime | None:
+    """How far the channel's orders have been read back (None: never)."""
+    value: datetime | None = await conn.fetchval(
+        "SELECT pulled_through FROM order_pulls WHERE channel = $1", channel
+    )
+    return value
+
+
+async def record_pull(
+    conn: asyncpg.Connection, channel: str, through: datetime, report: dict[str, Any]
+) -> None:
+    await conn.execute(
+        "INSERT INTO order_pulls (channel, pulled_through, last_report) VALUES ($1, $2, $3)"
+        " ON CONFLICT (channel) DO UPDATE SET pulled_through = EXCLUDED.pulled_through,"
+        " last_report = EXCLUDED.last_report",
+        channel,
+        through,
+        report,
+    )
