@@ -154,6 +154,24 @@ async def receive_return(
     return {"return_id": return_id, "recorded": recorded}
 
 
+@router.post("/returns", status_code=201)
+async def unannounced_return(
+    body: returns.UnannouncedReturn, caller: Caller, response: Response, uow: Uow
+) -> dict[str, object]:
+    """Goods a customer sent back that no one announced: name the shipment (its
+    `reference`) or the channel's order name; sellable units go back to stock, damaged
+    ones are written off, the order shows the return."""
+    if body.shipment_reference is None and not body.order_name:
+        raise HTTPException(422, "name the shipment_reference or the order_name")
+    try:
+        return_id, order_id, new = await _call(returns.receive_unannounced(caller, body, uow))
+    except returns.ReturnUnclear as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if not new:
+        response.status_code = 200
+    return {"return_id": return_id, "order_id": order_id, "recorded": new}
+
+
 async def _call(work: Awaitable[T]) -> T:
     try:
         return await work

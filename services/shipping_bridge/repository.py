@@ -7,7 +7,6 @@ import asyncpg
 
 from services.shipping_bridge.domain import ShipmentStatus
 from shared.events.fulfilment import ShipmentRequested
-from shared.events.returns import ReceivedLine, ReturnExpected
 
 DELIVERY = {"ship_to", "shipping_method", "customer_note", "currency", "lines"}
 # A delivered or cancelled shipment will never be sent again: its personal data goes.
@@ -164,50 +163,6 @@ async def dispatches_of(conn: asyncpg.Connection, shipment_id: UUID) -> list[dic
         shipment_id,
     )
     return [dict(r) for r in records]
-
-
-async def insert_return(conn: asyncpg.Connection, notice: ReturnExpected) -> None:
-    await conn.execute(
-        "INSERT INTO returns (return_id, order_id, correlation_id, shipment_id, fulfiller,"
-        " location, lines) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        notice.return_id,
-        notice.order_id,
-        notice.correlation_id,
-        notice.shipment_id,
-        notice.fulfiller,
-        notice.location,
-        {line.sku: line.quantity for line in notice.lines},
-    )
-
-
-async def expected_returns(conn: asyncpg.Connection, fulfiller: str) -> list[dict[str, Any]]:
-    records = await conn.fetch(
-        "SELECT return_id, shipment_id, location, lines, created_at FROM returns"
-        " WHERE fulfiller = $1 AND status = 'expected' ORDER BY created_at",
-        fulfiller,
-    )
-    return [dict(r) for r in records]
-
-
-async def lock_return(
-    conn: asyncpg.Connection, return_id: UUID, fulfiller: str
-) -> dict[str, Any] | None:
-    record = await conn.fetchrow(
-        "SELECT * FROM returns WHERE return_id = $1 AND fulfiller = $2 FOR UPDATE",
-        return_id,
-        fulfiller,
-    )
-    return dict(record) if record else None
-
-
-async def mark_received(
-    conn: asyncpg.Connection, return_id: UUID, lines: list[ReceivedLine]
-) -> None:
-    await conn.execute(
-        "UPDATE returns SET status = 'received', received = $2 WHERE return_id = $1",
-        return_id,
-        [line.model_dump() for line in lines],
-    )
 
 
 async def by_tracking_number(

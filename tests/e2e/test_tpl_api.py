@@ -124,3 +124,49 @@ async def test_the_3pl_api_is_documented_in_openapi(hub: Hub, client: httpx.Asyn
         "/3pl/v1/shipments/{shipment_id}/acknowledgement",
         "/3pl/v1/shipments/{shipment_id}/exceptions",
     } <= paths
+
+
+async def test_a_return_nobody_announced_is_recorded_restocked_and_shown_once(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"UNASKED-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 10)
+    order = shopify_order(random.randrange(10**11, 10**12), [Line(item, 3, "2.00")])
+    order_id = (
+        await hub.deliver(client, signed_shopify(order, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+    [shipment] = (await hub.order_at_3pl(client, order_id))["shipments"]
+    base = hub.url("shipping-bridge", f"/3pl/v1/shipments/{shipment['shipment_id']}")
+    shipped = await client.post(
+        f"{base}/dispatches", json=dispatch(item, 3, "U1"), headers=as_3pl(hub, "tpl-a")
+    )
+    assert shipped.status_code == 201, shipped.text
+    await hub.order_in(client, order_id, {"shipped"})
+
+    url = hub.url("shipping-bridge", "/3pl/v1/returns")
+    back = {
+        "report_id": f"RMA-{uuid.uuid4().hex[:8]}",
+        "order_name": order["name"],
+        "lines": [
+            {"sku": item, "quantity": 1, "condition": "sellable"},
+            {"sku": item, "quantity": 1, "condition": "damaged"},
+        ],
+    }
+    other = await client.post(url, json=back, headers=as_3pl(hub, "tpl-b"))
+    assert other.status_code == 404  # not a shipment of tpl-b's
+    first = await client.post(url, json=back, headers=as_3pl(hub, "tpl-a"))
+    assert first.status_code == 201, first.text
+    again = await client.post(url, json=back, headers=as_3pl(hub, "tpl-a"))
+    assert again.status_code == 200 and again.json()["recorded"] is False
+    too_many = {
+        **back,
+        "report_id": "RMA-more",
+        "lines": [{"sku": item, "quantity": 2, "condition": "sellable"}],
+    }
+    refused = await client.post(url, json=too_many, headers=as_3pl(hub, "tpl-a"))
+    assert refused.status_code == 422 and "expected" in refused.text
+
+    returned = await hub.order_in(client, order_id, {"returned"})
+    assert returned["status"] == "returned"
+    stock = await hub.stock(client, item)
+    assert stock["on_hand"] == 10 - 3 + 1  # the sellable unit is back; the damaged one is not
