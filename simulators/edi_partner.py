@@ -63,6 +63,8 @@ def purchase_order(po: str, lines: list[dict[str, Any]], ctt: int | None) -> lis
         ["N1", "ST", "Store 12", "92", "0012"],
         ["N3", "1 Main St"],
         ["N4", "Springfield", "IL", "62701", "US"],
+        ["ITD", "01", "3", "", "", "", "", "30"],  # net 30
+        ["DTM", "002", time.strftime("%Y%m%d", time.gmtime(time.time() + 7 * 86400))],
     ]
     for n, line in enumerate(lines, start=1):
         ids = []

@@ -23,6 +23,7 @@ import itertools
 import os
 import random
 import uuid
+from datetime import date
 from typing import Annotated, Any
 
 import httpx
@@ -100,6 +101,8 @@ class FulfilmentOrder(BaseModel):
     ship_to: ShipTo
     shipping_method: ShippingMethod | None = None
     note: str | None = None
+    ship_by: date | None = None
+    deliver_by: date | None = None
 
 
 class ThirdPartyLogistics:

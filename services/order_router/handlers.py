@@ -209,6 +209,8 @@ async def _reserved(
             shipping_method=order.placed.shipping_method,
             customer_note=order.placed.customer_note,
             currency=order.placed.currency,
+            ship_by=order.placed.requested_ship_date,
+            deliver_by=order.placed.requested_delivery_date,
         )
         await uow.outbox.add(request, key=str(order.order_id))
     if shipments:

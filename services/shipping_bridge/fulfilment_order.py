@@ -22,6 +22,9 @@ def fulfilment_order(shipment: dict[str, Any]) -> dict[str, Any]:
         body["shipping_method"] = {k: method.get(k) for k in ("code", "title", "carrier")}
     if note := delivery.get("customer_note"):
         body["note"] = note
+    for when in ("ship_by", "deliver_by"):
+        if delivery.get(when):
+            body[when] = delivery[when]
     return body
 
 

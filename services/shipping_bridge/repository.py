@@ -8,7 +8,15 @@ import asyncpg
 from services.shipping_bridge.domain import ShipmentStatus
 from shared.events.fulfilment import ShipmentRequested
 
-DELIVERY = {"ship_to", "shipping_method", "customer_note", "currency", "lines"}
+DELIVERY = {
+    "ship_to",
+    "shipping_method",
+    "customer_note",
+    "currency",
+    "lines",
+    "ship_by",
+    "deliver_by",
+}
 # A delivered or cancelled shipment will never be sent again: its personal data goes.
 FORGET_DELIVERY = (
     "delivery = CASE WHEN ${0} IN ('delivered', 'cancelled') THEN NULL ELSE delivery END"

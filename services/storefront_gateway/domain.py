@@ -5,6 +5,7 @@ import hmac
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
@@ -137,6 +138,9 @@ class ChannelOrder:
     shipping_method: ShippingMethod | None = None
     customer_note: str | None = None
     payment: PaymentState | None = None
+    requested_ship_date: date | None = None
+    requested_delivery_date: date | None = None
+    payment_terms: str | None = None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -180,6 +184,9 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             shipping_method=order.shipping_method,
             customer_note=order.customer_note,
             payment=order.payment,
+            requested_ship_date=order.requested_ship_date,
+            requested_delivery_date=order.requested_delivery_date,
+            payment_terms=order.payment_terms,
             awaiting_payment=order.payment is not None
             and order.payment not in channel.route_on_payment,
         )

@@ -4,6 +4,7 @@ The order-router decides shipments (one per location an order is reserved at); t
 shipping-bridge owns the conversation with each 3PL and reports it as facts.
 """
 
+from datetime import date
 from typing import Literal
 from uuid import UUID
 
@@ -50,6 +51,8 @@ class ShipmentRequested(_ShipmentEvent):
     shipping_method: ShippingMethod | None = None
     customer_note: str | None = Field(None, max_length=2000)
     currency: str | None = Field(None, pattern=CURRENCY_PATTERN, description="Of the prices.")
+    ship_by: date | None = Field(None, description="The buyer's requested ship date.")
+    deliver_by: date | None = Field(None, description="The buyer's requested delivery date.")
 
 
 class ShipmentCancellationRequested(_ShipmentEvent):

@@ -1,5 +1,6 @@
 """Events of the order context: what channels sold, and what became of it."""
 
+from datetime import date
 from enum import StrEnum
 from typing import Literal, Self
 from uuid import UUID
@@ -125,6 +126,15 @@ class OrderPlaced(Event):
     )
     payment: PaymentState | None = Field(
         None, description="As the channel reports it; None: the channel does not say."
+    )
+    requested_ship_date: date | None = Field(
+        None, description="The buyer's requested ship date (EDI 850 DTM*010)."
+    )
+    requested_delivery_date: date | None = Field(
+        None, description="The buyer's requested delivery date (EDI 850 DTM*002)."
+    )
+    payment_terms: str | None = Field(
+        None, max_length=200, description="As the buyer states them (EDI 850 ITD: Net 30)."
     )
     awaiting_payment: bool = Field(
         False, description="Channel policy: not routed until OrderPaid (its payment state)."

@@ -1,5 +1,7 @@
 """X12 envelopes: written and read back, every count and control number checked."""
 
+from datetime import date
+
 import pytest
 
 from services.storefront_gateway.edi.documents import acknowledgement
@@ -76,7 +78,7 @@ def test_an_interchange_with_a_nul_character_is_refused_whole() -> None:
         parse("ISA*00*" + " " * 100 + "\x00~IEA*1*000000001~")
 
 
-async def test_an_850_ship_to_loop_becomes_the_orders_ship_to() -> None:
+async def test_an_850_ship_to_loop_dates_and_terms_come_through() -> None:
     from services.storefront_gateway.channels import ChannelConfig, Platform
     from services.storefront_gateway.edi.documents import purchase_order
     from services.storefront_gateway.edi.x12 import Writer
@@ -89,6 +91,9 @@ async def test_an_850_ship_to_loop_becomes_the_orders_ship_to() -> None:
         ["N1", "ST", "Store 12", "92", "0012"],
         ["N3", "1 Main St"],
         ["N4", "Springfield", "IL", "62701", "US"],
+        ["ITD", "01", "3", "2", "", "10", "", "30"],
+        ["DTM", "010", "20261205"],
+        ["DTM", "002", "20261210"],
         ["PO1", "1", "2", "EA", "3.50", "", "VP", "A"],
         ["CTT", "1"],
     ]
@@ -117,3 +122,8 @@ async def test_an_850_ship_to_loop_becomes_the_orders_ship_to() -> None:
         "email": None,
     }
     assert event.ship_to_country == "US"
+    assert (event.requested_ship_date, event.requested_delivery_date) == (
+        date(2026, 12, 5),
+        date(2026, 12, 10),
+    )
+    assert event.payment_terms == "2% 10 days, Net 30"

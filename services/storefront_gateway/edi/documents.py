@@ -8,6 +8,7 @@ cross-reference), PID (05: description), CTT (01: number of PO1 lines, checked).
 """
 
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,6 +77,9 @@ async def purchase_order(
             customer_email=None,
             customer_company=_party(st, "BY") or channel.id,
             ship_to=ship_to,
+            requested_ship_date=_date(st, "010"),
+            requested_delivery_date=_date(st, "002"),
+            payment_terms=_terms(st),
         ),
     )
 
@@ -122,6 +126,32 @@ async def _sku(po1: Segment, where: str, resolve: Resolve) -> str:
                 return found
     named = ", ".join(f"{q} {v}" for q, v in pairs if q) or "none"
     raise MappingError(f"{where}: no product id maps to a SKU (given: {named})")
+
+
+def _date(st: TransactionSet, qualifier: str) -> date | None:
+    """DTM01 qualifier (010 requested ship, 002 delivery requested), DTM02 CCYYMMDD."""
+    for s in st.segments:
+        if s[0] == "DTM" and _el(s, 1) == qualifier:
+            try:
+                return datetime.strptime(_el(s, 2), "%Y%m%d").date()
+            except ValueError as exc:
+                raise MappingError(
+                    f"DTM*{qualifier}: {_el(s, 2)!r} is not a CCYYMMDD date"
+                ) from exc
+    return None
+
+
+def _terms(st: TransactionSet) -> str | None:
+    """ITD: its description (ITD12) where given, else the net days (ITD07) and any early
+    payment discount (ITD03 percent within ITD05 days), as a buyer's terms read."""
+    itd = next((s for s in st.segments if s[0] == "ITD"), None)
+    if itd is None:
+        return None
+    if _el(itd, 12):
+        return _el(itd, 12)[:200]
+    parts = [f"{_el(itd, 3)}% {_el(itd, 5)} days"] if _el(itd, 3) and _el(itd, 5) else []
+    parts += [f"Net {_el(itd, 7)}"] if _el(itd, 7) else []
+    return ", ".join(parts) or None
 
 
 def _party(st: TransactionSet, role: str) -> str | None:
