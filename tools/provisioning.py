@@ -29,3 +29,20 @@ async def ensure_topics(
         return [t.name for t in missing]
     finally:
         await admin.close()
+
+
+async def delete_topics(bootstrap_servers: str, prefix: str) -> list[str]:
+    """Delete every topic of one prefix (a finished test hub's); returns their names."""
+    if not prefix:
+        raise ValueError("deleting topics needs a prefix: the hub's own topics, never all")
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=bootstrap_servers, client_id="crossdock-provisioning"
+    )
+    await admin.start()
+    try:
+        mine = [t for t in await admin.list_topics() if t.startswith(prefix)]
+        if mine:
+            await admin.delete_topics(mine)
+        return mine
+    finally:
+        await admin.close()

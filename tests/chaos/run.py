@@ -9,6 +9,7 @@ quiet again, writes the whole report as JSON, and exits 1 when any invariant bro
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -34,6 +35,7 @@ from tests.chaos.scenarios import SCENARIOS, SHORT, Scenario, named
 from tests.chaos.workload import Workload
 from tests.support.hub import Hub
 from tests.support.infra import Infra
+from tools.provisioning import delete_topics
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,6 +97,11 @@ async def play(infra: Infra, scenario: Scenario, seconds: float, rate: float, st
         }
     finally:
         hub.stop_all()
+        # A broker restarted after kill -9 recovers every partition it holds: the
+        # scenarios' topics would pile up (some hundred partitions each) and make each
+        # later restart slower, which no deployment with its fixed topics sees.
+        with contextlib.suppress(Exception):
+            await delete_topics(infra.kafka, hub.prefix)
 
 
 def print_result(result: dict) -> None:
