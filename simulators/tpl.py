@@ -269,9 +269,10 @@ def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "U
 
 
 def parcels(lines: list[dict[str, Any]], split: bool) -> list[list[dict[str, Any]]]:
-    """One parcel, or two: the first half of the units, then the rest."""
+    """One parcel, or two: the first half of the units, then the rest. A parcel reports
+    what is in it (SKU and units), not what the order said about it."""
     if not split or sum(line["quantity"] for line in lines) < 2:
-        return [lines]
+        return [[{"sku": line["sku"], "quantity": line["quantity"]} for line in lines]]
     first, second = [], []
     for line in lines:
         head = line["quantity"] // 2

@@ -98,7 +98,7 @@ async def play(infra: Infra, scenario: Scenario, seconds: float, rate: float, st
     finally:
         hub.stop_all()
         # A broker restarted after kill -9 recovers every partition it holds: the
-        # scenarios' topics would pile up (some hundred partitions each) and make each
+        # scenarios' topics would pile up (65 partitions each) and make each
         # later restart slower, which no deployment with its fixed topics sees.
         with contextlib.suppress(Exception):
             await delete_topics(infra.kafka, hub.prefix)
