@@ -12,6 +12,7 @@ from services.order_router import (
     transitions,
 )
 from services.order_router.domain import (
+    PlannedShipment,
     plan_shipments,
     preferred_locations,
     requested_lines,
@@ -194,26 +195,32 @@ async def _reserved(
     shipments = plan_shipments(order.order_id, allocations, locations)
     for shipment in shipments:
         await repository.insert_shipment(uow.connection, order.order_id, shipment)
-        request = ShipmentRequested.caused_by(
-            verdict,
-            shipment_id=shipment.shipment_id,
-            order_id=order.order_id,
-            channel=order.placed.channel,
-            channel_order_ref=order.placed.channel_order_ref,
-            channel_order_name=order.placed.channel_order_name,
-            location=shipment.location,
-            fulfiller=shipment.fulfiller,
-            lines=requested_lines(order.placed, shipment.lines),
-            ship_to_country=order.placed.ship_to_country,
-            ship_to=order.placed.ship_to,
-            shipping_method=order.placed.shipping_method,
-            customer_note=order.placed.customer_note,
-            currency=order.placed.currency,
-            ship_by=order.placed.requested_ship_date,
-            deliver_by=order.placed.requested_delivery_date,
-        )
-        await uow.outbox.add(request, key=str(order.order_id))
+        await uow.outbox.add(_request(verdict, order.placed, shipment), key=str(order.order_id))
     if shipments:
         await transitions.move(
             uow, order, OrderStatus.SENT_TO_FULFILMENT, verdict, shipments=len(shipments)
         )
+
+
+def _request(
+    verdict: StockReserved, placed: OrderPlaced, shipment: PlannedShipment
+) -> ShipmentRequested:
+    """What the location's 3PL is asked for: the lines it holds, and all a label needs."""
+    return ShipmentRequested.caused_by(
+        verdict,
+        shipment_id=shipment.shipment_id,
+        order_id=placed.order_id,
+        channel=placed.channel,
+        channel_order_ref=placed.channel_order_ref,
+        channel_order_name=placed.channel_order_name,
+        location=shipment.location,
+        fulfiller=shipment.fulfiller,
+        lines=requested_lines(placed, shipment.lines),
+        ship_to_country=placed.ship_to_country,
+        ship_to=placed.ship_to,
+        shipping_method=placed.shipping_method,
+        customer_note=placed.customer_note,
+        currency=placed.currency,
+        ship_by=placed.requested_ship_date,
+        deliver_by=placed.requested_delivery_date,
+    )

@@ -69,6 +69,9 @@ async def receive_unannounced(
     return_id = uuid.uuid5(UNANNOUNCED, f"{fulfiller}:{report.report_id}")
     async with uow:
         conn = uow.connection
+        seen = await returns_repository.lock_return(conn, return_id, fulfiller)
+        if seen is not None:  # this report again: what it recorded stands
+            return return_id, seen["order_id"], False
         found = await returns_repository.shipments_for_return(
             conn, fulfiller, report.shipment_reference, report.order_name
         )
@@ -98,9 +101,9 @@ async def receive_unannounced(
 
 def _shipped(dispatches: list[dict[str, Any]]) -> dict[str, int]:
     total: dict[str, int] = {}
-    for dispatch in dispatches:
-        for line in dispatch["lines"]:
-            total[line["sku"]] = total.get(line["sku"], 0) + int(line["quantity"])
+    for dispatch in dispatches:  # each parcel's lines: SKU -> units
+        for sku, quantity in dispatch["lines"].items():
+            total[sku] = total.get(sku, 0) + int(quantity)
     return total
 
 

@@ -28,7 +28,8 @@ from services.storefront_gateway.intake.deps import IntakeParts
 from services.storefront_gateway.intake.order_feeds import order_feed
 from services.storefront_gateway.intake.order_pull import OrderPuller
 from services.storefront_gateway.mapping import xref
-from services.storefront_gateway.mapping.engine import Mapper, Resolve, load_mappers
+from services.storefront_gateway.mapping.engine import Mapper, Resolve
+from services.storefront_gateway.mapping.loading import load_mappers
 from services.storefront_gateway.mapping.spec import load_mapping
 from services.storefront_gateway.sync import api as stock_sync_api
 from services.storefront_gateway.sync.metrics import SyncMetrics

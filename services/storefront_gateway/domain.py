@@ -150,6 +150,23 @@ def minor(amount: str | int | float, currency: str, what: str) -> int:
         raise MappingError(f"{what}: {exc}") from exc
 
 
+# What the canonical order carries as the channel gave it (the mapping read it).
+CARRIED = (
+    "ship_to_country",
+    "customer_email",
+    "customer_company",
+    "sold_at_location",
+    "ship_to",
+    "bill_to",
+    "shipping_method",
+    "customer_note",
+    "payment",
+    "requested_ship_date",
+    "requested_delivery_date",
+    "payment_terms",
+)
+
+
 def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
     """The canonical order, validated: totals reconcile, currency, lines."""
     try:
@@ -175,18 +192,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             split_shipments_allowed=channel.allow_split_shipments,
             backorder_when_short=channel.backorder_when_short,
             totals=totals,
-            ship_to_country=order.ship_to_country,
-            customer_email=order.customer_email,
-            customer_company=order.customer_company,
-            sold_at_location=order.sold_at_location,
-            ship_to=order.ship_to,
-            bill_to=order.bill_to,
-            shipping_method=order.shipping_method,
-            customer_note=order.customer_note,
-            payment=order.payment,
-            requested_ship_date=order.requested_ship_date,
-            requested_delivery_date=order.requested_delivery_date,
-            payment_terms=order.payment_terms,
+            **{name: getattr(order, name) for name in CARRIED},
             awaiting_payment=order.payment is not None
             and order.payment not in channel.route_on_payment,
         )

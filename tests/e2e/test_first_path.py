@@ -91,7 +91,7 @@ async def test_unmapped_line_is_quarantined_and_the_rest_is_reserved(
 
     assert response.status_code == 200
     assert (
-        "variant 424242 is not in the channel's SKU table"
+        "line 'Mystery box': order.lines[1].sku: unknown channel:variant_skus '424242'"
         in response.json()["unmapped_lines"][0]["reason"]
     )
     order = await hub.order_in(client, response.json()["order_id"], {"sent_to_fulfilment"})

@@ -6,7 +6,8 @@ from typing import Any
 
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import MappedOrder
-from services.storefront_gateway.mapping.engine import Mapper, built_in_mapping
+from services.storefront_gateway.mapping.engine import Mapper
+from services.storefront_gateway.mapping.loading import built_in_mapping
 
 
 def by_platform(payload: Any, channel: ChannelConfig, kind: str = "order") -> MappedOrder:

@@ -2,6 +2,7 @@
 idempotent on the shipment, the status API reports what the 3PL has, a cancel is the
 3PL's word."""
 
+import asyncio
 import uuid
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,23 @@ async def test_the_status_api_says_what_the_3pl_has_and_a_cancel_takes(tmp_path:
     assert (state.status, state.dispatches) == ("received", [])
     await bridge.cancel_fulfilment_order(sent)
     assert (await bridge.fulfilment_order(sent)).status == "cancelled"
+
+
+async def test_a_parcel_the_3pl_shipped_reads_back_as_skus_and_units(tmp_path: Path) -> None:
+    """The order's lines carry descriptions and customs values; the parcels the 3PL
+    reports carry what is in them, which is all the bridge reads."""
+    bridge = await client(tmp_path)
+    controls = {"ship_delay": 0.01, "lose_callbacks": 100}  # no bridge to call back here
+    (await bridge._http.post("http://tpl.test/_control", json=controls)).raise_for_status()
+    sent = shipment()
+    sent["fulfiller_ref"] = await bridge.create_fulfilment_order(sent)
+    for _ in range(200):
+        state = await bridge.fulfilment_order(sent)
+        if state.dispatches:
+            break
+        await asyncio.sleep(0.01)
+    [parcel] = state.dispatches
+    assert [(line.sku, line.quantity) for line in parcel.lines] == [("A", 2)]
 
 
 async def test_a_shipment_for_a_3pl_not_configured_is_refused(tmp_path: Path) -> None:

@@ -50,14 +50,7 @@ async def purchase_order(
         raise MappingError("BEG03: no purchase order number")
     cur = next((s for s in st.segments if s[0] == "CUR"), None)
     currency = _el(cur, 2) if cur else "USD"
-    lines = [
-        await _line(s, st, n, currency, resolve) for n, s in enumerate(st.segments) if s[0] == "PO1"
-    ]
-    if not lines:
-        raise MappingError("PO1: the purchase order has no lines")
-    ctt = next((s for s in st.segments if s[0] == "CTT"), None)
-    if ctt and _el(ctt, 1) != str(len(lines)):
-        raise MappingError(f"CTT01 says {_el(ctt, 1)} lines, the order has {len(lines)}")
+    lines = await _lines(st, currency, resolve)
     total = sum(x.gross_minor for x in lines)
     ship_to = _ship_to(st)
     return build_order(
@@ -82,6 +75,19 @@ async def purchase_order(
             payment_terms=_terms(st),
         ),
     )
+
+
+async def _lines(st: TransactionSet, currency: str, resolve: Resolve) -> list[OrderLine]:
+    """Every PO1, as many as CTT01 says."""
+    lines = [
+        await _line(s, st, n, currency, resolve) for n, s in enumerate(st.segments) if s[0] == "PO1"
+    ]
+    if not lines:
+        raise MappingError("PO1: the purchase order has no lines")
+    ctt = next((s for s in st.segments if s[0] == "CTT"), None)
+    if ctt and _el(ctt, 1) != str(len(lines)):
+        raise MappingError(f"CTT01 says {_el(ctt, 1)} lines, the order has {len(lines)}")
+    return lines
 
 
 def _first(st: TransactionSet, tag: str) -> Segment:

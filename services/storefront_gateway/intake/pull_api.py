@@ -3,9 +3,9 @@ webhooks never delivered (or, with `dry_run`, only say which); `crossdock reconc
 orders` calls it."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 
 from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.intake.deps import Parts
@@ -20,7 +20,7 @@ router = APIRouter(tags=["orders"])
 async def reconcile_orders(
     parts: Parts,
     units: UowFactory,
-    channel: list[str] | None = None,
+    channel: Annotated[list[str] | None, Query()] = None,
     since: datetime | None = None,
     dry_run: bool = False,
 ) -> dict[str, Any]:

@@ -10,12 +10,12 @@ result is judged by the canonical event's own model (`build_order`).
 """
 
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import jmespath
+from pydantic import ValidationError
 
-from services.storefront_gateway.channels import ChannelConfig, Platform
+from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
@@ -23,6 +23,7 @@ from services.storefront_gateway.domain import (
     build_order,
     cancellation,
     fails,
+    first_error,
     settled,
 )
 from services.storefront_gateway.mapping import parties
@@ -31,7 +32,6 @@ from services.storefront_gateway.mapping.spec import (
     Field,
     LinesSpec,
     MappingSpec,
-    load_mapping,
 )
 from shared.events.orders import LineKind, OrderLine, PaymentState, UnmappedLine
 
@@ -113,11 +113,14 @@ class Mapper:
         self, payload: Any, channel: ChannelConfig, kind: str | None = None
     ) -> Callable[[], MappedOrder]:
         """The mapping as the delivery handler takes it: the canonical event, or the
-        MappingError that quarantines the delivery with its reason."""
+        MappingError that quarantines the delivery with its reason (a value the canonical
+        model refuses, wherever in the mapping it showed, is one too: never a 500)."""
         try:
             return settled(await self.map(payload, channel, kind))
         except MappingError as exc:
             return fails(str(exc))
+        except ValidationError as exc:
+            return fails(first_error(exc))
 
     async def _order(self, payload: Any, channel: ChannelConfig) -> MappedOrder:
         spec = self.spec.order
@@ -265,32 +268,3 @@ class Mapper:
         if located is None and field.required:
             raise MappingError(f"order.sold_at_location: {found!r} is not mapped to a location")
         return str(located) if located is not None else None
-
-
-BUILT_IN = Path(__file__).parent / "platforms"
-
-
-def built_in_mapping(platform: Platform) -> MappingSpec | None:
-    """The platform's own mapping (`mapping/platforms/<platform>.yaml`), if it has one."""
-    path = BUILT_IN / f"{platform.value}.yaml"
-    return load_mapping(path) if path.exists() else None
-
-
-def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, Mapper]:
-    """Every channel's mapping, loaded and validated at start-up: a mapping with an error
-    stops the gateway with the file and line, before any webhook arrives. A channel with
-    no file of its own maps by its platform's built-in file; one whose file says nothing
-    of cancellations takes the built-in's. A json channel's mapping must also say how its
-    webhooks are authenticated and told apart."""
-    built_ins = {p: built_in_mapping(p) for p in {c.platform for c in channels}}
-    mappers = {}
-    for channel in channels:
-        built_in = built_ins[channel.platform]
-        spec = load_mapping(channel.mapping) if channel.mapping else built_in
-        if spec is None:
-            continue
-        if spec.cancellation is None and built_in is not None:
-            spec = spec.model_copy(update={"cancellation": built_in.cancellation})
-        ready = spec.webhook_ready() if channel.platform is Platform.JSON else spec
-        mappers[channel.id] = Mapper(ready, resolve)
-    return mappers
