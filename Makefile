@@ -83,7 +83,7 @@ bench: venv jars
 	@$(BENCH_STACK) reset >/dev/null 2>&1 || true
 	$(BENCH_STACK) up --infra-only
 	@eval "$$($(BENCH_STACK) env)"; status=0; \
-	  $(PY) bench/run.py || status=$$?; \
+	  CROSSDOCK_BENCH_STATE=.local/bench-stack $(PY) bench/run.py || status=$$?; \
 	  $(BENCH_STACK) down; exit $$status
 
 clean: venv

@@ -7,6 +7,9 @@ then stock changes at BENCH_STOCK_RATE per second on 20 SKUs listed on the four
 simulated channels: change -> each channel's API call p50/p99, change -> all channels,
 and the API calls coalescing and batching saved (bench/channel_stock.py). To the console
 and to bench/results/<time>.json. Parameters: BENCH_RATE (orders/s), BENCH_SECONDS.
+The order run and the null pipeline's each report their cost from /proc and PostgreSQL's
+statistics (bench/cpu.py): CPU ms per order per process, commits and rows written per
+order, net of an idle window measured first; and the cores the hub burns idle.
 
 """
 
@@ -28,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.channel_stock import bench_channel_stock  # noqa: E402
+from bench.cpu import Window, infra_pids, per_order  # noqa: E402
 from bench.null_pipeline import NullPipeline  # noqa: E402
 from simulators.storefronts import Line, shopify_order, signed_shopify  # noqa: E402
 from tests.support.hub import Hub  # noqa: E402
@@ -37,6 +41,9 @@ RATE = float(os.environ.get("BENCH_RATE", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
 STOCK_RATE = float(os.environ.get("BENCH_STOCK_RATE", 20))
 SKU = "BENCH-SKU"
+# Where the local stack keeps Kafka's and PostgreSQL's pid files (`make bench` sets it).
+STACK_STATE = Path(os.environ.get("CROSSDOCK_BENCH_STATE", ROOT / ".local" / "bench-stack"))
+IDLE_SECONDS = 10
 
 
 def pct(values: list[float], q: float) -> float:
@@ -123,8 +130,27 @@ async def bench_hub(hub: Hub, count: int) -> dict[str, Any]:
     }
 
 
+async def bench_with_cpu(hub: Hub, infra: Infra, count: int) -> dict[str, Any]:
+    """The order run inside a CPU window, after an idle window of the same processes.
+
+    The window closes once the orders' tail (shipments, books, exports) has drained, so
+    their cost is counted and the stock figures that follow are the stock path's own.
+    """
+    pids = {name: proc.pid for name, proc in hub.procs.items()} | infra_pids(STACK_STATE)
+    idle = Window(pids, hub.database_url)
+    await idle.open()
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_reading = await idle.close()
+    run = Window(pids, hub.database_url)
+    await run.open()
+    result = await bench_hub(hub, count)
+    await asyncio.sleep(15)
+    return result | per_order(idle_reading, await run.close(), count)
+
+
 async def bench_null(infra: Infra, count: int) -> dict[str, Any]:
-    pipeline = NullPipeline(infra.kafka, await create_database(infra.database_url))
+    database_url = await create_database(infra.database_url)
+    pipeline = NullPipeline(infra.kafka, database_url)
     await pipeline.start()
     hub_reader = Hub(infra, ROOT / ".local" / "bench-null")
     body = json.dumps(shopify_order(1, [Line(SKU, 1, "9.99")])).encode()
@@ -134,10 +160,19 @@ async def bench_null(infra: Infra, count: int) -> dict[str, Any]:
         sent.append(time.time() * 1000)
         await pipeline.place(body)
 
+    # The null pipeline runs in this process, beside the load it is sent: its CPU includes
+    # the sender's, so the comparison flatters the hub, not the null pipeline.
+    pids = {"null-pipeline": os.getpid()} | infra_pids(STACK_STATE)
+    idle, run = Window(pids, database_url), Window(pids, database_url)
     try:
+        await idle.open()
+        await asyncio.sleep(IDLE_SECONDS)
+        idle_reading = await idle.close()
+        await run.open()
         await at_fixed_rate(count, send)
         placed = await _timestamps(hub_reader, pipeline.topics[0], count)
         verdicts = await _timestamps(hub_reader, pipeline.topics[2], count)
+        cost = per_order(idle_reading, await run.close(), count)
     finally:
         await pipeline.stop()
     both = [k for k in placed if k in verdicts]
@@ -147,7 +182,7 @@ async def bench_null(infra: Infra, count: int) -> dict[str, Any]:
         "completed": len(both),
         "placed_to_reserved": summary([verdicts[k] - placed[k] for k in both]),
         "sustained_orders_per_s": round(len(both) / span_s, 1),
-    }
+    } | cost
 
 
 async def _timestamps(reader: Hub, topic: str, want: int) -> dict[bytes, int]:
@@ -180,11 +215,8 @@ async def main() -> None:
     try:
         # Warm-up: consumer groups settle their partitions, pools fill, caches warm.
         await bench_hub(hub, min(int(RATE * 5), count))
-        await asyncio.sleep(2)
-        hub_result = await bench_hub(hub, count)
-        # The orders' tail (shipments, books, exports) drains first: the stock figures are
-        # the stock path's own, not queueing behind the order run.
         await asyncio.sleep(15)
+        hub_result = await bench_with_cpu(hub, infra, count)
         stock_result = await bench_channel_stock(hub, STOCK_RATE, SECONDS, sku_count=20)
     finally:
         hub.stop_all()
