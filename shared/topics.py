@@ -22,10 +22,12 @@ from shared.events.fulfilment import (
 )
 from shared.events.inventory import (
     HandOverStock,
+    ReallocateStock,
     ReleaseStock,
     ReserveStock,
     StockHandedOver,
     StockLevelChanged,
+    StockReallocated,
     StockReleased,
     StockReservationRejected,
     StockReserved,
@@ -78,13 +80,19 @@ STOCK_COMMANDS = Topic(
     "stock-commands",
     key="order_id",
     writer=ORDER_ROUTER,
-    event_types=(ReserveStock, ReleaseStock, HandOverStock),
+    event_types=(ReserveStock, ReleaseStock, HandOverStock, ReallocateStock),
 )
 STOCK_RESERVATIONS = Topic(
     "stock-reservations",
     key="order_id",
     writer=INVENTORY_LEDGER,
-    event_types=(StockReserved, StockReservationRejected, StockReleased, StockHandedOver),
+    event_types=(
+        StockReserved,
+        StockReservationRejected,
+        StockReleased,
+        StockHandedOver,
+        StockReallocated,
+    ),
 )
 STOCK_LEVELS = Topic(
     "stock-levels",

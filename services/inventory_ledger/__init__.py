@@ -1,15 +1,17 @@
 """inventory-ledger: the single source of truth for stock.
 
-Consumes: `stock-commands` (ReserveStock, ReleaseStock, HandOverStock, from the
-order-router), `shipments` (ShipmentDispatched: stock leaves; ReturnReceived: sellable
+Consumes: `stock-commands` (ReserveStock, ReleaseStock, HandOverStock, ReallocateStock,
+from the order-router), `shipments` (ShipmentDispatched: stock leaves; ReturnReceived: sellable
 goods come back).
 Produces: `stock-reservations` (StockReserved, StockReservationRejected, StockReleased,
-StockHandedOver, keyed by order) and `stock-levels` (StockLevelChanged, keyed by SKU).
+StockHandedOver, StockReallocated, keyed by order) and `stock-levels` (StockLevelChanged,
+keyed by SKU).
 Serves: `GET/PUT /stock/...` (counts per location), `GET /stock-audit`.
 Owns the invariant: for every (SKU, location), 0 <= reserved <= on_hand — enforced by
 a CHECK constraint and by reserving only through conditional updates, so no
 interleaving of concurrent orders can oversell. Each order's holding is the one
 account a dispatch (`shipments`) and a release (`stock-commands`) of it settle against,
 locked, so whichever topic delivers first, stock stays conserved (see dispatches.py);
-on hand is always the sum of its append-only movements.
+on hand is always the sum of its append-only movements. A refused shipment's stock
+moves (released there, reserved at the next location) in one transaction.
 """

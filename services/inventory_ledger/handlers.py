@@ -1,6 +1,6 @@
 """Use cases of the inventory-ledger: reserve an order's stock, set stock on hand."""
 
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 
@@ -10,6 +10,7 @@ from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.inventory import (
     Allocation,
+    RequestedQuantity,
     ReserveStock,
     ShortLine,
     StockLevelChanged,
@@ -44,7 +45,9 @@ async def reserve_stock(command: ReserveStock, uow: UnitOfWork) -> None:
             await uow.commit()
             return
         try:
-            reserved = await reserving.reserve_order(conn, command)
+            reserved = await reserving.reserve_order(
+                conn, command.lines, command.locations, command.allow_split
+            )
         except reserving.Short as short:
             await _reject(uow, command, short)
         else:
@@ -55,34 +58,51 @@ async def reserve_stock(command: ReserveStock, uow: UnitOfWork) -> None:
 async def _accept(
     uow: UnitOfWork, command: ReserveStock, reserved: list[tuple[StockRow, int]]
 ) -> None:
-    allocations = [Allocation(sku=r.sku, location=r.location, quantity=q) for r, q in reserved]
+    allocations = await record_reserved(uow, command.order_id, reserved, command)
     await repository.record_verdict(uow.connection, command.order_id, "reserved", allocations)
     verdict = StockReserved.caused_by(
         command, order_id=command.order_id, allocations=tuple(allocations)
     )
     await uow.outbox.add(verdict, key=str(command.order_id))
+
+
+async def record_reserved(
+    uow: UnitOfWork, order_id: UUID, reserved: list[tuple[StockRow, int]], cause: Event
+) -> list[Allocation]:
+    """Each reserved row a movement and a level change; returns the allocations."""
     for row, quantity in reserved:
         await repository.record_movement(
-            uow.connection, row, "reservation", 0, quantity, command.order_id, command.event_id
+            uow.connection, row, "reservation", 0, quantity, order_id, cause.event_id
         )
-        await uow.outbox.add(level_changed(row, command), key=row.sku)
+        await uow.outbox.add(level_changed(row, cause), key=row.sku)
+    return [Allocation(sku=r.sku, location=r.location, quantity=q) for r, q in reserved]
 
 
 async def _reject(uow: UnitOfWork, command: ReserveStock, short: reserving.Short) -> None:
-    """Name every line the order is short of, not only the first one that failed."""
-    short_lines = []
-    for sku, quantity in requested_by_sku(command.lines):
-        best = await repository.best_availability(uow.connection, sku, command.locations)
-        if sku == short.sku or best < quantity:
-            short_lines.append(ShortLine(sku=sku, requested=quantity, available=best))
+    lines = await short_lines(uow.connection, command.lines, command.locations, short)
     await repository.record_verdict(uow.connection, command.order_id, "rejected", [])
     rejected = StockReservationRejected.caused_by(
         command,
         order_id=command.order_id,
-        short_lines=tuple(short_lines),
-        reason=rejection_reason(short_lines),
+        short_lines=tuple(lines),
+        reason=rejection_reason(lines),
     )
     await uow.outbox.add(rejected, key=str(command.order_id))
+
+
+async def short_lines(
+    conn: asyncpg.Connection,
+    lines: tuple[RequestedQuantity, ...],
+    locations: tuple[str, ...],
+    short: reserving.Short,
+) -> list[ShortLine]:
+    """Name every line the order is short of, not only the first one that failed."""
+    found = []
+    for sku, quantity in requested_by_sku(lines):
+        best = await repository.best_availability(conn, sku, locations)
+        if sku == short.sku or best < quantity:
+            found.append(ShortLine(sku=sku, requested=quantity, available=best))
+    return found
 
 
 class BelowReserved(Exception):

@@ -1,10 +1,13 @@
 """Use case: give back reserved stock — a whole order cancelled before anything left, or
 one cancelled shipment of it — as much of it as the order still holds (see dispatches)."""
 
+from uuid import UUID
+
 from services.inventory_ledger import repository
 from services.inventory_ledger.domain import take_from_holding
 from services.inventory_ledger.handlers import level_changed
 from shared.db import UnitOfWork
+from shared.events.envelope import Event
 from shared.events.inventory import Allocation, ReleaseStock, StockReleased
 
 
@@ -31,25 +34,27 @@ async def release_stock(command: ReleaseStock, uow: UnitOfWork, consumer: str) -
         if reservation is not None and reservation["status"] == "reserved":
             held = [Allocation.model_validate(a) for a in reservation["allocations"]]
             asked = list(held) if command.allocations is None else list(command.allocations)
-            releasing = _releasable(held, asked)
-            left = held
-            for allocation in sorted(releasing, key=lambda a: (a.sku, a.location)):
-                row = await repository.release(
-                    uow.connection, allocation.sku, allocation.location, allocation.quantity
-                )
-                await repository.record_movement(
-                    uow.connection,
-                    row,
-                    "release",
-                    0,
-                    -allocation.quantity,
-                    command.order_id,
-                    command.event_id,
-                )
-                await uow.outbox.add(level_changed(row, command), key=row.sku)
-            await repository.set_holding(uow.connection, command.order_id, left)
+            releasing = await give_back(uow, command.order_id, held, asked, command)
+            await repository.set_holding(uow.connection, command.order_id, held)
         event = StockReleased.caused_by(
             command, order_id=command.order_id, released=tuple(releasing)
         )
         await uow.outbox.add(event, key=str(command.order_id))
         await uow.commit()
+
+
+async def give_back(
+    uow: UnitOfWork, order_id: UUID, held: list[Allocation], asked: list[Allocation], cause: Event
+) -> list[Allocation]:
+    """Releases what of `asked` the order holds (taken out of `held` in place), each unit
+    a movement and a level change; returns what was released."""
+    releasing = _releasable(held, asked)
+    for allocation in sorted(releasing, key=lambda a: (a.sku, a.location)):
+        row = await repository.release(
+            uow.connection, allocation.sku, allocation.location, allocation.quantity
+        )
+        await repository.record_movement(
+            uow.connection, row, "release", 0, -allocation.quantity, order_id, cause.event_id
+        )
+        await uow.outbox.add(level_changed(row, cause), key=row.sku)
+    return releasing

@@ -12,7 +12,7 @@ import asyncpg
 
 from services.inventory_ledger import repository
 from services.inventory_ledger.domain import StockRow, requested_by_sku
-from shared.events.inventory import ReserveStock
+from shared.events.inventory import RequestedQuantity
 
 Reserved = list[tuple[StockRow, int]]
 
@@ -23,14 +23,19 @@ class Short(Exception):
         self.sku, self.requested = sku, requested
 
 
-async def reserve_order(conn: asyncpg.Connection, command: ReserveStock) -> Reserved:
-    wanted = requested_by_sku(command.lines)
-    for location in command.locations:
+async def reserve_order(
+    conn: asyncpg.Connection,
+    lines: tuple[RequestedQuantity, ...],
+    locations: tuple[str, ...],
+    allow_split: bool,
+) -> Reserved:
+    wanted = requested_by_sku(lines)
+    for location in locations:
         try:
             return await _in_savepoint(conn, wanted, (location,), split=False)
         except Short:
             continue
-    return await _in_savepoint(conn, wanted, command.locations, split=command.allow_split)
+    return await _in_savepoint(conn, wanted, locations, split=allow_split)
 
 
 async def _in_savepoint(

@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from services.order_router.locations import Location
-from shared.events.fulfilment import RequestedLine
+from shared.events.envelope import Event
+from shared.events.fulfilment import RequestedLine, ShipmentRequested
 from shared.events.inventory import Allocation, RequestedQuantity, ReserveStock
 from shared.events.money import to_decimal_string
 from shared.events.orders import OrderLine, OrderPlaced
@@ -116,16 +117,22 @@ class PlannedShipment:
 
 
 def plan_shipments(
-    order_id: uuid.UUID, allocations: list[Allocation], locations: tuple[Location, ...]
+    order_id: uuid.UUID,
+    allocations: list[Allocation],
+    locations: tuple[Location, ...],
+    instead_of: uuid.UUID | None = None,
 ) -> list[PlannedShipment]:
-    """One shipment per location the order's stock is reserved at (fewest shipments)."""
+    """One shipment per location the order's stock is reserved at (fewest shipments).
+    A shipment that replaces a refused one has its own id, even at a location the order
+    already ships from."""
+    suffix = "" if instead_of is None else f":instead-of:{instead_of}"
     by_location: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for allocation in allocations:
         by_location[allocation.location][allocation.sku] += allocation.quantity
     fulfillers = {loc.id: loc.fulfiller for loc in locations}
     return [
         PlannedShipment(
-            shipment_id=uuid.uuid5(order_id, f"shipment:{location}"),
+            shipment_id=uuid.uuid5(order_id, f"shipment:{location}{suffix}"),
             location=location,
             fulfiller=fulfillers[location],
             lines=dict(sorted(lines.items())),
@@ -180,3 +187,27 @@ def requested_lines(placed: OrderPlaced, picked: dict[str, int]) -> tuple[Reques
             )
         )
     return tuple(lines)
+
+
+def shipment_request(
+    cause: Event, placed: OrderPlaced, shipment: PlannedShipment
+) -> ShipmentRequested:
+    """What the location's 3PL is asked for: the lines it holds, and all a label needs."""
+    return ShipmentRequested.caused_by(
+        cause,
+        shipment_id=shipment.shipment_id,
+        order_id=placed.order_id,
+        channel=placed.channel,
+        channel_order_ref=placed.channel_order_ref,
+        channel_order_name=placed.channel_order_name,
+        location=shipment.location,
+        fulfiller=shipment.fulfiller,
+        lines=requested_lines(placed, shipment.lines),
+        ship_to_country=placed.ship_to_country,
+        ship_to=placed.ship_to,
+        shipping_method=placed.shipping_method,
+        customer_note=placed.customer_note,
+        currency=placed.currency,
+        ship_by=placed.requested_ship_date,
+        deliver_by=placed.requested_delivery_date,
+    )

@@ -3,8 +3,9 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.order_router import cancellations, repository, transitions
-from services.order_router.domain import ShipmentProgress, order_progress
+from services.order_router import cancellations, repository, reroute, transitions
+from services.order_router.domain import OFF, ShipmentProgress, order_progress
+from services.order_router.locations import Location
 from shared.db import UnitOfWork
 from shared.events.fulfilment import (
     ShipmentCancellationFailed,
@@ -30,7 +31,9 @@ ShipmentEvent = (
 )
 
 
-async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
+async def follow_shipment(
+    event: ShipmentEvent, uow: UnitOfWork, locations: tuple[Location, ...]
+) -> None:
     async with uow:
         if not await uow.inbox.claim(CONSUMER, event.event_id):
             return
@@ -44,21 +47,28 @@ async def follow_shipment(event: ShipmentEvent, uow: UnitOfWork) -> None:
         shipment = shipments.get(event.shipment_id)
         if shipment is None:
             raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
-        step: Step = STEPS.get(type(event), _noted)
-        await step(uow, order, shipments, shipment, event)
+        if isinstance(event, ShipmentRefused):
+            await _refused(uow, order, shipments, shipment, event, locations)
+        else:
+            step: Step = STEPS.get(type(event), _noted)
+            await step(uow, order, shipments, shipment, event)
         await uow.commit()
 
 
 async def _refused(
-    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+    uow: UnitOfWork,
+    order: Any,
+    shipments: Any,
+    shipment: dict[str, Any],
+    event: ShipmentRefused,
+    locations: tuple[Location, ...],
 ) -> None:
     await repository.update_shipment(uow.connection, event.shipment_id, "refused")
     shipment["status"] = "refused"
     if order.status is OrderStatus.CANCELLING:
         await cancellations.shipment_called_off(uow, order, shipment, event)
         return
-    reason = f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}"
-    await transitions.move(uow, order, OrderStatus.FULFILMENT_FAILED, event, reason)
+    await reroute.shipment_refused(uow, order, shipments, shipment, event, locations)
 
 
 async def _cancelled(
@@ -89,7 +99,9 @@ async def _moved(
         tracking=shipment["tracking"],
         delivered=shipment["delivered"],
     )
-    target = order_progress([_progress(s) for s in shipments.values()])
+    # A refused or cancelled shipment ships nothing: its replacement counts instead.
+    live = [_progress(s) for s in shipments.values() if s["status"] not in OFF]
+    target = order_progress(live)
     if target is not None:
         await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
 
@@ -106,7 +118,6 @@ async def _noted(
 
 Step = Callable[[UnitOfWork, Any, Any, dict[str, Any], Any], Awaitable[None]]
 STEPS: dict[type[Any], Step] = {
-    ShipmentRefused: _refused,
     ShipmentCancelled: _cancelled,
     ShipmentCancellationFailed: _cancel_failed,
     ShipmentDispatched: _moved,

@@ -8,24 +8,24 @@ from services.order_router import (
     credit,
     payments,
     repository,
+    reroute,
     returns,
     transitions,
 )
 from services.order_router.domain import (
-    PlannedShipment,
     plan_shipments,
     preferred_locations,
-    requested_lines,
     reservation_request,
+    shipment_request,
 )
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
-from shared.events.fulfilment import ShipmentRequested
 from shared.events.inventory import (
     HandOverStock,
     StockHandedOver,
+    StockReallocated,
     StockReleased,
     StockReservationRejected,
     StockReserved,
@@ -143,7 +143,11 @@ async def take_refund(refund: RefundIssued, uow: UnitOfWork) -> None:
 
 
 async def record_reservation(
-    verdict: StockReserved | StockReservationRejected | StockReleased | StockHandedOver,
+    verdict: StockReserved
+    | StockReservationRejected
+    | StockReleased
+    | StockHandedOver
+    | StockReallocated,
     uow: UnitOfWork,
     locations: tuple[Location, ...],
 ) -> None:
@@ -153,7 +157,9 @@ async def record_reservation(
         order = await repository.lock_order(uow.connection, verdict.order_id)
         if order is None:
             raise LookupError(f"verdict for unknown order {verdict.order_id}")
-        if isinstance(verdict, StockReleased):
+        if isinstance(verdict, StockReallocated):
+            await reroute.stock_reallocated(uow, order, verdict, locations)
+        elif isinstance(verdict, StockReleased):
             await transitions.record(uow, order, verdict, released=len(verdict.released))
         elif isinstance(verdict, StockHandedOver):
             await transitions.move(uow, order, OrderStatus.DELIVERED, verdict, counter_sale=True)
@@ -195,32 +201,10 @@ async def _reserved(
     shipments = plan_shipments(order.order_id, allocations, locations)
     for shipment in shipments:
         await repository.insert_shipment(uow.connection, order.order_id, shipment)
-        await uow.outbox.add(_request(verdict, order.placed, shipment), key=str(order.order_id))
+        await uow.outbox.add(
+            shipment_request(verdict, order.placed, shipment), key=str(order.order_id)
+        )
     if shipments:
         await transitions.move(
             uow, order, OrderStatus.SENT_TO_FULFILMENT, verdict, shipments=len(shipments)
         )
-
-
-def _request(
-    verdict: StockReserved, placed: OrderPlaced, shipment: PlannedShipment
-) -> ShipmentRequested:
-    """What the location's 3PL is asked for: the lines it holds, and all a label needs."""
-    return ShipmentRequested.caused_by(
-        verdict,
-        shipment_id=shipment.shipment_id,
-        order_id=placed.order_id,
-        channel=placed.channel,
-        channel_order_ref=placed.channel_order_ref,
-        channel_order_name=placed.channel_order_name,
-        location=shipment.location,
-        fulfiller=shipment.fulfiller,
-        lines=requested_lines(placed, shipment.lines),
-        ship_to_country=placed.ship_to_country,
-        ship_to=placed.ship_to,
-        shipping_method=placed.shipping_method,
-        customer_note=placed.customer_note,
-        currency=placed.currency,
-        ship_by=placed.requested_ship_date,
-        deliver_by=placed.requested_delivery_date,
-    )

@@ -70,6 +70,23 @@ async def set_allocations(conn: asyncpg.Connection, order_id: UUID, allocations:
     )
 
 
+async def move_allocations(
+    conn: asyncpg.Connection, order_id: UUID, released: Any, reserved: Any
+) -> None:
+    """The order's allocations after a refused shipment's stock moved: what was given
+    back taken out (unit by unit, per SKU and location), what was reserved added."""
+    row = await conn.fetchval("SELECT allocations FROM orders WHERE order_id = $1", order_id)
+    left = [dict(a) for a in row]
+    for gone in (_jsonable(a) for a in released):
+        for allocation in left:
+            if (allocation["sku"], allocation["location"]) == (gone["sku"], gone["location"]):
+                taken = min(allocation["quantity"], gone["quantity"])
+                allocation["quantity"] -= taken
+                gone["quantity"] -= taken
+    kept = [a for a in left if a["quantity"] > 0] + [_jsonable(a) for a in reserved]
+    await conn.execute("UPDATE orders SET allocations = $2 WHERE order_id = $1", order_id, kept)
+
+
 async def append_timeline(
     conn: asyncpg.Connection, order_id: UUID, event: Event, detail: dict[str, Any]
 ) -> None:

@@ -40,8 +40,8 @@ async def _verdict(verdict: Any, uow: UnitOfWork, locations: Locations) -> None:
     await handlers.record_reservation(verdict, uow, locations)
 
 
-async def _follow(event: Any, uow: UnitOfWork, _: Locations) -> None:
-    await fulfilment.follow_shipment(event, uow)
+async def _follow(event: Any, uow: UnitOfWork, locations: Locations) -> None:
+    await fulfilment.follow_shipment(event, uow, locations)
 
 
 async def _returned(received: ReturnReceived, uow: UnitOfWork, _: Locations) -> None:

@@ -53,6 +53,23 @@ class ReleaseStock(Event):
     reason: str
 
 
+class ReallocateStock(Event):
+    """Command from the order-router: a location's 3PL refused a shipment. Give back what
+    the shipment held there and reserve the same lines at the next locations, in one step,
+    so the stock is never held at the refusing location nor lost between the two."""
+
+    event_type: Literal["ReallocateStock"] = "ReallocateStock"
+    order_id: UUID
+    shipment_id: UUID = Field(description="The refused shipment.")
+    release: tuple[Allocation, ...] = Field(description="What it held at its location.")
+    lines: tuple[RequestedQuantity, ...]
+    locations: tuple[str, ...] = Field(
+        description="Locations to try, most preferred first; never one that refused."
+    )
+    allow_split: bool = False
+    reason: str = Field(description="Why it moves: the refusal, as the 3PL gave it.")
+
+
 class ShortLine(_Value):
     sku: str
     requested: int
@@ -70,6 +87,19 @@ class StockReservationRejected(Event):
     order_id: UUID
     short_lines: tuple[ShortLine, ...]
     reason: str
+
+
+class StockReallocated(Event):
+    """The verdict on a ReallocateStock: the refused shipment's stock was given back, and
+    the lines are reserved anew (`allocations`) or, short everywhere, not (`short_reason`)."""
+
+    event_type: Literal["StockReallocated"] = "StockReallocated"
+    order_id: UUID
+    shipment_id: UUID
+    reason: str = Field(description="Why it moved (the command's reason).")
+    released: tuple[Allocation, ...]
+    allocations: tuple[Allocation, ...] = ()
+    short_reason: str | None = None
 
 
 class StockReleased(Event):

@@ -117,21 +117,6 @@ async def test_3pl_that_fails_and_times_out_then_recovers_gets_the_shipment_exac
 
 
 @pytest.mark.usefixtures("shipping")
-async def test_3pl_refusal_flags_the_order_with_the_reason(
-    hub: Hub, client: httpx.AsyncClient
-) -> None:
-    item = sku("REFUSED")
-    await hub.set_stock(client, item, "wh-1", 10)
-    await hub.tpl(client, "tpl-a", reject_next=1)
-
-    order_id = await place(hub, client, [Line(item, 1, "5.00")])
-
-    order = await hub.order_in(client, order_id, {"fulfilment_failed"})
-    assert "tpl-a refused shipment" in order["reason"]
-    assert "address cannot be served" in order["reason"]
-
-
-@pytest.mark.usefixtures("shipping")
 async def test_callbacks_a_3pl_lost_are_recovered_from_its_status_api(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
