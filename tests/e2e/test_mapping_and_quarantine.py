@@ -303,3 +303,25 @@ async def test_an_order_cancelled_while_quarantined_never_ships_once_replayed(
     order = await hub.order_in(client, replayed["order_id"], {"cancelled"})
     assert order["reason"] == "buyer changed their mind"
     assert (await hub.stock(client, sku))["reserved"] == 0
+
+
+async def test_cancelling_an_order_closes_its_quarantined_lines(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    tag = uuid.uuid4().hex[:6].upper()
+    order = shopify_order(int(uuid.uuid4().int % 10**12), [Line(f"LEG-GONE-{tag}", 1, "7.00")])
+    placed = await hub.deliver(client, signed_shopify(order, CUSTOM_SHOP, hub.shopify_secret))
+    order_id = placed.json()["order_id"]
+
+    async def lines_of_the_order(key: str) -> list[dict[str, Any]]:
+        listed = (await client.get(hub.url("storefront-gateway", "/quarantine"))).json()
+        return [line for line in listed[key] if line["order_id"] == order_id]
+
+    assert len(await lines_of_the_order("lines")) == 1, "the line waits to be mapped"
+    cancelled = {**order, "cancel_reason": "customer"}
+    hook = signed_shopify(cancelled, CUSTOM_SHOP, hub.shopify_secret, topic="orders/cancelled")
+    assert (await hub.deliver(client, hook)).json()["status"] == "accepted"
+
+    assert await lines_of_the_order("lines") == [], "nobody maps a line that will never ship"
+    [closed] = await lines_of_the_order("closed_lines")
+    assert closed["closed_reason"] == "order cancelled by shopify-custom: customer", closed

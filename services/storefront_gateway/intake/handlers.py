@@ -16,7 +16,7 @@ from services.storefront_gateway.domain import (
 from services.storefront_gateway.intake import repository
 from shared.db import UnitOfWork
 from shared.events.notifications import CustomerNotificationRequested
-from shared.events.orders import OrderPlaced
+from shared.events.orders import OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued
 
 
@@ -106,6 +106,9 @@ async def _settle(
     if isinstance(event, OrderPlaced):
         await repository.remember_order(conn, event)
     await repository.quarantine_lines(conn, delivery_id, event.channel, event.order_id, unmapped)
+    if isinstance(event, OrderCancellationRequested):
+        why = f"order cancelled by {event.channel}: {event.reason or 'no reason given'}"
+        await repository.close_quarantined_lines(conn, event.order_id, why)
     await uow.outbox.add(event, key=str(event.order_id))
     if isinstance(event, RefundIssued):
         await _notify_refund(uow, event)

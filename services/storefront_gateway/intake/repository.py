@@ -137,11 +137,27 @@ async def quarantine(conn: asyncpg.Connection, limit: int) -> dict[str, list[dic
     )
     lines = await conn.fetch(
         "SELECT d.public_id AS delivery_id, q.channel, q.order_id, q.line_ref, q.title,"
-        " q.quantity, q.reason, q.created_at FROM quarantined_lines q"
-        " JOIN deliveries d ON d.id = q.delivery_id ORDER BY q.id DESC LIMIT $1",
+        " q.quantity, q.reason, q.created_at, q.closed_at, q.closed_reason"
+        " FROM quarantined_lines q JOIN deliveries d ON d.id = q.delivery_id"
+        " ORDER BY q.id DESC LIMIT $1",
         limit,
     )
-    return {"deliveries": [dict(r) for r in deliveries], "lines": [dict(r) for r in lines]}
+    return {
+        "deliveries": [dict(r) for r in deliveries],
+        "lines": [dict(r) for r in lines if r["closed_at"] is None],
+        "closed_lines": [dict(r) for r in lines if r["closed_at"] is not None],
+    }
+
+
+async def close_quarantined_lines(conn: asyncpg.Connection, order_id: UUID, reason: str) -> int:
+    """Closes the order's open quarantined lines (it was cancelled); how many were open."""
+    status = await conn.execute(
+        "UPDATE quarantined_lines SET closed_at = now(), closed_reason = $2"
+        " WHERE order_id = $1 AND closed_at IS NULL",
+        order_id,
+        reason,
+    )
+    return int(status.split()[-1])
 
 
 async def lock_delivery(conn: asyncpg.Connection, delivery_id: int) -> dict[str, Any] | None:
