@@ -12,7 +12,6 @@ result is judged by the canonical event's own model (`build_order`).
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import jmespath
 from pydantic import ValidationError
 
 from services.storefront_gateway.channels import ChannelConfig
@@ -27,7 +26,13 @@ from services.storefront_gateway.domain import (
     settled,
 )
 from services.storefront_gateway.mapping import parties
-from services.storefront_gateway.mapping.fields import FieldReader, as_int, present, text
+from services.storefront_gateway.mapping.fields import (
+    FieldReader,
+    as_int,
+    compiled,
+    present,
+    text,
+)
 from services.storefront_gateway.mapping.spec import (
     Field,
     LinesSpec,
@@ -58,7 +63,7 @@ class Mapper:
         """'order', 'cancellation', or None for a payload this connector ignores."""
         if self.spec.kinds is None:
             return "order"  # a file feed, a platform's order topic: every document is one
-        found = jmespath.search(self.spec.kinds.path, payload)
+        found = compiled(self.spec.kinds.path)(payload)
         if found in self.spec.kinds.order:
             return "order"
         if found in self.spec.kinds.cancellation:
@@ -68,7 +73,7 @@ class Mapper:
     def dedupe_key(self, payload: Any) -> str:
         if self.spec.dedupe is None:
             raise MappingError("dedupe: the mapping does not say what identifies a delivery")
-        key = jmespath.search(self.spec.dedupe, payload)
+        key = compiled(self.spec.dedupe)(payload)
         if key in (None, ""):
             raise MappingError(f"dedupe: {self.spec.dedupe!r} found nothing in the payload")
         return str(key)
@@ -89,7 +94,7 @@ class Mapper:
             )
             return cancellation(channel, ref, str(reason) if reason is not None else None)
         if kind != "order":
-            found = jmespath.search(self.spec.kinds.path, webhook) if self.spec.kinds else None
+            found = compiled(self.spec.kinds.path)(webhook) if self.spec.kinds else None
             raise MappingError(f"kind: {found!r} is not handled")
         return await self._order(payload, channel)
 
@@ -181,7 +186,7 @@ class Mapper:
         lines: list[OrderLine],
         unmapped: list[UnmappedLine],
     ) -> None:
-        items = jmespath.search(spec.each, payload)
+        items = compiled(spec.each)(payload)
         if items in (None, []) and at != "order.lines":
             return  # further line lists (fees, say) may be empty
         if not isinstance(items, list) or not items:

@@ -2,6 +2,8 @@
 fallback, the default, the mapping's small tables, the type, and money converted in
 Decimal in the order's currency (never floats). Failures name the field and say why."""
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 import jmespath
@@ -10,13 +12,79 @@ from services.storefront_gateway.domain import MappingError, minor
 from services.storefront_gateway.mapping.spec import Field
 from shared.bounded import InputRejected, decimal_of
 
+DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+Search = Callable[[Any], Any]
+
+
+def _dotted(keys: list[str]) -> Search:
+    """`a.b.c` as JMESPath reads it (a key of a non-object is null), without walking an
+    expression tree: most of a mapping's paths are plain keys, read on every order."""
+
+    def search(data: Any) -> Any:
+        for key in keys:
+            if not isinstance(data, dict):
+                return None
+            data = data.get(key)
+        return data
+
+    return search
+
+
+def _either(options: list[Search]) -> Search:
+    """`a || b`: the first that is not false as JMESPath counts it (null, "", [], {},
+    false; 0 is true)."""
+
+    def search(data: Any) -> Any:
+        found = None
+        for option in options:
+            found = option(data)
+            if not (found is None or found is False or found in ("", [], {})):
+                return found
+        return found
+
+    return search
+
+
+def _listed(items: list[Search]) -> Search:
+    """`[a, b]`: each read, in a list (null when the data is null, as JMESPath says)."""
+
+    def search(data: Any) -> Any:
+        return None if data is None else [item(data) for item in items]
+
+    return search
+
+
+def _plain(path: str) -> Search | None:
+    """The reader of a plain path — dotted keys, `||` between them, or a list of them —
+    or None for anything else (which JMESPath itself reads)."""
+    if path.startswith("[") and path.endswith("]"):
+        parts = [_plain(part.strip()) for part in path[1:-1].split(",")]
+        return _listed(parts) if all(parts) else None  # type: ignore[arg-type]
+    options = [option.strip() for option in path.split("||")]
+    if not all(DOTTED.fullmatch(option) for option in options):
+        return None
+    readers = [_dotted(option.split(".")) for option in options]
+    return readers[0] if len(readers) == 1 else _either(readers)
+
+
+def compiled(path: str) -> Search:
+    """A path's reader, built once per path (paths come from mapping files: few)."""
+    found = _COMPILED.get(path)
+    if found is None:
+        found = _plain(path) or jmespath.compile(path).search
+        _COMPILED[path] = found
+    return found
+
+
+_COMPILED: dict[str, Search] = {}
+
 
 class FieldReader:
     def __init__(self, tables: dict[str, dict[str, Any]]) -> None:
         self.tables = tables
 
     def raw(self, field: Field, data: Any) -> Any:
-        return jmespath.search(field.path, data) if field.path is not None else field.value
+        return compiled(field.path)(data) if field.path is not None else field.value
 
     def value(self, field: Field, data: Any, where: str, resolving: bool = False) -> Any:
         found = self.raw(field, data)
