@@ -5,6 +5,8 @@ Shopify (header `X-Shopify-Access-Token`):
     GET  /admin/api/{version}/orders/{id}/fulfillment_orders.json
     POST /admin/api/{version}/fulfillments.json   (line_items_by_fulfillment_order, tracking_info)
     GET  /admin/api/{version}/orders/{id}/fulfillments.json   (tracking_number per fulfillment)
+    POST /admin/api/{version}/graphql.json   `tagsAdd` on an order (and the stock operations
+                                             of store_inventory.py)
 WooCommerce (basic auth, consumer key and secret):
     GET  /wp-json/wc/v3/orders/{id}/notes
     POST /wp-json/wc/v3/orders/{id}/notes
@@ -29,6 +31,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
+from simulators.order_tags import tags_add
 from simulators.outage import add_outage_switch
 from simulators.store_inventory import add_inventory
 from simulators.store_orders import add_order_lists
@@ -48,7 +51,12 @@ class Storefronts:
         self.fulfillment_orders: dict[int, dict[str, Any]] = {}
         self.woo_orders: dict[str, dict[str, Any]] = {}
         self.woo_refunds: dict[str, list[dict[str, Any]]] = {}
-        self.received: dict[str, Any] = {"fulfillments": [], "notes": [], "statuses": {}}
+        self.received: dict[str, Any] = {
+            "fulfillments": [],
+            "notes": [],
+            "statuses": {},
+            "tags": {},
+        }
         self.ids = itertools.count(1)
         self.bigcommerce: dict[tuple[str, str], dict[str, Any]] = {}
 
@@ -267,6 +275,7 @@ def create_app(
     app.include_router(router)
     add_outage_switch(app)
     add_inventory(app, partial(shopify_auth, sim), partial(woo_auth, sim))
+    app.state.inventory.other_operations = partial(tags_add, sim)
     add_order_lists(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     return app
 

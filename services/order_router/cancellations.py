@@ -8,7 +8,7 @@ return.
 
 from typing import Any
 
-from services.order_router import repository, transitions
+from services.order_router import after_dispatch, repository, transitions
 from services.order_router.domain import CANCELLABLE, OFF
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
@@ -22,6 +22,9 @@ from shared.events.orders import (
     OrderStatus,
 )
 
+# Something left: the cancellation becomes a return of it (see after_dispatch).
+SHIPPING = frozenset({OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED, OrderStatus.DELIVERED})
+
 
 async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> None:
     """Runs inside the storefront-orders consumer's transaction (see subscribers)."""
@@ -33,6 +36,9 @@ async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> 
         return
     if order.status in (OrderStatus.CANCELLING, OrderStatus.CANCELLED):
         await transitions.record(uow, order, request, repeated="already being cancelled")
+        return
+    if order.status in SHIPPING:
+        await after_dispatch.cancel_after_dispatch(uow, order, request)
         return
     if order.status not in CANCELLABLE:
         await _refuse(uow, order, request, f"order is {order.status.value}: a return is needed")
@@ -93,7 +99,11 @@ async def _release(
 async def _refuse(uow: UnitOfWork, order: LockedOrder, cause: Event, reason: str) -> None:
     await transitions.record(uow, order, cause, refused=reason)
     refused = OrderCancellationRefused.caused_by(
-        cause, order_id=order.order_id, channel=order.placed.channel, reason=reason
+        cause,
+        order_id=order.order_id,
+        channel=order.placed.channel,
+        channel_order_ref=order.placed.channel_order_ref,
+        reason=reason,
     )
     await uow.outbox.add(refused, key=str(order.order_id))
 

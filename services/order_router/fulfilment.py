@@ -75,7 +75,12 @@ async def _cancelled(
     uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
 ) -> None:
     await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
+    shipment["status"] = "cancelled"
     await cancellations.shipment_called_off(uow, order, shipment, event)
+    if order.status is not OrderStatus.CANCELLING:
+        # The unshipped rest of an order cancelled after part of it left: what did
+        # leave is now the whole order.
+        await _follow_progress(uow, order, shipments, event)
 
 
 async def _cancel_failed(
@@ -99,9 +104,17 @@ async def _moved(
         tracking=shipment["tracking"],
         delivered=shipment["delivered"],
     )
+    await _follow_progress(uow, order, shipments, event)
+
+
+async def _follow_progress(uow: UnitOfWork, order: Any, shipments: Any, event: Any) -> None:
     # A refused or cancelled shipment ships nothing: its replacement counts instead.
     live = [_progress(s) for s in shipments.values() if s["status"] not in OFF]
     target = order_progress(live)
+    if target is OrderStatus.DELIVERED and order.status is OrderStatus.PARTIALLY_SHIPPED:
+        # The shipments left were delivered before the rest was called off: shipped whole
+        # first, then delivered, as the state machine has it.
+        order = await transitions.move(uow, order, OrderStatus.SHIPPED, event)
     if target is not None:
         await transitions.move(uow, order, target, event, shipment=str(event.shipment_id))
 

@@ -186,12 +186,17 @@ class OrderCancellationRequested(Event):
 
 
 class OrderCancellationRefused(Event):
-    """Too late to cancel: something already left; the way back is a return."""
+    """Too late to cancel: something already left; the way back is a return. What had
+    not left yet is called off, and what left is expected back at its location."""
 
     event_type: Literal["OrderCancellationRefused"] = "OrderCancellationRefused"
     order_id: UUID
     channel: str
     reason: str
+    channel_order_ref: str | None = Field(None, description="The channel's own order id.")
+    return_expected: bool = Field(
+        False, description="Goods that left are expected back (a return was announced)."
+    )
 
 
 class OrderApproved(Event):

@@ -86,7 +86,7 @@ async def test_cancelled_right_after_placing_releases_whatever_was_reserved(
     assert (await wait_stock(hub, client, item, reserved=0))["reserved"] == 0
 
 
-async def test_cancellation_after_dispatch_is_refused_with_the_reason(
+async def test_cancellation_after_dispatch_is_refused_and_the_goods_expected_back(
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
     item = sku("LATE")
@@ -128,7 +128,9 @@ async def test_cancellation_after_dispatch_is_refused_with_the_reason(
         if refusals:
             break
         await asyncio.sleep(0.1)
-    assert "a return is needed" in refusals[0]["reason"]
+    assert "2 unit(s) left before the cancellation" in refusals[0]["reason"]
+    assert "expected back as a return" in refusals[0]["reason"]
+    assert refusals[0]["return_expected"] is True
     assert (await hub.order(client, order_id))["status"] == "shipped"
 
 

@@ -1,5 +1,6 @@
 """What the intake and feedback wings ask of a channel's API: send an update owed to it
-(a fulfilment with its tracking, an order completed), read an order's refunds.
+(a fulfilment with its tracking, an order completed, what became of a cancellation that
+came after a parcel left), read an order's refunds.
 
 Which platform takes which update is a table; an update a platform does not take is
 refused (`Refused`), never sent somewhere it means nothing.
@@ -25,7 +26,14 @@ UPDATES: dict[tuple[Platform, str], Send] = {
     (Platform.WOOCOMMERCE, "fulfilment"): woocommerce.add_tracking_note,
     (Platform.WOOCOMMERCE, "completed"): woocommerce.complete_order,
     (Platform.MARKETPLACE, "fulfilment"): marketplace.confirm_shipment,
+    (Platform.SHOPIFY, "cancellation_outcome"): shopify_orders.tag_order,
+    (Platform.WOOCOMMERCE, "cancellation_outcome"): woocommerce.add_private_note,
 }
+
+
+def takes(platform: Platform, kind: str) -> bool:
+    """Whether the platform takes this kind of update at all (else it is never queued)."""
+    return (platform, kind) in UPDATES or (platform is Platform.EDI and kind == "fulfilment")
 
 
 class ChannelApi:

@@ -42,6 +42,17 @@ async def add_tracking_note(api: Endpoint, payload: dict[str, Any]) -> None:
     await api.call("POST", notes, json={"note": note, "customer_note": visible})
 
 
+async def add_private_note(api: Endpoint, payload: dict[str, Any]) -> None:
+    """A note for the merchant only (`customer_note: false`: WooCommerce mails customer
+    notes to the customer), looked for first so a retry adds no second one.
+    https://woocommerce.github.io/woocommerce-rest-api-docs/#create-an-order-note"""
+    notes = f"{API}/orders/{payload['channel_order_ref']}/notes"
+    existing = await api.call("GET", notes)
+    if any(n.get("note") == payload["note"] for n in existing if isinstance(n, dict)):
+        return
+    await api.call("POST", notes, json={"note": payload["note"], "customer_note": False})
+
+
 async def complete_order(api: Endpoint, payload: dict[str, Any]) -> None:
     ref = payload["channel_order_ref"]
     await api.call("PUT", f"{API}/orders/{ref}", json={"status": "completed"})

@@ -1,6 +1,8 @@
 """The feedback wing: what became of an order goes back to its channel and its customer.
 
-Consumes: `orders` (OrderStatusChanged: confirmed, cancelled, shipped), `shipments`
+Consumes: `orders` (OrderStatusChanged: confirmed, cancelled, shipped;
+OrderCancellationRefused: a cancellation that came after a parcel left, told to the
+channel as tags on Shopify and a private note on WooCommerce), `shipments`
 (ShipmentDispatched with tracking, ShipmentDelivered).
 Produces: `customer-notifications` (CustomerNotificationRequested), and HTTP to each
 channel's API (a Shopify fulfillment per parcel, a WooCommerce note and status, a

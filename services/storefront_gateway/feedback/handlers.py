@@ -11,13 +11,14 @@ from typing import Any
 import structlog
 
 from services.storefront_gateway.channels import Channels, Platform
+from services.storefront_gateway.connectors import channel_api
 from services.storefront_gateway.feedback import repository
 from services.storefront_gateway.intake import ports as intake
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
 from shared.events.notifications import CustomerNotificationRequested, NotificationKind
-from shared.events.orders import OrderStatus, OrderStatusChanged
+from shared.events.orders import OrderCancellationRefused, OrderStatus, OrderStatusChanged
 
 SHIPMENTS_CONSUMER = "storefront-gateway.feedback-shipments"
 ORDERS_CONSUMER = "storefront-gateway.feedback-orders"
@@ -93,6 +94,32 @@ async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Chann
             if woo_done and channel is not None and channel.platform is Platform.WOOCOMMERCE:
                 await _queue(uow, channels, change, order, "completed", {})
         await uow.commit()
+
+
+async def on_cancellation_refused(
+    refused: OrderCancellationRefused, uow: UnitOfWork, channels: Channels
+) -> None:
+    """The channel cancelled an order that had already (partly) left: the merchant sees
+    on the channel's own order what Crossdock did instead — a return is expected, the
+    rest called off — as tags on Shopify, a private note on WooCommerce."""
+    async with uow:
+        if not await uow.inbox.claim(ORDERS_CONSUMER, refused.event_id):
+            return
+        order = await intake.channel_order(uow.connection, refused.order_id)
+        channel = channels.by_id(order["channel"]) if order else None
+        if order is not None and channel is not None:
+            if channel_api.takes(channel.platform, "cancellation_outcome"):
+                await _queue(
+                    uow, channels, refused, order, "cancellation_outcome", _outcome(refused)
+                )
+        await uow.commit()
+
+
+def _outcome(refused: OrderCancellationRefused) -> dict[str, Any]:
+    tags = ["crossdock-shipped-before-cancel"]
+    if refused.return_expected:
+        tags.append("crossdock-return-expected")
+    return {"tags": tags, "note": f"Crossdock could not cancel this order: {refused.reason}"}
 
 
 def _platform_tells(channels: Channels, order: dict[str, Any]) -> bool:

@@ -1,4 +1,5 @@
-"""The feedback wing's Kafka edge: each event type to its use case."""
+"""The feedback wing's Kafka edge: each topic's event types routed, by a table, to their
+use cases; other event types of a topic are skipped."""
 
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -6,33 +7,42 @@ from typing import Any
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.feedback import handlers
 from shared import topics
+from shared.db import UnitOfWork
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
-from shared.events.orders import OrderStatusChanged
+from shared.events.orders import OrderCancellationRefused, OrderStatusChanged
 from shared.runtime import ServiceRuntime
 
-ON_SHIPMENTS: dict[type[Any], Callable[..., Awaitable[None]]] = {
-    ShipmentDispatched: handlers.on_dispatched,
-    ShipmentDelivered: handlers.on_delivered,
-}
+UseCase = Callable[[Any, UnitOfWork, Channels], Awaitable[None]]
+
+# (topic, consumer, event type -> use case)
+ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
+    (
+        topics.SHIPMENTS,
+        handlers.SHIPMENTS_CONSUMER,
+        {ShipmentDispatched: handlers.on_dispatched, ShipmentDelivered: handlers.on_delivered},
+    ),
+    (
+        topics.ORDERS,
+        handlers.ORDERS_CONSUMER,
+        {
+            OrderStatusChanged: handlers.on_status,
+            OrderCancellationRefused: handlers.on_cancellation_refused,
+        },
+    ),
+)
 
 
 def register(runtime: ServiceRuntime, channels: Channels) -> None:
-    async def on_shipment(event: ShipmentDispatched | ShipmentDelivered) -> None:
-        await ON_SHIPMENTS[type(event)](event, runtime.uow(), channels)
+    for topic, consumer, table in ROUTES:
+        decoder = Decoder(*table, skipping=topic.event_types)
+        runtime.consume(topic, consumer, decoder, _routed(runtime, table, channels))
 
-    async def on_status(change: OrderStatusChanged) -> None:
-        await handlers.on_status(change, runtime.uow(), channels)
 
-    runtime.consume(
-        topics.SHIPMENTS,
-        handlers.SHIPMENTS_CONSUMER,
-        Decoder(*ON_SHIPMENTS, skipping=topics.SHIPMENTS.event_types),
-        on_shipment,
-    )
-    runtime.consume(
-        topics.ORDERS,
-        handlers.ORDERS_CONSUMER,
-        Decoder(OrderStatusChanged, skipping=topics.ORDERS.event_types),
-        on_status,
-    )
+def _routed(
+    runtime: ServiceRuntime, table: dict[type[Any], UseCase], channels: Channels
+) -> Callable[[Any], Awaitable[None]]:
+    async def handle(event: Any) -> None:
+        await table[type(event)](event, runtime.uow(), channels)
+
+    return handle
