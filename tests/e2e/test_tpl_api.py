@@ -5,7 +5,13 @@ import uuid
 
 import httpx
 
-from simulators.storefronts import Line, shopify_order, signed_shopify
+from simulators.storefronts import (
+    Line,
+    shopify_order,
+    signed_shopify,
+    signed_woocommerce,
+    woocommerce_order,
+)
 from tests.support.hub import Hub
 
 
@@ -170,3 +176,35 @@ async def test_a_return_nobody_announced_is_recorded_restocked_and_shown_once(
     assert returned["status"] == "returned"
     stock = await hub.stock(client, item)
     assert stock["on_hand"] == 10 - 3 + 1  # the sellable unit is back; the damaged one is not
+
+
+async def test_a_woocommerce_order_is_returned_by_its_order_number(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """A 3PL names the order as the customer's packing slip does: WooCommerce's `#number`."""
+    item = f"WOORET-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-2", 10)
+    order = woocommerce_order(random.randrange(10**6, 10**7), [Line(item, 2, "4.00")])
+    hook = signed_woocommerce(order, hub.woo, hub.woo_secret)
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+    [shipment] = (await hub.order_at_3pl(client, order_id))["shipments"]
+    fulfiller = shipment["fulfiller"]
+    base = hub.url("shipping-bridge", f"/3pl/v1/shipments/{shipment['shipment_id']}")
+    shipped = await client.post(
+        f"{base}/dispatches", json=dispatch(item, 2, "W1"), headers=as_3pl(hub, fulfiller)
+    )
+    assert shipped.status_code == 201, shipped.text
+    await hub.order_in(client, order_id, {"shipped"})
+
+    back = {
+        "report_id": f"RMA-{uuid.uuid4().hex[:8]}",
+        "order_name": f"#{order['number']}",
+        "lines": [{"sku": item, "quantity": 2, "condition": "sellable"}],
+    }
+    url = hub.url("shipping-bridge", "/3pl/v1/returns")
+    recorded = await client.post(url, json=back, headers=as_3pl(hub, fulfiller))
+    assert recorded.status_code == 201, recorded.text
+
+    await hub.order_in(client, order_id, {"returned"})
+    stock = await hub.stock(client, item)
+    assert stock["on_hand"] == 10, "both units are back on the shelf"
