@@ -9,7 +9,7 @@ return.
 from typing import Any
 
 from services.order_router import after_dispatch, repository, transitions
-from services.order_router.domain import CANCELLABLE, OFF
+from services.order_router.domain import CANCELLABLE, OFF, shipment_allocations
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
@@ -50,7 +50,7 @@ async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> 
         await transitions.move(uow, order, OrderStatus.CANCELLED, request, request.reason)
         return
     for refused in (s for s in shipments if s["status"] in OFF):
-        await _release(uow, order, request, _lines(refused))
+        await _release(uow, order, request, shipment_allocations(refused))
     for shipment in live:
         await repository.update_shipment(uow.connection, shipment["shipment_id"], "cancelling")
         await uow.outbox.add(
@@ -71,17 +71,10 @@ async def shipment_called_off(
     uow: UnitOfWork, order: LockedOrder, shipment: dict[str, Any], cause: Event
 ) -> None:
     """One shipment will not ship: give its stock back; the last one ends the order."""
-    await _release(uow, order, cause, _lines(shipment))
+    await _release(uow, order, cause, shipment_allocations(shipment))
     others = await repository.shipments_of(uow.connection, order.order_id)
     if order.status is OrderStatus.CANCELLING and all(s["status"] in OFF for s in others):
         await transitions.move(uow, order, OrderStatus.CANCELLED, cause)
-
-
-def _lines(shipment: dict[str, Any]) -> list[Allocation]:
-    return [
-        Allocation(sku=sku, location=shipment["location"], quantity=quantity)
-        for sku, quantity in sorted(shipment["lines"].items())
-    ]
 
 
 async def _release(

@@ -3,6 +3,7 @@
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from services.order_router.locations import Location
 from shared.events.envelope import Event
@@ -187,6 +188,14 @@ def requested_lines(placed: OrderPlaced, picked: dict[str, int]) -> tuple[Reques
             )
         )
     return tuple(lines)
+
+
+def shipment_allocations(shipment: dict[str, Any]) -> list[Allocation]:
+    """What a shipment holds reserved: each of its lines at its location."""
+    return [
+        Allocation(sku=sku, location=shipment["location"], quantity=quantity)
+        for sku, quantity in sorted(shipment["lines"].items())
+    ]
 
 
 def shipment_request(

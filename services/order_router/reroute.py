@@ -11,13 +11,17 @@ the new reservation back.
 from typing import Any
 
 from services.order_router import repository, transitions
-from services.order_router.domain import plan_shipments, preferred_locations, shipment_request
+from services.order_router.domain import (
+    plan_shipments,
+    preferred_locations,
+    shipment_allocations,
+    shipment_request,
+)
 from services.order_router.locations import Location
 from services.order_router.repository import LockedOrder
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentRefused
 from shared.events.inventory import (
-    Allocation,
     ReallocateStock,
     ReleaseStock,
     RequestedQuantity,
@@ -40,10 +44,7 @@ async def shipment_refused(
     tried = {s["location"] for s in shipments.values() if s["status"] == "refused"}
     ranked = preferred_locations(locations, placed.ship_to_country, placed.sold_at_location)
     left = tuple(location for location in ranked if location not in tried)
-    held = tuple(
-        Allocation(sku=sku, location=refused["location"], quantity=quantity)
-        for sku, quantity in sorted(refused["lines"].items())
-    )
+    held = tuple(shipment_allocations(refused))
     reason = f"{event.fulfiller} refused shipment {event.shipment_id}: {event.reason}"
     key = str(order.order_id)
     if not left:
