@@ -34,6 +34,7 @@ from shared.events.inventory import (
 )
 from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import (
+    OrderAmended,
     OrderApproved,
     OrderCancellationRefused,
     OrderCancellationRequested,
@@ -68,7 +69,7 @@ STOREFRONT_ORDERS = Topic(
     "storefront-orders",
     key="order_id",
     writer=STOREFRONT_GATEWAY,
-    event_types=(OrderPlaced, OrderPaid, OrderCancellationRequested, RefundIssued),
+    event_types=(OrderPlaced, OrderPaid, OrderAmended, OrderCancellationRequested, RefundIssued),
 )
 ORDERS = Topic(
     "orders",

@@ -123,6 +123,37 @@ def shopify_order(
         "billing_address": SHOPIFY_ADDRESS,
         "note": None,
         "created_at": "2026-11-28T10:00:00-05:00",
+        "updated_at": "2026-11-28T10:00:00-05:00",
+    }
+
+
+def edited_shopify_order(
+    order: dict[str, Any], quantities: dict[str, int], updated_at: str, **changes: Any
+) -> dict[str, Any]:
+    """The `orders/updated` payload after an order edit, as Shopify documents it: each
+    line keeps its original `quantity` and says what is left in `current_quantity` (0:
+    removed, the line stays); the order's `current_*` totals follow the edit, the
+    original ones do not (REST Admin API 2025-10, Order resource; changelog "Addition of
+    LineItem current_quantity on Admin REST API", 2024-01). `changes` replace top-level
+    fields (a new `shipping_address`, say)."""
+    items, subtotal, tax = [], Decimal(0), Decimal(0)
+    for item in order["line_items"]:
+        left = quantities.get(item["sku"], item.get("current_quantity", item["quantity"]))
+        rate = Decimal(str(item["tax_lines"][0]["rate"])) if item["tax_lines"] else Decimal(0)
+        gross = Decimal(item["price"]) * left
+        subtotal += gross
+        tax += (gross * rate).quantize(Decimal("0.01"))
+        items.append({**item, "current_quantity": left})
+    shipping = sum((Decimal(x["price"]) for x in order["shipping_lines"]), Decimal(0))
+    return {
+        **order,
+        "line_items": items,
+        "current_subtotal_price": money_text(subtotal),
+        "current_total_tax": money_text(tax),
+        "current_total_discounts": order["total_discounts"],
+        "current_total_price": money_text(subtotal + tax + shipping),
+        "updated_at": updated_at,
+        **changes,
     }
 
 

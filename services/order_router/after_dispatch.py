@@ -21,7 +21,7 @@ from shared.events.fulfilment import ShipmentCancellationRequested
 from shared.events.orders import OrderCancellationRefused, OrderCancellationRequested
 from shared.events.returns import ReturnExpected, ReturnLine
 
-UNSHIPPED = frozenset({"requested", "sent"})
+UNSHIPPED = frozenset({"requested", "sent", "amending"})
 
 
 async def cancel_after_dispatch(

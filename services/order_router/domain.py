@@ -10,7 +10,7 @@ from shared.events.envelope import Event
 from shared.events.fulfilment import RequestedLine, ShipmentRequested
 from shared.events.inventory import Allocation, RequestedQuantity, ReserveStock
 from shared.events.money import to_decimal_string
-from shared.events.orders import OrderLine, OrderPlaced
+from shared.events.orders import OrderAmended, OrderLine, OrderPlaced
 from shared.events.orders import OrderStatus as S
 
 _ALLOWED: dict[S, frozenset[S]] = {
@@ -30,7 +30,8 @@ _ALLOWED: dict[S, frozenset[S]] = {
     S.HELD_FOR_APPROVAL: frozenset({S.PLACED, S.CANCELLED}),
     S.BACKORDERED: frozenset({S.RESERVED, S.CANCELLED}),
     # A counter sale is delivered the moment it is handed over.
-    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.CANCELLED, S.DELIVERED}),
+    # Amended lines no location can fill fail the order (its stock is given back).
+    S.RESERVED: frozenset({S.SENT_TO_FULFILMENT, S.FULFILMENT_FAILED, S.CANCELLED, S.DELIVERED}),
     S.SENT_TO_FULFILMENT: frozenset(
         {S.PARTIALLY_SHIPPED, S.SHIPPED, S.FULFILMENT_FAILED, S.CANCELLING, S.CANCELLED}
     ),
@@ -220,3 +221,36 @@ def shipment_request(
         ship_by=placed.requested_ship_date,
         deliver_by=placed.requested_delivery_date,
     )
+
+
+# What the warehouse's request carries: a change to one of these sends the order again.
+FOR_THE_WAREHOUSE = ("ship_to", "shipping_method", "customer_note", "lines")
+
+
+def amended_parts(placed: OrderPlaced, amendment: OrderAmended) -> tuple[str, ...]:
+    """Which parts of the order the amendment changes ("lines": what ships, by SKU;
+    "prices": the lines' money or the totals alone)."""
+    parts = [
+        name
+        for name in ("ship_to", "bill_to", "shipping_method", "customer_note")
+        if getattr(placed, name) != getattr(amendment, name)
+    ]
+    if _units(placed.stock_lines) != _units(amendment.stock_lines):
+        parts.append("lines")
+    elif placed.lines != amendment.lines or placed.totals != amendment.totals:
+        parts.append("prices")
+    return tuple(parts)
+
+
+def _units(lines: tuple[OrderLine, ...]) -> dict[str, int]:
+    units: dict[str, int] = defaultdict(int)
+    for line in lines:
+        units[str(line.sku)] += line.quantity
+    return dict(units)
+
+
+def amended(placed: OrderPlaced, amendment: OrderAmended) -> OrderPlaced:
+    """The order as the channel now has it."""
+    taken = ("lines", "totals", "ship_to_country", "ship_to", "bill_to", "shipping_method")
+    changes = {name: getattr(amendment, name) for name in (*taken, "customer_note")}
+    return placed.model_copy(update=changes)

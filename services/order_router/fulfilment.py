@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.order_router import cancellations, repository, reroute, transitions
+from services.order_router import amendments, cancellations, repository, reroute, transitions
 from services.order_router.domain import OFF, ShipmentProgress, order_progress
 from services.order_router.locations import Location
 from shared.db import UnitOfWork
@@ -47,12 +47,66 @@ async def follow_shipment(
         shipment = shipments.get(event.shipment_id)
         if shipment is None:
             raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
-        if isinstance(event, ShipmentRefused):
+        pending = await repository.amendment_of(uow.connection, order.order_id)
+        if (
+            pending is not None
+            and amendments.calling_off(pending, event.shipment_id)
+            and order.status is not OrderStatus.CANCELLING
+        ):
+            await _for_amendment(uow, order, shipments, shipment, event, locations, pending)
+        elif isinstance(event, ShipmentRefused):
             await _refused(uow, order, shipments, shipment, event, locations)
         else:
             step: Step = STEPS.get(type(event), _noted)
             await step(uow, order, shipments, shipment, event)
         await uow.commit()
+
+
+async def _for_amendment(
+    uow: UnitOfWork,
+    order: Any,
+    shipments: Any,
+    shipment: dict[str, Any],
+    event: ShipmentEvent,
+    locations: tuple[Location, ...],
+    pending: dict[str, Any],
+) -> None:
+    """An event of a shipment called off for an amendment. Its 3PL's answer (cancelled,
+    refused, could not) settles it; so does a dispatch (the parcel left before the
+    call-off took: a bridge reports no failure for a shipment that already left)."""
+    if pending.get("done"):
+        if isinstance(event, ShipmentCancellationFailed | ShipmentCancelled):
+            await transitions.record(uow, order, event, late_answer="amendment already settled")
+            return
+        answered, refusal = False, None
+    else:
+        answered, refusal = await _amendment_answer(uow, shipment, event)
+    if not answered:
+        step: Step = STEPS.get(type(event), _noted)
+        await step(uow, order, shipments, shipment, event)
+        if pending.get("done") or not isinstance(event, ShipmentDispatched):
+            return
+        refusal = f"shipment {event.shipment_id} left before its call-off reached the 3PL"
+    await amendments.shipment_answered(uow, order, shipments, event, locations, refused=refusal)
+
+
+async def _amendment_answer(
+    uow: UnitOfWork, shipment: dict[str, Any], event: ShipmentEvent
+) -> tuple[bool, str | None]:
+    """Whether the event answers a call-off for an amendment, and the 3PL's refusal if
+    it is one (a dispatch, say, answers nothing: it is followed as any other)."""
+    if isinstance(event, ShipmentCancelled | ShipmentRefused):
+        status = "cancelled" if isinstance(event, ShipmentCancelled) else "refused"
+        await repository.update_shipment(uow.connection, event.shipment_id, status)
+        shipment["status"] = status
+        return True, None
+    if isinstance(event, ShipmentCancellationFailed):
+        if shipment["status"] == "amending":  # a dispatch may have come first
+            await repository.update_shipment(uow.connection, event.shipment_id, "sent")
+            shipment["status"] = "sent"
+        where = f"{shipment['fulfiller']} could not call off shipment {event.shipment_id}"
+        return True, f"{where}: {event.reason}"
+    return False, None
 
 
 async def _refused(

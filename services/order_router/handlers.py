@@ -3,6 +3,7 @@
 import structlog
 
 from services.order_router import (
+    amendments,
     backorders,
     cancellations,
     credit,
@@ -31,6 +32,7 @@ from shared.events.inventory import (
     StockReserved,
 )
 from shared.events.orders import (
+    OrderAmended,
     OrderApproved,
     OrderCancellationRequested,
     OrderPaid,
@@ -135,6 +137,15 @@ async def take_cancellation(request: OrderCancellationRequested, uow: UnitOfWork
             await uow.commit()
 
 
+async def take_amendment(
+    amendment: OrderAmended, uow: UnitOfWork, locations: tuple[Location, ...]
+) -> None:
+    async with uow:
+        if await uow.inbox.claim(PLACE_ORDER, amendment.event_id):
+            await amendments.take_amendment(amendment, uow, locations)
+            await uow.commit()
+
+
 async def take_refund(refund: RefundIssued, uow: UnitOfWork) -> None:
     async with uow:
         if await uow.inbox.claim(PLACE_ORDER, refund.event_id):
@@ -197,6 +208,8 @@ async def _reserved(
         return
     if order.placed.hold_until_mapped and order.placed.unmapped_lines:
         await transitions.record(uow, order, verdict, held="until its unmapped lines are resolved")
+        return
+    if await amendments.reserved_before_amendment(uow, order, verdict, allocations, locations):
         return
     shipments = plan_shipments(order.order_id, allocations, locations)
     for shipment in shipments:

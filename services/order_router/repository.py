@@ -218,3 +218,27 @@ async def take_early_cancellation(conn: asyncpg.Connection, order_id: UUID) -> s
         "DELETE FROM early_cancellations WHERE order_id = $1 RETURNING reason", order_id
     )
     return None if row is None else (row["reason"] or "")
+
+
+async def set_placed(conn: asyncpg.Connection, order_id: UUID, placed: OrderPlaced) -> None:
+    """The order as the channel amended it."""
+    await conn.execute(
+        "UPDATE orders SET placed = $2, updated_at = now() WHERE order_id = $1",
+        order_id,
+        _jsonable(placed),
+    )
+
+
+async def amendment_of(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
+    """The amendment being carried out, if one is (see amendments)."""
+    value = await conn.fetchval("SELECT amendment FROM orders WHERE order_id = $1", order_id)
+    return dict(value) if value is not None else None
+
+
+async def set_amendment(
+    conn: asyncpg.Connection, order_id: UUID, amendment: dict[str, Any] | None
+) -> None:
+    stored = None
+    if amendment is not None:
+        stored = {k: _jsonable(v) if isinstance(v, Event) else v for k, v in amendment.items()}
+    await conn.execute("UPDATE orders SET amendment = $2 WHERE order_id = $1", order_id, stored)

@@ -104,6 +104,8 @@ async def _ship_from_new_locations(
         await repository.insert_shipment(uow.connection, order.order_id, shipment)
         request = shipment_request(verdict, order.placed, shipment)
         await uow.outbox.add(request, key=str(order.order_id))
-    await transitions.record(
-        uow, order, verdict, rerouted_to=", ".join(s.location for s in planned)
-    )
+    to = ", ".join(s.location for s in planned)
+    if order.status is OrderStatus.RESERVED:  # its amended lines, reserved before it shipped
+        await transitions.move(uow, order, OrderStatus.SENT_TO_FULFILMENT, verdict, sent_to=to)
+        return
+    await transitions.record(uow, order, verdict, rerouted_to=to, reason=verdict.reason)

@@ -12,7 +12,12 @@ from shared.db import UnitOfWork
 from shared.events.catalog import CustomerChanged
 from shared.events.codec import Decoder
 from shared.events.inventory import StockLevelChanged
-from shared.events.orders import OrderCancellationRequested, OrderPaid, OrderPlaced
+from shared.events.orders import (
+    OrderAmended,
+    OrderCancellationRequested,
+    OrderPaid,
+    OrderPlaced,
+)
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
@@ -30,6 +35,10 @@ async def _paid(payment: OrderPaid, uow: UnitOfWork, locations: Locations) -> No
 
 async def _cancel(request: OrderCancellationRequested, uow: UnitOfWork, _: Locations) -> None:
     await handlers.take_cancellation(request, uow)
+
+
+async def _amend(amendment: OrderAmended, uow: UnitOfWork, locations: Locations) -> None:
+    await handlers.take_amendment(amendment, uow, locations)
 
 
 async def _refund(refund: RefundIssued, uow: UnitOfWork, _: Locations) -> None:
@@ -66,6 +75,7 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase], int | None], ..
         {
             OrderPlaced: _place,
             OrderPaid: _paid,
+            OrderAmended: _amend,
             OrderCancellationRequested: _cancel,
             RefundIssued: _refund,
         },

@@ -2,18 +2,20 @@
 
 import hashlib
 import hmac
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from services.storefront_gateway.channels import ChannelConfig
 from shared.events.addresses import Address, ShippingMethod
 from shared.events.money import MoneyError, to_minor_units
 from shared.events.orders import (
+    OrderAmended,
     OrderCancellationRequested,
     OrderLine,
     OrderPaid,
@@ -23,6 +25,8 @@ from shared.events.orders import (
     UnmappedLine,
 )
 from shared.events.returns import RefundIssued, RefundLine
+
+ChannelEvent = OrderPlaced | OrderPaid | OrderAmended | OrderCancellationRequested | RefundIssued
 
 
 def keyed_order_id(key: bytes, channel: str, channel_order_ref: str) -> uuid.UUID:
@@ -36,7 +40,7 @@ def order_id_for(channel: ChannelConfig, channel_order_ref: str) -> uuid.UUID:
     return keyed_order_id(channel.order_id_key(), channel.id, channel_order_ref)
 
 
-def effect_of(event: "OrderPlaced | OrderPaid | OrderCancellationRequested | RefundIssued") -> str:
+def effect_of(event: "ChannelEvent") -> str:
     """What a delivery is about, as the one effect it may have: the order, its
     cancellation, or one refund of it (by the platform's refund id). No header a sender
     controls enters it, so no replay under a fresh delivery id can have it twice."""
@@ -46,7 +50,34 @@ def effect_of(event: "OrderPlaced | OrderPaid | OrderCancellationRequested | Ref
         return f"cancellation:{event.order_id}"
     if isinstance(event, OrderPaid):
         return f"paid:{event.order_id}"
+    if isinstance(event, OrderAmended):
+        # The same change at the same moment is one effect; the same content again
+        # later (changed back, say) is another.
+        when = event.amended_at.isoformat() if event.amended_at else ""
+        return f"amended:{event.order_id}:{amendment_digest(event)}:{when}"
     return f"order:{event.order_id}"
+
+
+# What an amendment may change besides the lines and totals.
+AMENDED_FIELDS = ("ship_to", "bill_to", "shipping_method", "customer_note", "ship_to_country")
+
+
+def amendment_digest(order: OrderPlaced | OrderAmended) -> str:
+    """What an amendment may change, as one value: equal digests, nothing changed."""
+    carried = {name: getattr(order, name) for name in AMENDED_FIELDS}
+    lines = sorted(
+        (line.line_ref, str(line.sku), line.quantity, line.gross_minor) for line in order.lines
+    )
+    basis = {
+        "carried": {name: _plain(value) for name, value in carried.items()},
+        "lines": lines,
+        "totals": order.totals.model_dump(mode="json"),
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _plain(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
 
 class MappingError(ValueError):
@@ -55,7 +86,7 @@ class MappingError(ValueError):
 
 @dataclass(frozen=True)
 class MappedOrder:
-    event: OrderPlaced | OrderPaid | OrderCancellationRequested | RefundIssued
+    event: "ChannelEvent"
 
 
 def settled(mapped: MappedOrder) -> Callable[[], MappedOrder]:

@@ -1,6 +1,6 @@
 """Events of the order context: what channels sold, and what became of it."""
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Literal, Self
 from uuid import UUID
@@ -155,6 +155,35 @@ class OrderPaid(Event):
     channel: str
     channel_order_ref: str
     payment: PaymentState
+
+
+class OrderAmended(Event):
+    """The channel changed an order it had sent: where it goes, how, the note, or its
+    lines (Shopify `orders/updated`, which follows every `orders/edited`; WooCommerce
+    `order.updated`). The whole amended order as the channel now has it; the gateway sends
+    one only when something changed, and never an older state after a newer one."""
+
+    event_type: Literal["OrderAmended"] = "OrderAmended"
+    order_id: UUID
+    channel: str
+    channel_order_ref: str
+    amended_at: datetime | None = Field(
+        None, description="The channel's modification time (Shopify updated_at)."
+    )
+    lines: tuple[OrderLine, ...]
+    unmapped_refs: tuple[str, ...] = Field(
+        (), description="Lines the hub cannot map: the order's own quarantined lines."
+    )
+    totals: OrderTotals
+    ship_to_country: str | None = None
+    ship_to: Address | None = None
+    bill_to: Address | None = None
+    shipping_method: ShippingMethod | None = None
+    customer_note: str | None = Field(None, max_length=2000)
+
+    @property
+    def stock_lines(self) -> tuple[OrderLine, ...]:
+        return tuple(line for line in self.lines if line.kind is LineKind.STOCK)
 
 
 class OrderStatus(StrEnum):

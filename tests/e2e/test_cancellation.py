@@ -166,6 +166,9 @@ async def test_woocommerce_status_change_that_is_not_a_cancellation_is_ignored(
 
     assert response.status_code == 200
     assert response.json()["status"] == "ignored"
+    assert response.json()["effects"] == {
+        "amendment": f"ignored (order {payload['id']} is not one the hub has taken in)"
+    }, response.text
 
 
 async def _shipments(hub: Hub, client: httpx.AsyncClient, order_id: str) -> list | None:

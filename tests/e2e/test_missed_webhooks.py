@@ -9,11 +9,13 @@ import httpx
 
 from simulators.storefronts import (
     Line,
+    edited_shopify_order,
     shopify_order,
     signed_shopify,
     woocommerce_order,
 )
 from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 SETTLED = {"reserved", "sent_to_fulfilment", "backordered", "rejected"}
 
@@ -76,3 +78,28 @@ async def test_a_woocommerce_order_its_webhook_missed_is_taken_in(
     report = await reconcile(hub, client, "woo-test")
     assert str(order["id"]) in report["taken_in"]
     await hub.order_in(client, hub.order_id("woo-test", str(order["id"])), SETTLED)
+
+
+async def test_an_edit_whose_orders_updated_never_came_is_read_back_and_applied(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = sku("MISSED-EDIT")
+    await hub.set_stock(client, item, "wh-1", 10)
+    order = shopify_order(random.randrange(10**11, 10**12), [Line(item, 3, "7.00")])
+    order_id = (
+        await hub.deliver(client, signed_shopify(order, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+    await hub.order_in(client, order_id, SETTLED)
+    edited = edited_shopify_order(order, {item: 1}, "2026-11-28T11:00:00-05:00")
+    await hub.on_store(client, "shopify", edited)
+
+    report = await reconcile(hub, client, "shopify-test")
+    assert str(order["id"]) in report["amended"], report
+    again = await reconcile(hub, client, "shopify-test")
+    assert str(order["id"]) not in again["amended"], "one modification, one amendment"
+
+    async def moved() -> dict | None:
+        stock = await hub.stock(client, item)
+        return stock if stock["reserved"] == 1 else None
+
+    await eventually(moved)

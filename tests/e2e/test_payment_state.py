@@ -15,6 +15,7 @@ from simulators.storefronts import (
     woocommerce_order,
 )
 from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 WAITING = {"awaiting_payment"}
 ROUTED = {"reserved", "sent_to_fulfilment", "shipped", "delivered"}
@@ -42,7 +43,15 @@ async def test_an_authorised_shopify_order_waits_until_orders_paid(
     updated = await hub.deliver(
         client, signed_shopify(still, hub.shop, hub.shopify_secret, topic="orders/updated")
     )
-    assert updated.json()["status"] == "ignored"  # not paid yet: nothing moves
+    # Not paid yet: nothing moves; the note it added is taken into the waiting order.
+    assert updated.json()["effects"] == {"amendment": "accepted"}, updated.text
+
+    async def noted() -> list[str] | None:
+        waiting = await hub.order_in(client, order_id, WAITING)
+        return [t["detail"]["amended"] for t in waiting["timeline"] if "amended" in t["detail"]]
+
+    assert await eventually(noted) == ["customer_note"]
+    assert (await hub.stock(client, item))["reserved"] == 0
     paid = await hub.deliver(
         client,
         signed_shopify(

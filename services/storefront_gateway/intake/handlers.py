@@ -8,15 +8,16 @@ from uuid import UUID
 from pydantic import ValidationError
 
 from services.storefront_gateway.domain import (
+    ChannelEvent,
     MappedOrder,
     MappingError,
     effect_of,
     first_error,
 )
-from services.storefront_gateway.intake import repository
+from services.storefront_gateway.intake import amendments, repository
 from shared.db import UnitOfWork
 from shared.events.notifications import CustomerNotificationRequested
-from shared.events.orders import OrderCancellationRequested, OrderPlaced
+from shared.events.orders import OrderAmended, OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued
 
 
@@ -32,7 +33,7 @@ class Delivery:
 
 @dataclass(frozen=True)
 class Receipt:
-    status: str  # accepted | duplicate | quarantined
+    status: str  # accepted | duplicate | quarantined | ignored
     delivery_id: UUID  # the public id; the row's own id never leaves the service
     order_id: UUID | None = None
     reason: str | None = None
@@ -93,10 +94,14 @@ async def _settle(
         await repository.mark_quarantined(conn, delivery_id, reason)
         return Receipt("quarantined", public_id, reason=reason)
     event = mapped.event
-    if isinstance(event, RefundIssued) and not await _refunds_own_order(conn, event):
-        reason = f"refund of order {event.channel_order_ref}, which {event.channel} never sent"
-        await repository.mark_quarantined(conn, delivery_id, reason)
-        return Receipt("quarantined", public_id, reason=reason)
+    held = await _held_back(conn, event)
+    if held is not None:
+        status, reason = held
+        if status == "quarantined":
+            await repository.mark_quarantined(conn, delivery_id, reason)
+            return Receipt("quarantined", public_id, reason=reason)
+        await repository.mark_duplicate(conn, delivery_id, event.order_id, reason, status)
+        return Receipt(status, public_id, event.order_id, reason=reason)
     first = await repository.claim_effect(conn, effect_of(event), delivery_id, event.order_id)
     if not first:
         await repository.mark_duplicate(conn, delivery_id, event.order_id)
@@ -115,6 +120,17 @@ async def _settle(
     return Receipt(
         "accepted", public_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
     )
+
+
+async def _held_back(conn: Any, event: ChannelEvent) -> tuple[str, str] | None:
+    """(status, reason) for an event that is not published: a refund of an order its
+    channel never sent, an amendment that changes nothing or comes out of turn."""
+    if isinstance(event, RefundIssued) and not await _refunds_own_order(conn, event):
+        reason = f"refund of order {event.channel_order_ref}, which {event.channel} never sent"
+        return "quarantined", reason
+    if isinstance(event, OrderAmended):
+        return await amendments.refusal(conn, event)
+    return None
 
 
 async def _refunds_own_order(conn: Any, refund: RefundIssued) -> bool:

@@ -6,7 +6,9 @@ orders changed since the last one (Shopify `orders.json?updated_at_min`, WooComm
 `orders?modified_after`, a few minutes of overlap), and takes in each the hub never
 received exactly as its webhook would have been: the same mapping, the same effect (one
 order per platform order, so a webhook arriving later is a duplicate, and so is this),
-and its cancellation where the channel already cancelled it. A channel that had orders
+and its cancellation where the channel already cancelled it. An order the hub has that
+changed since is taken as its `orders/updated` would have been: an amendment when what
+the hub carries changed. A channel that had orders
 the hub never heard of has silent webhooks: the report says so.
 """
 
@@ -21,7 +23,7 @@ import structlog
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import order_id_for
-from services.storefront_gateway.intake import handlers, repository
+from services.storefront_gateway.intake import amendments, handlers, repository
 from services.storefront_gateway.intake.deps import IntakeParts
 from shared.db import UnitOfWork
 from shared.events.envelope import utcnow
@@ -33,6 +35,7 @@ PULLED = (Platform.SHOPIFY, Platform.WOOCOMMERCE)
 OVERLAP = timedelta(minutes=5)  # an order being written while the last pass read
 FIRST_LOOK = timedelta(days=1)
 TOPIC = {Platform.SHOPIFY: "orders/create", Platform.WOOCOMMERCE: "order.created"}
+UPDATE_TOPIC = {Platform.SHOPIFY: "orders/updated", Platform.WOOCOMMERCE: "order.updated"}
 
 
 @dataclass
@@ -44,6 +47,7 @@ class PullReport:
     already_had: int = 0
     taken_in: list[str] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
+    amended: list[str] = field(default_factory=list)  # known orders changed since
 
     @property
     def webhooks_silent(self) -> bool:
@@ -89,6 +93,8 @@ async def _take_in(
         known = await repository.channel_order(uow.connection, order_id_for(channel, ref))
     if known is not None:
         report.already_had += 1
+        if not report.dry_run:
+            await _amend(parts, units, channel, order, ref, report)
         return
     if report.dry_run:
         report.taken_in.append(ref)
@@ -106,6 +112,27 @@ async def _take_in(
     bucket.append(ref)
     if _cancelled(channel, order):
         await _cancel(parts, units, channel, order, ref)
+
+
+async def _amend(
+    parts: IntakeParts,
+    units: Units,
+    channel: ChannelConfig,
+    order: dict[str, Any],
+    ref: str,
+    report: PullReport,
+) -> None:
+    """A known order changed since: an `orders/updated` the hub may have missed, taken
+    as that webhook would have been (one delivery per modification time)."""
+    when = amendments.amended_at(order)
+    body = json.dumps(order).encode()
+    topic = UPDATE_TOPIC[channel.platform] + amendments.TOPIC_SUFFIX
+    key = f"pull-amend:{ref}:{when.isoformat() if when else ''}"
+    pulled = handlers.Delivery(channel.id, channel.platform.value, key, topic, {}, body)
+    mapping = await amendments.mapping(parts.mappers[channel.id], channel, order)
+    receipt = await handlers.accept_delivery(pulled, mapping, units())
+    if receipt.status == "accepted":
+        report.amended.append(ref)
 
 
 def _cancelled(channel: ChannelConfig, order: dict[str, Any]) -> bool:

@@ -19,7 +19,7 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.edi.documents import purchase_order
 from services.storefront_gateway.edi.x12 import parse
-from services.storefront_gateway.intake import payments, repository
+from services.storefront_gateway.intake import amendments, payments, repository
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify
@@ -117,6 +117,8 @@ async def _by_platform_mapping(
     """The channel's mapping (its own file, or its platform's) on the kept payload."""
     payload = json.loads(stored.body)
     mapper = mappers[channel.id]
+    if stored.topic.endswith(amendments.TOPIC_SUFFIX):
+        return (await amendments.mapping(mapper, channel, payload))()
     if _is_payment(stored, payload):
         paid = payments.payment_of(mapper, channel, payload)
         return paid() if paid is not None else None

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.storefront_gateway.domain import amendment_digest
 from shared.events.orders import OrderPlaced, UnmappedLine
 
 
@@ -69,12 +70,20 @@ async def claim_effect(
     return bool(claimed)
 
 
-async def mark_duplicate(conn: asyncpg.Connection, delivery_id: int, order_id: UUID) -> None:
+async def mark_duplicate(
+    conn: asyncpg.Connection,
+    delivery_id: int,
+    order_id: UUID,
+    reason: str = "its effect was already had by an earlier delivery",
+    status: str = "duplicate",
+) -> None:
+    """A delivery that has no effect (a duplicate, or `ignored`), with why."""
     await conn.execute(
-        "UPDATE deliveries SET status = 'duplicate', order_id = $2,"
-        " reason = 'its effect was already had by an earlier delivery' WHERE id = $1",
+        "UPDATE deliveries SET status = $4, order_id = $2, reason = $3 WHERE id = $1",
         delivery_id,
         order_id,
+        reason,
+        status,
     )
 
 
@@ -111,8 +120,8 @@ async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
         line_refs.setdefault(str(line.sku), []).append(line.line_ref)
     await conn.execute(
         "INSERT INTO channel_orders (order_id, channel, channel_order_ref, customer_email,"
-        " line_refs, currency, channel_order_name) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-        " ON CONFLICT DO NOTHING",
+        " line_refs, currency, channel_order_name, amendable_digest)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
         order.order_id,
         order.channel,
         order.channel_order_ref,
@@ -120,6 +129,7 @@ async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
         line_refs,
         order.currency,
         order.channel_order_name,
+        amendment_digest(order),
     )
 
 

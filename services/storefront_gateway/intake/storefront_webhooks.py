@@ -22,7 +22,7 @@ from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import MappedOrder, order_id_for
 from services.storefront_gateway.erp import ports as accounts
-from services.storefront_gateway.intake import handlers, payments, repository
+from services.storefront_gateway.intake import handlers, order_updates, payments, repository
 from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
@@ -94,8 +94,9 @@ async def _shopify(
     if topic == "customers/create":
         customer = parse_payload(body, accounts.ShopifyCustomer)
         return await _new_account(parts, units, channel, customer)
-    if topic not in {*SHOPIFY_TOPICS, *payments.SHOPIFY_TOPICS, "refunds/create"}:
-        return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
+    unhandled = _unhandled_shopify_topic(topic)
+    if unhandled is not None:
+        return unhandled
     # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
     event_id = h.get("x-shopify-event-id") or h.get("x-shopify-webhook-id")
     if not event_id:
@@ -112,10 +113,22 @@ async def _shopify(
     contradiction = shopify.shop_contradiction(order, channel.shop)
     if contradiction:
         raise HTTPException(401, contradiction)
+    if topic == "orders/updated":
+        return await order_updates.take_update(parts, units, channel, delivery)
     if topic in payments.SHOPIFY_TOPICS:
         return await _payment(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, SHOPIFY_TOPICS[topic])
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
+
+
+def _unhandled_shopify_topic(topic: str) -> WebhookReceipt | None:
+    if topic == "orders/edited":
+        # Its payload names the changed lines only; the whole edited order follows as
+        # orders/updated, which is what the hub takes (see intake/amendments).
+        return WebhookReceipt(status="ignored", reason="the edited order comes as orders/updated")
+    if topic not in {*SHOPIFY_TOPICS, *payments.SHOPIFY_TOPICS, "refunds/create"}:
+        return WebhookReceipt(status="ignored", reason=f"topic {topic!r} is not handled")
+    return None
 
 
 async def _payment(
@@ -176,7 +189,7 @@ async def _woocommerce(
         body,
     )
     if topic == "order.updated" and not cancelled:
-        return await _payment(parts, units, channel, delivery)
+        return await order_updates.take_update(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, "cancellation" if cancelled else "order")
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 

@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from fastapi import HTTPException, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
 from services.storefront_gateway.domain import MappedOrder
@@ -28,6 +28,9 @@ class WebhookReceipt(BaseModel):
     order_id: str | None = None
     reason: str | None = None
     unmapped_lines: list[dict[str, Any]] = []
+    effects: dict[str, str] = Field(
+        {}, description="An update's outcome per effect (payment, amendment), with reasons."
+    )
 
 
 async def read_limited(request: Request, limit: int) -> bytes:
