@@ -4,7 +4,8 @@ Outbound API it implements (what the shipping-bridge calls; docs/3pl-api.md):
     POST /v1/fulfillment-orders               Bearer key; `Idempotency-Key` honoured; an
                                               order it cannot label (no recipient, street,
                                               city or postal code) is refused with 422
-    POST /v1/fulfillment-orders/{id}/cancel   cancel unless already shipped (409)
+    POST /v1/fulfillment-orders/{id}/cancel   cancel what has not shipped (`cancelled_lines`);
+                                              409 once everything left
     GET  /v1/fulfillment-orders/{id}          its status and every parcel shipped so far
                                               (what a hub asks when callbacks went quiet)
 Callbacks it makes (the shipping-bridge's 3PL API, with its own `X-Api-Key`):
@@ -193,10 +194,26 @@ async def cancel(
     sim: Sim, order_id: str, authorization: str | None = Header(None)
 ) -> dict[str, Any]:
     order = order_for(sim, order_id, authorization)
-    if order["status"] in ("shipping", "shipped", "delivered"):
+    left = unshipped(order)
+    if order["status"] in ("shipping", "delivered") or not left:
         raise HTTPException(409, f"already {order['status']}")
+    # What has not left is called off; parcels already with the carrier go on.
     order["status"] = "cancelled"
+    order["cancelled_lines"] = left
     return order
+
+
+def unshipped(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """The units of the order no parcel has taken yet."""
+    shipped: dict[str, int] = {}
+    for dispatch in order["dispatches"]:
+        for line in dispatch["lines"]:
+            shipped[line["sku"]] = shipped.get(line["sku"], 0) + line["quantity"]
+    left = [
+        {"sku": line["sku"], "quantity": line["quantity"] - shipped.get(line["sku"], 0)}
+        for line in order["lines"]
+    ]
+    return [line for line in left if line["quantity"] > 0]
 
 
 @router.get("/v1/fulfillment-orders/{order_id}")
@@ -223,7 +240,7 @@ async def fulfil(sim: ThirdPartyLogistics, order: dict[str, Any]) -> None:
         for parcel in parcels(order["lines"], sim.controls.split):
             await asyncio.sleep(sim.controls.ship_delay)
             if order["status"] == "cancelled":
-                return
+                break
             # From here the parcel is with the carrier: a cancellation is too late, as
             # at a real warehouse once the label is printed and the parcel handed over.
             order["status"] = "shipping"
@@ -238,9 +255,12 @@ async def fulfil(sim: ThirdPartyLogistics, order: dict[str, Any]) -> None:
             order["dispatches"].append(dispatch)
             order["status"] = "shipped"
             await call(sim, client, f"{shipment}/dispatches", dispatch)
+        if not order["dispatches"]:
+            return  # cancelled before anything left
         await asyncio.sleep(sim.controls.ship_delay)
         await call(sim, client, f"{shipment}/delivery", None)
-        order["status"] = "delivered"
+        if order["status"] != "cancelled":
+            order["status"] = "delivered"
 
 
 async def call(

@@ -31,14 +31,20 @@ async def cancel_after_dispatch(
     returning = [s for s in shipments if s["status"] not in OFF and any(s["shipped"].values())]
     for shipment in returning:
         await uow.outbox.add(_return_of(request, order, shipment), key=str(order.order_id))
-    remainder = [s for s in shipments if s["status"] in UNSHIPPED]
+    # A shipment part of which left has its rest called off too (the 3PL stops what it
+    # has not shipped, see short_shipments).
+    remainder = [s for s in shipments if s["status"] in UNSHIPPED | {"partially_shipped"}]
     for shipment in remainder:
         await _call_off(uow, order, request, shipment)
     units = sum(q for s in returning for q in s["shipped"].values())
     reason = (
         f"order is {order.status.value}: {units} unit(s) left before the cancellation and"
         " are expected back as a return"
-        + (f"; {len(remainder)} shipment(s) not yet shipped are called off" if remainder else "")
+        + (
+            f"; what has not shipped of {len(remainder)} shipment(s) is called off"
+            if remainder
+            else ""
+        )
     )
     await transitions.record(uow, order, request, refused=reason)
     refused = OrderCancellationRefused.caused_by(

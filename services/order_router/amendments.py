@@ -137,21 +137,25 @@ async def shipment_answered(
     cause: Event,
     locations: tuple[Location, ...],
     refused: str | None = None,
+    short: dict[str, Any] | None = None,
 ) -> None:
-    """A 3PL answered a call-off (cancelled, or refused: it had shipped). When the last
-    has answered, the stock moves and the order goes out again."""
+    """A 3PL answered a call-off (cancelled, or refused: it had shipped; `short`: the
+    part it stopped of a shipment part of which had left). When the last has answered,
+    the stock moves and the order goes out again."""
     conn = uow.connection
     pending = await repository.amendment_of(conn, order.order_id)
     if pending is None or not in_progress(pending):
         return
     if refused is not None:
-        pending = {**pending, "refused": refused}
+        shorts = [*pending.get("short", []), *([short] if short else [])]
+        pending = {**pending, "refused": refused, "short": shorts}
         await repository.set_amendment(conn, order.order_id, pending)
     mine = [shipments[uuid.UUID(s)] for s in pending["calling_off"] if uuid.UUID(s) in shipments]
     if any(s["status"] == "amending" for s in mine):
         return
     await repository.set_amendment(conn, order.order_id, {**pending, "done": True})
-    off = [s for s in mine if s["status"] in OFF]
+    # What is to move: the shipments called off, and the stopped rest of partly shipped ones.
+    off = [s for s in mine if s["status"] in OFF] + pending.get("short", [])
     amendment = OrderAmended.model_validate(pending["event"])
     if pending["refused"] is None:
         order = await _take_amended(uow, order, amendment)
@@ -167,9 +171,8 @@ async def shipment_answered(
         ]
     if off:
         held = [a for s in off for a in shipment_allocations(s)]
-        await move_stock(
-            uow, order, cause, held, lines, locations, instead_of=off[0]["shipment_id"]
-        )
+        first = uuid.UUID(str(off[0]["shipment_id"]))
+        await move_stock(uow, order, cause, held, lines, locations, instead_of=first)
 
 
 async def _take_amended(

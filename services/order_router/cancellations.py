@@ -46,11 +46,11 @@ async def cancel_order(request: OrderCancellationRequested, uow: UnitOfWork) -> 
     shipments = await repository.shipments_of(uow.connection, order.order_id)
     live = [s for s in shipments if s["status"] not in OFF]
     if not live:
-        await _release(uow, order, request, None)
+        await release(uow, order, request, None)
         await transitions.move(uow, order, OrderStatus.CANCELLED, request, request.reason)
         return
     for refused in (s for s in shipments if s["status"] in OFF):
-        await _release(uow, order, request, shipment_allocations(refused))
+        await release(uow, order, request, shipment_allocations(refused))
     for shipment in live:
         await repository.update_shipment(uow.connection, shipment["shipment_id"], "cancelling")
         await uow.outbox.add(
@@ -71,13 +71,13 @@ async def shipment_called_off(
     uow: UnitOfWork, order: LockedOrder, shipment: dict[str, Any], cause: Event
 ) -> None:
     """One shipment will not ship: give its stock back; the last one ends the order."""
-    await _release(uow, order, cause, shipment_allocations(shipment))
+    await release(uow, order, cause, shipment_allocations(shipment))
     others = await repository.shipments_of(uow.connection, order.order_id)
     if order.status is OrderStatus.CANCELLING and all(s["status"] in OFF for s in others):
         await transitions.move(uow, order, OrderStatus.CANCELLED, cause)
 
 
-async def _release(
+async def release(
     uow: UnitOfWork, order: LockedOrder, cause: Event, lines: list[Allocation] | None
 ) -> None:
     release = ReleaseStock.caused_by(

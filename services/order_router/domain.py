@@ -158,6 +158,21 @@ class ShipmentProgress:
         return any(self.shipped.values())
 
 
+def progress_status(lines: dict[str, int], shipped: dict[str, int], delivered: bool) -> str:
+    """A shipment's status from what it asks for and what left of it."""
+    if delivered:
+        return "delivered"
+    progress = ShipmentProgress(lines=lines, shipped=shipped)
+    if progress.complete:
+        return "shipped"
+    return "partially_shipped" if progress.started else "sent"
+
+
+def without(lines: dict[str, int], taken: dict[str, int]) -> dict[str, int]:
+    """Lines less what was taken off them, unit by unit; none left, none listed."""
+    return {sku: q - taken.get(sku, 0) for sku, q in lines.items() if q > taken.get(sku, 0)}
+
+
 def order_progress(shipments: list[ShipmentProgress]) -> S | None:
     """The fulfilment status the shipments add up to; None before anything shipped."""
     if shipments and all(s.delivered for s in shipments):

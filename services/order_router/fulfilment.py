@@ -3,8 +3,15 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from services.order_router import amendments, cancellations, repository, reroute, transitions
-from services.order_router.domain import OFF, ShipmentProgress, order_progress
+from services.order_router import (
+    amendments,
+    cancellations,
+    repository,
+    reroute,
+    short_shipments,
+    transitions,
+)
+from services.order_router.domain import OFF, ShipmentProgress, order_progress, progress_status
 from services.order_router.locations import Location
 from shared.db import UnitOfWork
 from shared.events.fulfilment import (
@@ -75,19 +82,38 @@ async def _for_amendment(
     refused, could not) settles it; so does a dispatch (the parcel left before the
     call-off took: a bridge reports no failure for a shipment that already left)."""
     if pending.get("done"):
-        if isinstance(event, ShipmentCancellationFailed | ShipmentCancelled):
-            await transitions.record(uow, order, event, late_answer="amendment already settled")
-            return
-        answered, refusal = False, None
-    else:
-        answered, refusal = await _amendment_answer(uow, shipment, event)
+        await _after_amendment(uow, order, shipments, shipment, event)
+        return
+    if isinstance(event, ShipmentCancelled) and event.remainder:
+        stopped = await short_shipments.trim(uow, shipment, event)
+        why = f"part of shipment {event.shipment_id} had left before its call-off"
+        await amendments.shipment_answered(
+            uow, order, shipments, event, locations, refused=why, short=stopped
+        )
+        await _follow_progress(uow, order, shipments, event)
+        return
+    answered, refusal = await _amendment_answer(uow, shipment, event)
     if not answered:
         step: Step = STEPS.get(type(event), _noted)
         await step(uow, order, shipments, shipment, event)
-        if pending.get("done") or not isinstance(event, ShipmentDispatched):
+        if not isinstance(event, ShipmentDispatched):
             return
         refusal = f"shipment {event.shipment_id} left before its call-off reached the 3PL"
     await amendments.shipment_answered(uow, order, shipments, event, locations, refused=refusal)
+
+
+async def _after_amendment(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: ShipmentEvent
+) -> None:
+    """An event of a shipment whose amendment is settled: a late answer to its call-off
+    changes nothing (but a stopped rest is given back); the rest is followed as ever."""
+    if isinstance(event, ShipmentCancelled) and event.remainder:
+        await _cancelled(uow, order, shipments, shipment, event)
+    elif isinstance(event, ShipmentCancellationFailed | ShipmentCancelled):
+        await transitions.record(uow, order, event, late_answer="amendment already settled")
+    else:
+        step: Step = STEPS.get(type(event), _noted)
+        await step(uow, order, shipments, shipment, event)
 
 
 async def _amendment_answer(
@@ -128,6 +154,10 @@ async def _refused(
 async def _cancelled(
     uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
 ) -> None:
+    if event.remainder:  # part had left: only the rest is off
+        await short_shipments.closed_short(uow, order, shipment, event)
+        await _follow_progress(uow, order, shipments, event)
+        return
     await repository.update_shipment(uow.connection, event.shipment_id, "cancelled")
     shipment["status"] = "cancelled"
     await cancellations.shipment_called_off(uow, order, shipment, event)
@@ -141,7 +171,8 @@ async def _cancel_failed(
     uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
 ) -> None:
     if shipment["status"] == "cancelling":  # a dispatch may have come first
-        await repository.update_shipment(uow.connection, event.shipment_id, "sent")
+        status = progress_status(shipment["lines"], shipment["shipped"], shipment["delivered"])
+        await repository.update_shipment(uow.connection, event.shipment_id, status)
     await cancellations.refuse_after_failed_shipment_cancel(uow, order, event, event.reason)
 
 

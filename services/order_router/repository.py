@@ -127,16 +127,19 @@ async def shipments_of(conn: asyncpg.Connection, order_id: UUID) -> list[dict[st
 async def update_shipment(
     conn: asyncpg.Connection, shipment_id: UUID, status: str, **changes: Any
 ) -> None:
-    """Set the status and any of: shipped (dict), tracking (list), delivered (bool)."""
+    """Set the status and any of: shipped (dict), tracking (list), delivered (bool),
+    lines (dict: what it asks for, when the rest was called off)."""
     await conn.execute(
         "UPDATE order_shipments SET status = $2,"
         " shipped = coalesce($3, shipped), tracking = coalesce($4, tracking),"
-        " delivered = coalesce($5, delivered), updated_at = now() WHERE shipment_id = $1",
+        " delivered = coalesce($5, delivered), lines = coalesce($6, lines),"
+        " updated_at = now() WHERE shipment_id = $1",
         shipment_id,
         status,
         changes.get("shipped"),
         changes.get("tracking"),
         changes.get("delivered"),
+        changes.get("lines"),
     )
 
 

@@ -14,6 +14,8 @@ idempotency key per shipment, retries with backoff, a circuit breaker per 3PL); 
 shipment's state never moves backwards; a 3PL can never ship more than was requested;
 a shipment is called off only on the 3PL's word (a timed-out request is asked again,
 never taken for a refusal or a success), and a dispatch that overtook a cancellation
-stands; a tracking number belongs to one 3PL; every report counts once; what a 3PL
-shipped reaches the ledger even when its callback was lost.
+stands; of a shipment part of which left, only what the 3PL says it stopped is called
+off (ShipmentCancelled with its `remainder`), the shipment being what left; a tracking
+number belongs to one 3PL; every report counts once; what a 3PL shipped reaches the
+ledger even when its callback was lost.
 """

@@ -46,6 +46,10 @@ class FulfilmentOrderState(BaseModel):
     dispatches: list[ReportedParcel] = Field(default_factory=list, max_length=100)
 
 
+class CancelAnswer(BaseModel):
+    cancelled_lines: list[ShipmentLine] | None = Field(None, max_length=500)
+
+
 class FulfillerClient:
     def __init__(self, http: httpx.AsyncClient, fulfillers: Fulfillers) -> None:
         self._http = http
@@ -62,11 +66,18 @@ class FulfillerClient:
         fulfiller, response = await self._call(shipment, "POST", "", json=body, headers=key)
         return _fulfiller_ref(fulfiller, response)
 
-    async def cancel_fulfilment_order(self, shipment: dict[str, Any]) -> None:
-        """Raises FulfillerRejected when the 3PL will not cancel (409: already shipped)."""
+    async def cancel_fulfilment_order(self, shipment: dict[str, Any]) -> list[ShipmentLine] | None:
+        """What the 3PL called off (`cancelled_lines`: what had not left yet), or None when
+        its answer does not say (the whole order). Raises FulfillerRejected when the 3PL
+        will not cancel (409: everything left)."""
         path = f"/{shipment['fulfiller_ref']}/cancel"
         fulfiller, response = await self._call(shipment, "POST", path)
         _raise_for_status(fulfiller, response)
+        try:
+            answer = CancelAnswer.model_validate_json(response.content or b"{}")
+        except ValidationError as exc:
+            raise FulfillerUnavailable(f"{fulfiller}: unreadable cancel answer: {exc}") from exc
+        return answer.cancelled_lines
 
     async def fulfilment_order(self, shipment: dict[str, Any]) -> FulfilmentOrderState:
         """What the 3PL says of the order now: its status and every parcel it shipped."""

@@ -69,3 +69,30 @@ def check_dispatch(
                 f"the {requested[sku]} requested"
             )
     return all(shipped.get(s, 0) + parcel.get(s, 0) >= q for s, q in requested.items())
+
+
+def remainder_of(
+    requested: dict[str, int], called_off: Iterable[ShipmentLine] | None
+) -> dict[str, int] | None:
+    """What a 3PL called off of a shipment part of which had left; None when it called
+    off the whole of it (or did not say: the whole)."""
+    if called_off is None:
+        return None
+    off = totals(called_off)
+    if off == requested:
+        return None
+    return {sku: min(q, requested.get(sku, 0)) for sku, q in off.items() if requested.get(sku)}
+
+
+def closed_short(
+    requested: dict[str, int], shipped: dict[str, int], called_off: dict[str, int]
+) -> tuple[dict[str, int], ShipmentStatus]:
+    """A shipment less what its 3PL called off: the lines it now asks for, and whether
+    the parcels reported so far are all of them (a parcel's report may still be coming)."""
+    lines = {
+        sku: quantity - called_off.get(sku, 0)
+        for sku, quantity in requested.items()
+        if quantity > called_off.get(sku, 0)
+    }
+    complete = all(shipped.get(sku, 0) >= quantity for sku, quantity in lines.items())
+    return lines, ShipmentStatus.DISPATCHED if complete else ShipmentStatus.PARTIALLY_DISPATCHED

@@ -176,7 +176,9 @@ async def request_cancellation(command: ShipmentCancellationRequested, uow: Unit
             raise LookupError(f"cancellation of unknown shipment {command.shipment_id}")
         status = ShipmentStatus(shipment["status"])
         key = str(shipment["order_id"])
-        if status in DISPATCHED:
+        if status in DISPATCHED and status is not ShipmentStatus.PARTIALLY_DISPATCHED:
+            # Everything left. What is still at the 3PL of a partly shipped one can be
+            # called off: the sender asks, the 3PL says what it stopped.
             failed = ShipmentCancellationFailed(
                 reason=f"already {status.value}", **identity(shipment)
             )

@@ -220,3 +220,15 @@ async def claim_quiet(conn: asyncpg.Connection, quiet_seconds: float, limit: int
             limit,
         )
     )
+
+
+async def close_short(
+    conn: asyncpg.Connection, shipment_id: UUID, lines: dict[str, int], status: ShipmentStatus
+) -> None:
+    """A partly shipped shipment whose rest its 3PL called off asks for what left."""
+    await conn.execute(
+        "UPDATE shipments SET lines = $2, status = $3, updated_at = now() WHERE shipment_id = $1",
+        shipment_id,
+        lines,
+        status.value,
+    )

@@ -16,12 +16,20 @@ import structlog
 from services.shipping_bridge import repository
 from services.shipping_bridge.breaker import CircuitBreaker
 from services.shipping_bridge.client import FulfillerClient, FulfillerRejected, FulfillerUnavailable
+from services.shipping_bridge.domain import (
+    FINAL,
+    ShipmentStatus,
+    closed_short,
+    remainder_of,
+    totals,
+)
 from shared.db import UnitOfWork
 from shared.drain import DrainLoop, backoff
 from shared.events.envelope import Event
 from shared.events.fulfilment import (
     ShipmentCancellationFailed,
     ShipmentCancelled,
+    ShipmentLine,
     ShipmentRefused,
     ShipmentSentToFulfiller,
 )
@@ -90,10 +98,13 @@ class ShipmentSender(DrainLoop):
         "never got it". Such a shipment is created again under its idempotency key (the
         3PL answers with the order it already has, if any) and then cancelled there.
         """
+        called_off = None
         try:
             ref = await self._known_ref(shipment)
             if ref is not None:
-                await self._client.cancel_fulfilment_order({**shipment, "fulfiller_ref": ref})
+                called_off = await self._client.cancel_fulfilment_order(
+                    {**shipment, "fulfiller_ref": ref}
+                )
         except FulfillerRejected as exc:
             breaker.succeeded()
             failed = ShipmentCancellationFailed(reason=str(exc), **identity(shipment))
@@ -105,7 +116,31 @@ class ShipmentSender(DrainLoop):
             await self._retry(shipment, str(exc), delay, True)
             return
         breaker.succeeded()
-        await self._record(shipment, "cancelled", ShipmentCancelled(**identity(shipment)))
+        left = remainder_of(shipment["lines"], called_off)
+        if left is None:
+            await self._record(shipment, "cancelled", ShipmentCancelled(**identity(shipment)))
+        else:
+            await self._closed_short(shipment, left)
+
+    async def _closed_short(self, shipment: dict[str, Any], called_off: dict[str, int]) -> None:
+        """Part had left: the shipment is what left, and only the rest is called off."""
+        async with self._uow() as uow:
+            conn, shipment_id = uow.connection, shipment["shipment_id"]
+            now = await repository.lock(conn, shipment_id)
+            if now is None or ShipmentStatus(now["status"]) in FINAL:
+                return
+            parcels = await repository.dispatches_of(conn, shipment_id)
+            shipped = totals(
+                ShipmentLine(sku=s, quantity=q) for p in parcels for s, q in p["lines"].items()
+            )
+            lines, status = closed_short(now["lines"], shipped, called_off)
+            await repository.close_short(conn, shipment_id, lines, status)
+            remainder = tuple(
+                ShipmentLine(sku=s, quantity=q) for s, q in sorted(called_off.items())
+            )
+            event = ShipmentCancelled(remainder=remainder, **identity(shipment))
+            await uow.outbox.add(event, key=str(shipment["order_id"]))
+            await uow.commit()
 
     async def _known_ref(self, shipment: dict[str, Any]) -> str | None:
         if shipment["fulfiller_ref"] is not None or not shipment["attempts"]:

@@ -64,6 +64,11 @@ class ShipmentCancellationRequested(_ShipmentEvent):
 
 class ShipmentCancelled(_ShipmentEvent):
     event_type: Literal["ShipmentCancelled"] = "ShipmentCancelled"
+    remainder: tuple[ShipmentLine, ...] = Field(
+        (),
+        description="Part of it had left: only these units were called off (the rest ships)."
+        " Empty: the whole shipment was.",
+    )
 
 
 class ShipmentCancellationFailed(_ShipmentEvent):

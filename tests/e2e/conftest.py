@@ -53,6 +53,7 @@ async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
             fulfiller,
             auto_ship=False,
             split=False,
+            ship_delay=0.05,
             fail_next=0,
             hang_next=0,
             reject_next=0,

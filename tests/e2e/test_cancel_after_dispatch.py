@@ -109,3 +109,43 @@ async def test_cancelled_when_part_has_shipped_the_rest_is_called_off_and_releas
         return stock if stock["reserved"] == 0 else None
 
     assert (await eventually(released))["on_hand"] == 5
+
+
+@pytest.mark.usefixtures("shipping")
+async def test_cancelled_between_two_parcels_the_3pl_stops_the_rest(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """One shipment, two parcels: the cancellation reaches the 3PL after the first left.
+    It stops the second (`cancelled_lines`, docs/3pl-api.md); the shipment is what left,
+    the rest's stock is given back, what left is expected back."""
+    item = sku("HALF")
+    await hub.set_stock(client, item, "wh-1", 10)
+    await hub.tpl(client, "tpl-a", split=True, ship_delay=1.5)
+    payload = shopify_order(random.randrange(10**11, 10**12), [Line(item, 4, "5.00")])
+    hook = signed_shopify(payload, hub.shop, hub.shopify_secret)
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+    await hub.order_in(client, order_id, {"partially_shipped"}, timeout=30)
+
+    await cancel(hub, client, payload)
+
+    [expected] = await returns_of(hub, client, "tpl-a", order_id)
+    assert expected["lines"] == {item: 2}
+
+    async def stopped() -> dict[str, Any] | None:
+        stock = await hub.stock(client, item)
+        return stock if (stock["on_hand"], stock["reserved"]) == (8, 0) else None
+
+    await eventually(stopped)
+    order = await hub.order_in(client, order_id, {"delivered"}, timeout=30)
+    [shipment] = order["shipments"]
+    assert shipment["lines"] == shipment["shipped"] == {item: 2}, shipment
+    called_off = [
+        e["detail"]["called_off"] for e in order["timeline"] if "called_off" in e["detail"]
+    ]
+    assert called_off == ["2 unit(s) not yet shipped"], order["timeline"]
+    [at_3pl] = [
+        o
+        for o in (await hub.tpl_orders(client, "tpl-a"))["orders"]
+        if o["reference"] == shipment["shipment_id"]
+    ]
+    assert at_3pl["cancelled_lines"] == [{"sku": item, "quantity": 2}]
