@@ -1,8 +1,9 @@
 """A steady mixed workload against a hub, open loop: what a busy store does in a minute.
 
 Shopify and WooCommerce orders over a pool of SKUs and one hot SKU with little stock,
-concurrent duplicate deliveries and replays under fresh event ids, cancellations,
-refunds, and stock counts. Everything sent is recorded, so the invariants can compare
+concurrent duplicate deliveries and replays under fresh event ids, order edits (fewer
+units, or a new address: they race the 3PLs' dispatches), cancellations, refunds, and
+stock counts. Everything sent is recorded, so the invariants can compare
 what the hub did with what it was asked.
 """
 
@@ -11,6 +12,7 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ from simulators.refund_payloads import shopify_refund
 from simulators.storefronts import (
     Line,
     SignedWebhook,
+    edited_shopify_order,
     shopify_order,
     signed_shopify,
     signed_woocommerce,
@@ -27,6 +30,7 @@ from simulators.storefronts import (
 from tests.support.channels import list_everywhere
 from tests.support.hub import FULFILLERS, Hub
 
+EDITS_FROM = datetime(2026, 12, 1, 11, tzinfo=UTC)
 HOT_UNITS = 20
 POOL_UNITS = 200
 
@@ -39,6 +43,7 @@ class Sent:
     shopify: dict[str, dict[str, Any]] = field(default_factory=dict)  # order id -> payload
     cancelled: set[str] = field(default_factory=set)
     refunds: dict[str, str] = field(default_factory=dict)  # refund id -> order id
+    edits: int = 0
     duplicates: int = 0
     refused: list[str] = field(default_factory=list)  # answers that were not 2xx
     stock_set: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -101,11 +106,13 @@ class Workload:
 
     async def _action(self) -> None:
         roll = self.rng.random()
-        if roll < 0.55:
+        if roll < 0.50:
             await self.shopify_order()
-        elif roll < 0.70:
+        elif roll < 0.65:
             await self.woo_order()
-        elif roll < 0.82:
+        elif roll < 0.74:
+            await self.edit()
+        elif roll < 0.84:
             await self.cancel()
         elif roll < 0.92:
             await self.refund()
@@ -183,6 +190,27 @@ class Workload:
         self.sent.cancelled.add(order_id)
         body = {**payload, "cancelled_at": "2026-12-01T12:00:00Z", "cancel_reason": "customer"}
         topic = "orders/cancelled"
+        await self._deliver(
+            signed_shopify(body, self.hub.shop, self.hub.shopify_secret, topic=topic)
+        )
+
+    async def edit(self) -> None:
+        """orders/updated after an edit: a line one unit shorter, or a new address."""
+        found = self._earlier_shopify_order()
+        if found is None:
+            return
+        order_id, payload = found
+        self.sent.edits += 1
+        when = EDITS_FROM + timedelta(seconds=self.sent.edits)  # later than the last edit
+        line = payload["line_items"][0]
+        left = line.get("current_quantity", line["quantity"])
+        if left > 1:
+            body = edited_shopify_order(payload, {line["sku"]: left - 1}, when.isoformat())
+        else:
+            moved = {**payload["shipping_address"], "address1": f"{self.sent.edits} Edit Street"}
+            body = {**payload, "shipping_address": moved, "updated_at": when.isoformat()}
+        self.sent.shopify[order_id] = body
+        topic = "orders/updated"
         await self._deliver(
             signed_shopify(body, self.hub.shop, self.hub.shopify_secret, topic=topic)
         )
