@@ -3,13 +3,14 @@
 Receives: signed webhooks of Shopify, WooCommerce, BigCommerce, a marketplace, a point
 of sale and a social shop; EDI X12 850s over HTTP; order files over SFTP; ERP products,
 prices and customers (polled).
-Consumes: `stock-levels` (StockLevelChanged: what each channel should show), `orders`
+Consumes: `storefront-orders` (RefundIssued, its own: the customer is told of the
+refund), `stock-levels` (StockLevelChanged: what each channel should show), `orders`
 (OrderStatusChanged: status back to channels), `shipments` (ShipmentDispatched,
 ShipmentDelivered: tracking back to channels), `catalog` (ProductChanged,
 PriceScheduled: listings and prices to channels), `customers` (CustomerChanged:
 B2B price lists).
-Produces: `storefront-orders` (OrderPlaced, OrderPaid, OrderCancellationRequested,
-RefundIssued, keyed by order id), `customer-notifications`
+Produces: `storefront-orders` (OrderPlaced, OrderPaid, OrderAmended,
+OrderCancellationRequested, RefundIssued, keyed by order id), `customer-notifications`
 (CustomerNotificationRequested), and, from the ERP, `catalog` (ProductChanged,
 PriceScheduled) and `customers` (CustomerChanged).
 Owns the invariants: a delivery is authenticated before anything happens; an accepted

@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -168,10 +169,24 @@ class ChannelOrder:
     bill_to: Address | None = None
     shipping_method: ShippingMethod | None = None
     customer_note: str | None = None
+    customer_language: str | None = None
     payment: PaymentState | None = None
     requested_ship_date: date | None = None
     requested_delivery_date: date | None = None
     payment_terms: str | None = None
+
+
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+def language_tag(value: Any) -> str | None:
+    """A channel's locale as a language tag (`fr-FR`, `pt_BR` -> `pt-BR`); anything else
+    is no language at all — never a reason to refuse the order."""
+    if not isinstance(value, str):
+        return None
+    primary, _, region = value.strip().replace("_", "-").partition("-")
+    tag = primary.lower() + (f"-{region}" if region else "")
+    return tag if LANGUAGE_TAG.match(tag) and len(tag) <= 35 else None
 
 
 def minor(amount: str | int | float, currency: str, what: str) -> int:
@@ -191,6 +206,7 @@ CARRIED = (
     "bill_to",
     "shipping_method",
     "customer_note",
+    "customer_language",
     "payment",
     "requested_ship_date",
     "requested_delivery_date",

@@ -20,3 +20,6 @@ class CustomerNotificationRequested(Event):
     carrier: str | None = None
     tracking_number: str | None = None
     tracking_url: str | None = None
+    refund_amount: str | None = Field(
+        None, description="What went back, with its currency (`12.50 USD`): a refund's."
+    )

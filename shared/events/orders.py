@@ -124,6 +124,12 @@ class OrderPlaced(Event):
     customer_note: str | None = Field(
         None, max_length=2000, description="What the customer wrote at checkout."
     )
+    customer_language: str | None = Field(
+        None,
+        pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        description="The customer's language as the channel gives it (Shopify"
+        " customer_locale: `fr`, `fr-FR`), for what Crossdock writes to them.",
+    )
     payment: PaymentState | None = Field(
         None, description="As the channel reports it; None: the channel does not say."
     )

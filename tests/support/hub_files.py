@@ -92,7 +92,7 @@ def write_channels(hub: "Hub") -> None:
         " api_token_env: TEST_EDI_PARTNER}\n"
         "  - {id: wholesale-test, platform: feed, shop: wholesale}\n"
         f"  - {{id: shopify-custom, platform: shopify, shop: {CUSTOM_SHOP},"
-        " secret_env: TEST_SHOPIFY_SECRET,"
+        " secret_env: TEST_SHOPIFY_SECRET, customer_notices: crossdock,"
         f" mapping: '{hub.workdir / 'shopify-custom.yaml'}'}}\n"
     )
 

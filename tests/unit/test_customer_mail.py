@@ -10,7 +10,8 @@ from aiosmtpd.controller import Controller
 
 from services.storefront_gateway.connectors.errors import Refused, Unavailable
 from services.storefront_gateway.connectors.smtp import Mailer
-from services.storefront_gateway.feedback.notices import letter
+from services.storefront_gateway.domain import language_tag
+from services.storefront_gateway.feedback.notices import letter, notice_language
 from simulators.mailbox import Mailbox
 
 SHIPPED = {
@@ -77,3 +78,34 @@ async def test_an_unreachable_mail_server_is_tried_again_later() -> None:
         await Mailer("127.0.0.1", free_port(), "orders@shop.test", timeout=2).send(
             letter(SHIPPED, "<n-5@x>")
         )
+
+
+def test_the_customer_s_language_wins_where_we_write_it() -> None:
+    assert notice_language("de-DE", "en") == "de"
+    assert notice_language("fr-CA", "de") == "de"  # no French letters: the channel's
+    assert notice_language(None, "en") == "en"
+
+
+def test_a_channel_locale_is_a_language_tag_or_nothing() -> None:
+    assert [language_tag(x) for x in ("fr-FR", "pt_BR", "DE", "", None, "<b>", 7)] == [
+        "fr-FR",
+        "pt-BR",
+        "de",
+        None,
+        None,
+        None,
+        None,
+    ]
+
+
+def test_a_refund_letter_says_how_much() -> None:
+    refund = {
+        "to": "ada@example.com",
+        "kind": "refunded",
+        "language": "en",
+        "order": "#1001",
+        "refund_amount": "7.70 USD",
+    }
+    mail = letter(refund, "<r1@crossdock>")
+    assert mail.subject == "A refund for your order #1001"
+    assert "refunded 7.70 USD for your order #1001" in mail.body

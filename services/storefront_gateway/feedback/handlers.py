@@ -13,15 +13,19 @@ import structlog
 from services.storefront_gateway.channels import Channels, Platform
 from services.storefront_gateway.connectors import channel_api
 from services.storefront_gateway.feedback import repository
+from services.storefront_gateway.feedback.notices import notice_language
 from services.storefront_gateway.intake import ports as intake
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.money import to_decimal_string
 from shared.events.notifications import CustomerNotificationRequested, NotificationKind
 from shared.events.orders import OrderCancellationRefused, OrderStatus, OrderStatusChanged
+from shared.events.returns import RefundIssued
 
 SHIPMENTS_CONSUMER = "storefront-gateway.feedback-shipments"
 ORDERS_CONSUMER = "storefront-gateway.feedback-orders"
+REFUNDS_CONSUMER = "storefront-gateway.feedback-refunds"
 
 log = structlog.get_logger(__name__)
 
@@ -76,6 +80,18 @@ async def _claimed_order(
     if order is None:
         log.info("no channel order to talk back to", order_id=str(event.order_id))
     return order
+
+
+async def on_refunded(refund: RefundIssued, uow: UnitOfWork, channels: Channels) -> None:
+    """Money went back: the customer hears how much (a CRM, or Crossdock's own email)."""
+    async with uow:
+        if not await uow.inbox.claim(REFUNDS_CONSUMER, refund.event_id):
+            return
+        order = await intake.channel_order(uow.connection, refund.order_id)
+        if order is not None:
+            amount = f"{to_decimal_string(refund.total_minor, refund.currency)} {refund.currency}"
+            await _notify(uow, channels, refund, order, "refunded", refund_amount=amount)
+        await uow.commit()
 
 
 async def on_status(change: OrderStatusChanged, uow: UnitOfWork, channels: Channels) -> None:
@@ -142,7 +158,7 @@ async def _notify(
         email = {
             "to": order["customer_email"],
             "kind": kind,
-            "language": channel.notice_language,
+            "language": notice_language(order.get("language"), channel.notice_language),
             "order": order.get("channel_order_name") or order["channel_order_ref"],
             **extra,
         }

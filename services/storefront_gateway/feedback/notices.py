@@ -1,6 +1,7 @@
 """What Crossdock tells a customer itself (a channel whose `customer_notices` is
-`crossdock`), in the channel's language: order confirmed, shipped with the carrier and
-the tracking link, delivered, cancelled. Pure: a notice's facts in, a letter out."""
+`crossdock`), in the customer's language where the channel says it and we write it,
+else the channel's: order confirmed, shipped with the carrier and the tracking link,
+delivered, cancelled, refunded (how much). Pure: a notice's facts in, a letter out."""
 
 from typing import Any
 
@@ -26,6 +27,11 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Your order {order} was cancelled",
             "Your order {order} has been cancelled. Any payment taken will be refunded.",
         ),
+        "refunded": (
+            "A refund for your order {order}",
+            "We have refunded {refund_amount} for your order {order}. Depending on your "
+            "bank it can take a few days to show.",
+        ),
     },
     "de": {
         "order_confirmed": (
@@ -46,6 +52,11 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "Ihre Bestellung {order} wurde storniert",
             "Ihre Bestellung {order} wurde storniert. Bereits gezahlte Beträge werden erstattet.",
         ),
+        "refunded": (
+            "Erstattung zu Ihrer Bestellung {order}",
+            "Wir haben Ihnen {refund_amount} für Ihre Bestellung {order} erstattet. Je nach "
+            "Bank kann es einige Tage dauern, bis der Betrag sichtbar ist.",
+        ),
     },
 }
 LANGUAGES = frozenset(TEMPLATES)
@@ -61,8 +72,16 @@ def letter(notice: dict[str, Any], message_id: str) -> Letter:
         "carrier": notice.get("carrier") or "the carrier",
         "tracking_number": notice.get("tracking_number") or "-",
         "tracking_url": notice.get("tracking_url") or "-",
+        "refund_amount": notice.get("refund_amount") or "-",
     }
     return Letter(notice["to"], subject.format(**facts), body.format(**facts), message_id)
+
+
+def notice_language(customer: str | None, channel_default: str) -> str:
+    """The customer's own language where we write it (its primary subtag: `fr-CA` is
+    `fr`), else the channel's."""
+    primary = (customer or "").split("-")[0].lower()
+    return primary if primary in LANGUAGES else channel_default
 
 
 def has_template(kind: str) -> bool:

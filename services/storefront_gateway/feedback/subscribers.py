@@ -11,6 +11,7 @@ from shared.db import UnitOfWork
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
 from shared.events.orders import OrderCancellationRefused, OrderStatusChanged
+from shared.events.returns import RefundIssued
 from shared.runtime import ServiceRuntime
 
 UseCase = Callable[[Any, UnitOfWork, Channels], Awaitable[None]]
@@ -22,6 +23,9 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
         handlers.SHIPMENTS_CONSUMER,
         {ShipmentDispatched: handlers.on_dispatched, ShipmentDelivered: handlers.on_delivered},
     ),
+    # The gateway's own topic: the intake wing publishes the refund, this wing tells the
+    # customer (no wing reaches into another's queue).
+    (topics.STOREFRONT_ORDERS, handlers.REFUNDS_CONSUMER, {RefundIssued: handlers.on_refunded}),
     (
         topics.ORDERS,
         handlers.ORDERS_CONSUMER,

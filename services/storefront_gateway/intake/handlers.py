@@ -16,7 +16,6 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.intake import amendments, repository
 from shared.db import UnitOfWork
-from shared.events.notifications import CustomerNotificationRequested
 from shared.events.orders import OrderAmended, OrderCancellationRequested, OrderPlaced
 from shared.events.returns import RefundIssued
 
@@ -115,8 +114,6 @@ async def _settle(
         why = f"order cancelled by {event.channel}: {event.reason or 'no reason given'}"
         await repository.close_quarantined_lines(conn, event.order_id, why)
     await uow.outbox.add(event, key=str(event.order_id))
-    if isinstance(event, RefundIssued):
-        await _notify_refund(uow, event)
     return Receipt(
         "accepted", public_id, event.order_id, unmapped_lines=[u.model_dump() for u in unmapped]
     )
@@ -138,16 +135,3 @@ async def _refunds_own_order(conn: Any, refund: RefundIssued) -> bool:
     channels share cannot refund another channel's order (replayable once it arrives)."""
     order = await repository.channel_order(conn, refund.order_id)
     return order is not None and order["channel"] == refund.channel
-
-
-async def _notify_refund(uow: UnitOfWork, refund: RefundIssued) -> None:
-    order = await repository.channel_order(uow.connection, refund.order_id)
-    notice = CustomerNotificationRequested.caused_by(
-        refund,
-        order_id=refund.order_id,
-        channel=refund.channel,
-        channel_order_ref=refund.channel_order_ref,
-        kind="refunded",
-        customer_email=order["customer_email"] if order else None,
-    )
-    await uow.outbox.add(notice, key=str(refund.order_id))

@@ -120,8 +120,8 @@ async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
         line_refs.setdefault(str(line.sku), []).append(line.line_ref)
     await conn.execute(
         "INSERT INTO channel_orders (order_id, channel, channel_order_ref, customer_email,"
-        " line_refs, currency, channel_order_name, amendable_digest)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        " line_refs, currency, channel_order_name, amendable_digest, language)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING",
         order.order_id,
         order.channel,
         order.channel_order_ref,
@@ -130,6 +130,7 @@ async def remember_order(conn: asyncpg.Connection, order: OrderPlaced) -> None:
         order.currency,
         order.channel_order_name,
         amendment_digest(order),
+        order.customer_language,
     )
 
 

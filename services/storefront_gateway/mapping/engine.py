@@ -23,6 +23,7 @@ from services.storefront_gateway.domain import (
     cancellation,
     fails,
     first_error,
+    language_tag,
     settled,
 )
 from services.storefront_gateway.mapping import parties
@@ -162,6 +163,7 @@ class Mapper:
                 self._fields, spec.shipping_method, payload, "order.shipping_method"
             ),
             customer_note=optional(spec.customer_note, "order.customer_note") or None,
+            customer_language=language_tag(optional(spec.customer_language, "order.language")),
             payment=self.payment(payload),
         )
         return build_order(channel, order)

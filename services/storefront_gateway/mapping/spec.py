@@ -132,6 +132,7 @@ class OrderSpec(_Spec):
     bill_to: AddressSpec | None = None
     shipping_method: ShippingMethodSpec | None = None
     customer_note: Field | None = None
+    customer_language: Field | None = None  # a language tag: en, fr-FR
     payment: Field | None = None  # paid, authorized or pending (a table maps the channel's)
     lines: list[LinesSpec]  # one list of lines, or several (items, then fees...)
 
