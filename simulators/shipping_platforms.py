@@ -1,7 +1,9 @@
 """A ShipStation-style API, as a real HTTP server: the shipments a SHIP_NOTIFY webhook's
 `resource_url` points at, behind basic auth.
 
-    GET /shipments?batchId=..&includeShipmentItems=True   (basic auth: key, secret)
+    GET /shipments?batchId=..&includeShipmentItems=True&page=N   (basic auth: key, secret)
+        as the V1 API documents List Shipments: `includeShipmentItems` defaults to false,
+        and then every shipment's `shipmentItems` is null; pages of `pageSize` (100)
 Test side: POST /_batches/{batch_id} registers shipments; GET /_requests lists what was asked.
 
     SHIPSTATION_KEY=.. SHIPSTATION_SECRET=.. python -m simulators.shipping_platforms --port 9401
@@ -34,6 +36,9 @@ def create_app(key: str, secret: str) -> FastAPI:
     async def shipments(
         request: Request,
         batchId: str = "",
+        includeShipmentItems: str = "False",
+        page: int = 1,
+        pageSize: int = 100,
         authorization: str | None = Header(None),
     ) -> dict[str, Any]:
         requests_seen.append(str(request.url))
@@ -41,7 +46,11 @@ def create_app(key: str, secret: str) -> FastAPI:
         if authorization != expected:
             raise HTTPException(401, "Unauthorized")
         found = batches.get(batchId, [])
-        return {"shipments": found, "total": len(found), "page": 1, "pages": 1}
+        with_items = includeShipmentItems.lower() == "true"
+        listed = [s if with_items else {**s, "shipmentItems": None} for s in found]
+        pages = max(1, -(-len(listed) // pageSize))
+        chunk = listed[(page - 1) * pageSize : page * pageSize]
+        return {"shipments": chunk, "total": len(listed), "page": page, "pages": pages}
 
     return app
 

@@ -18,7 +18,8 @@ from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.reconciler import QuietShipmentReconciler
 from services.shipping_bridge.sender import ShipmentSender
-from services.shipping_bridge.tracking_webhooks import ShipStationSettings, TrackingDoors
+from services.shipping_bridge.shipstation import ShipStationSettings
+from services.shipping_bridge.tracking_webhooks import TrackingDoors
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import SHIPPING_BRIDGE
@@ -35,6 +36,10 @@ class ShippingBridgeSettings(HubSettings):
     shipstation_api_secret: SecretStr | None = None
     shipstation_fulfiller: str | None = None
     shipstation_webhook_token: SecretStr | None = None
+    # Hosts a SHIP_NOTIFY resource_url may name (only its path is taken: the fetch goes
+    # to shipstation_api_url), and which ShipStation store is which channel.
+    shipstation_resource_hosts: str = r"ssapi\d*\.shipstation\.com"
+    shipstation_stores: dict[str, str] = Field(default_factory=dict)
     easypost_webhook_secret: SecretStr | None = None
 
     def shipstation(self) -> ShipStationSettings | None:
@@ -45,7 +50,10 @@ class ShippingBridgeSettings(HubSettings):
             fulfiller=self.shipstation_fulfiller,
             token=self.shipstation_webhook_token,
         )
-        return ShipStationSettings(**values) if all(values.values()) else None
+        if not all(values.values()):
+            return None
+        hosts, stores = self.shipstation_resource_hosts, self.shipstation_stores
+        return ShipStationSettings(**values, resource_hosts=hosts, stores=stores)
 
 
 def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:

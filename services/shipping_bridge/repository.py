@@ -232,3 +232,26 @@ async def close_short(
         lines,
         status.value,
     )
+
+
+async def shipment_exists(conn: asyncpg.Connection, shipment_id: UUID) -> bool:
+    found = await conn.fetchval("SELECT true FROM shipments WHERE shipment_id = $1", shipment_id)
+    return bool(found)
+
+
+async def by_channel_order(
+    conn: asyncpg.Connection, channel: str, fulfiller: str, key: str, number: str
+) -> list[dict[str, Any]]:
+    """A fulfiller's live shipments of the channel order with this key (the platform's
+    order id) or number (its name, with or without the `#`)."""
+    names = [n for n in {number, f"#{number.lstrip('#')}"} if n.strip("#")]
+    records = await conn.fetch(
+        "SELECT shipment_id, lines FROM shipments WHERE channel = $1 AND fulfiller = $2"
+        " AND status NOT IN ('refused', 'cancelled')"
+        " AND (channel_order_ref = $3 OR channel_order_name = ANY($4::text[]))",
+        channel,
+        fulfiller,
+        key,
+        names,
+    )
+    return [dict(r) for r in records]

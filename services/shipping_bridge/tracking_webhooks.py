@@ -1,9 +1,8 @@
 """Tracking pushed by shipping platforms, in their documented webhook formats.
 
-ShipStation `SHIP_NOTIFY` carries only a `resource_url`: the shipments are fetched from
-the ShipStation API with our credentials — and only from the configured API host, never
-from whatever URL a request names (that would let anyone make the hub call anywhere).
-Each ShipStation shipment's `orderKey` is the Crossdock shipment id it was created with.
+ShipStation `SHIP_NOTIFY` carries only a `resource_url`: the shipments are fetched
+through the configured ShipStation API, never from whatever URL a request names (see
+`shipstation`), and matched to our shipments by our id or by the store's own order.
 
 EasyPost `tracker.updated` is signed: `X-Hmac-Signature: hmac-sha256-hex=<hex>` over the
 raw body with the webhook secret; the tracker's `tracking_code` names the parcel.
@@ -14,29 +13,21 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
-from urllib.parse import urlsplit
-from uuid import UUID
 
 import httpx
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from services.shipping_bridge import handlers, repository
+from services.shipping_bridge import shipstation as shipstation_api
 from services.shipping_bridge.domain import DispatchError
+from services.shipping_bridge.shipstation import ShipStationSettings
 from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
 from shared.deps import UowFactory
 from shared.events.fulfilment import ShipmentLine
 
 EASYPOST_FAILURES = {"failure", "return_to_sender", "error", "cancelled"}
-
-
-class ShipStationSettings(BaseModel):
-    api_url: str
-    api_key: SecretStr
-    api_secret: SecretStr
-    fulfiller: str
-    token: SecretStr
 
 
 class ShipNotify(BaseModel):
@@ -74,10 +65,11 @@ async def shipstation_notify(
     notice = _parse(await request.body(), ShipNotify)
     if notice.resource_type != "SHIP_NOTIFY":
         return {"status": "ignored", "reason": f"{notice.resource_type} is not handled"}
-    if not _same_origin(notice.resource_url, shipstation.api_url):
+    url = shipstation_api.fetch_url(notice.resource_url, shipstation)
+    if url is None:
         raise HTTPException(400, "resource_url must point at the configured ShipStation API")
-    shipments = await _fetch(doors.http(), notice.resource_url, shipstation)
-    return await _record_shipstation(shipments, shipstation.fulfiller, units)
+    shipments = await shipstation_api.fetch_shipments(doors.http(), url, shipstation)
+    return await _record_shipstation(shipments, shipstation, units)
 
 
 @router.post("/easypost")
@@ -104,58 +96,38 @@ def _parse(body: bytes, model: Any) -> Any:
         raise HTTPException(400, f"not a valid webhook body: {exc}") from exc
 
 
-def _same_origin(url: str, api_url: str) -> bool:
-    given, allowed = urlsplit(url), urlsplit(api_url)
-    return (given.scheme, given.netloc) == (allowed.scheme, allowed.netloc)
-
-
-async def _fetch(
-    client: httpx.AsyncClient, url: str, settings: ShipStationSettings
-) -> list[dict[str, Any]]:
-    try:
-        response = await client.get(
-            url,
-            auth=(settings.api_key.get_secret_value(), settings.api_secret.get_secret_value()),
-            timeout=10,
-            follow_redirects=False,
-        )
-    except httpx.HTTPError as exc:
-        raise HTTPException(502, f"ShipStation API unreachable: {type(exc).__name__}") from exc
-    if response.status_code != 200:
-        raise HTTPException(502, f"ShipStation API answered {response.status_code}")
-    return list(response.json().get("shipments") or [])
-
-
 async def _record_shipstation(
-    shipments: list[dict[str, Any]], fulfiller: str, uow_factory: Callable[[], UnitOfWork]
+    shipments: list[dict[str, Any]],
+    settings: ShipStationSettings,
+    uow_factory: Callable[[], UnitOfWork],
 ) -> dict[str, Any]:
     recorded, skipped = 0, []
     for shipment in shipments:
-        try:
-            shipment_id = UUID(str(shipment.get("orderKey")))
-        except ValueError:
-            skipped.append(f"{shipment.get('orderKey')}: not a Crossdock shipment")
-            continue
+        label = str(shipment.get("shipmentId"))
         if shipment.get("voided"):
-            skipped.append(f"{shipment_id}: voided label")
+            skipped.append(f"{label}: voided label")
             continue
-        lines = tuple(
-            ShipmentLine(sku=item["sku"], quantity=item["quantity"])
-            for item in shipment.get("shipmentItems") or []
-        )
+        items = shipment.get("shipmentItems")
+        if not items:  # never an empty parcel: the items were asked for and not given
+            skipped.append(f"{label}: ShipStation gave no shipment items")
+            continue
+        matched = await shipstation_api.match(uow_factory(), shipment, settings)
+        if matched.shipment_id is None:
+            skipped.append(f"{label}: {matched.reason}")
+            continue
         dispatch = handlers.Dispatch(
-            str(shipment["shipmentId"]),
+            label,
             str(shipment.get("carrierCode") or "unknown"),
             str(shipment["trackingNumber"]),
             None,
-            lines,
+            tuple(ShipmentLine(sku=i["sku"], quantity=i["quantity"]) for i in items),
         )
         try:
             done, _ = await handlers.record_dispatch(
-                fulfiller, shipment_id, dispatch, uow_factory()
+                settings.fulfiller, matched.shipment_id, dispatch, uow_factory()
             )
         except (handlers.ShipmentNotFound, DispatchError) as exc:
-            skipped.append(f"{shipment_id}: {exc}")
+            skipped.append(f"{label}: {exc}")
             continue
         recorded += int(done)
     return {"status": "processed", "recorded": recorded, "skipped": skipped}

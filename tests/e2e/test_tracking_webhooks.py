@@ -10,7 +10,7 @@ import uuid
 import httpx
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
-from tests.support.hub import Hub
+from tests.support.hub import SHIPSTATION_STORE, Hub
 
 
 async def shipment_at_tpl_b(hub: Hub, client: httpx.AsyncClient) -> tuple[str, str, str]:
@@ -79,6 +79,89 @@ async def test_ship_notify_never_fetches_a_url_outside_the_configured_api(
     assert response.status_code == 400 and "configured ShipStation API" in response.json()["detail"]
     assert wrong_token.status_code == 401
     assert (await client.get(hub.url("shipstation-api", "/_requests"))).json()["requests"] == before
+
+
+async def ship_notify(hub: Hub, client: httpx.AsyncClient, shipments: list[dict]) -> dict:
+    """ShipStation's SHIP_NOTIFY as documented: its resource_url on the production host,
+    `includeShipmentItems=False` as ShipStation sends it; the bridge fetches through the
+    configured API (here the simulator)."""
+    batch = uuid.uuid4().hex
+    await client.post(hub.url("shipstation-api", f"/_batches/{batch}"), json=shipments)
+    resource = f"https://ssapi.shipstation.com/shipments?batchId={batch}&includeShipmentItems=False"
+    response = await client.post(
+        ship_notify_url(hub, hub.store_keys["shipstation_token"]),
+        json={"resource_url": resource, "resource_type": "SHIP_NOTIFY"},
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def label(**fields: object) -> dict:
+    return {
+        "shipmentId": random.randrange(10**8),
+        "trackingNumber": f"94001{random.randrange(10**16):016d}",
+        "carrierCode": "stamps_com",
+        "voided": False,
+        **fields,
+    }
+
+
+async def test_an_order_the_store_sent_to_shipstation_itself_is_matched_by_its_number(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """Through the store's own ShipStation integration, orderKey and orderNumber are the
+    store's (V1 Order model: "orderKey: a user-provided key that should be unique to each
+    order"), and advancedOptions.storeId names the store."""
+    order_id, _, item = await shipment_at_tpl_b(hub, client)
+    order = await hub.order(client, order_id)
+    assert order is not None
+    store = {"advancedOptions": {"storeId": int(SHIPSTATION_STORE)}}
+    items = [{"sku": item, "quantity": 2}]
+    answer = await ship_notify(
+        hub,
+        client,
+        [
+            label(
+                orderKey="store-key",
+                orderNumber=order["channel_order_name"].lstrip("#"),
+                shipmentItems=items,
+                **store,
+            ),
+            label(
+                orderKey=order["channel_order_ref"],
+                orderNumber="x",
+                voided=True,
+                shipmentItems=items,
+                **store,
+            ),
+            label(
+                orderKey="nobody",
+                orderNumber="42",
+                shipmentItems=items,
+                advancedOptions={"storeId": 999},
+            ),
+        ],
+    )
+
+    assert answer["recorded"] == 1, answer
+    skipped = answer["skipped"]
+    assert any("voided label" in s for s in skipped), skipped
+    assert any("store 999 is no channel of ours" in s for s in skipped), skipped
+    shipped = await hub.order_in(client, order_id, {"shipped"})
+    assert shipped["shipments"][0]["shipped"] == {item: 2}
+
+
+async def test_ship_notify_without_items_asks_for_them_and_never_records_an_empty_parcel(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    order_id, shipment_id, item = await shipment_at_tpl_b(hub, client)
+    answer = await ship_notify(
+        hub, client, [label(orderKey=shipment_id, shipmentItems=[{"sku": item, "quantity": 2}])]
+    )
+    assert answer == {"status": "processed", "recorded": 1, "skipped": []}
+    asked = (await client.get(hub.url("shipstation-api", "/_requests"))).json()["requests"]
+    assert "includeShipmentItems=True" in asked[-1], asked[-1]
+    await hub.order_in(client, order_id, {"shipped"})
 
 
 def easypost(

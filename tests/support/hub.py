@@ -5,6 +5,7 @@ shared Kafka and PostgreSQL, so hubs never see each other's events or rows.
 """
 
 import asyncio
+import json
 import os
 import random
 import secrets
@@ -31,6 +32,7 @@ from tests.support.hub_files import EDI_PARTNER, FULFILLERS, MARKET_SELLER, POS_
 from tests.support.infra import Infra, create_database
 from tools.provisioning import ensure_topics
 
+SHIPSTATION_STORE = "7001"  # the ShipStation storeId of shopify-test's own integration
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {
     "storefront-gateway": "services.storefront_gateway.app",
@@ -189,6 +191,8 @@ class Hub:
             "CROSSDOCK_SHIPSTATION_API_SECRET": self.store_keys["shipstation_secret"],
             "CROSSDOCK_SHIPSTATION_FULFILLER": "tpl-b",
             "CROSSDOCK_SHIPSTATION_WEBHOOK_TOKEN": self.store_keys["shipstation_token"],
+            # The store's own ShipStation integration imports shopify-test's orders.
+            "CROSSDOCK_SHIPSTATION_STORES": json.dumps({SHIPSTATION_STORE: "shopify-test"}),
             "CROSSDOCK_EASYPOST_WEBHOOK_SECRET": self.store_keys["easypost"],
             "TEST_WOO_API": f"{self.store_keys['woo_key']}:{self.store_keys['woo_secret']}",
             "TEST_WOO_SECRET": self.woo_secret,
