@@ -1,4 +1,5 @@
-"""Real-world CSV, read carefully: a UTF-8 byte-order mark, CRLF or LF, quoted fields
+"""Real-world CSV, read carefully: UTF-8 (with or without a byte-order mark) or a legacy
+Windows/Latin-1 export (detected, or named per feed), CRLF or LF, quoted fields
 with commas or newlines, `,` `;` or tab as delimiter (sniffed from the header), blank
 rows, repeated rows. Each row comes with its line number; a row that cannot be used is
 reported by that number and the rest go through.
@@ -30,6 +31,8 @@ class FeedReport:
     problems: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     differences: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[dict[str, Any]] = field(default_factory=list)  # for a person to look at
+    encoding: str = ""
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append({"line": line, "reason": reason})
@@ -38,10 +41,29 @@ class FeedReport:
         self.skipped.append({"line": line, "reason": reason})
 
 
-def rows(data: bytes, required: tuple[str, ...], report: FeedReport) -> Iterator[Row]:
+def decoded(data: bytes, encoding: str = "auto") -> tuple[str, str]:
+    """The file's text and the encoding it was read in. `auto`: UTF-8 when it is valid
+    UTF-8 (a legacy export almost never is), else Windows-1252 (what Excel and most
+    Windows systems write), else Latin-1 (which reads any byte)."""
+    if encoding != "auto":
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise CsvFeedError(f"the file is not {encoding}: {exc}") from exc
+    for candidate in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(candidate), candidate.removesuffix("-sig")
+        except UnicodeDecodeError:
+            continue
+    raise CsvFeedError("the file's encoding cannot be read")  # latin-1 reads any byte
+
+
+def rows(
+    data: bytes, required: tuple[str, ...], report: FeedReport, encoding: str = "auto"
+) -> Iterator[Row]:
     """The file's rows as {column: value}, columns named as in `required` whatever their
     case or surrounding spaces; blank and repeated rows are skipped and reported."""
-    text = data.decode("utf-8-sig")
+    text, report.encoding = decoded(data, encoding)
     # The header says which delimiter the file uses; quoting is the usual ("" for ").
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t|", key=header_line.count)

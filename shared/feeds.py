@@ -9,6 +9,7 @@ goes to `failed/` with the reason; nothing in it is applied.
 """
 
 import asyncio
+import codecs
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ from typing import Any, Literal
 import asyncssh
 import structlog
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from shared.csvfeed import CsvFeedError, FeedReport
 from shared.db import UnitOfWork
@@ -57,10 +58,28 @@ class FeedConfig(_Config):
     columns: dict[str, str] = Field(
         default_factory=dict, description="Our column name -> the file's (e.g. sku: item no)."
     )
+    encoding: str = Field(
+        "auto", description="The file's encoding (cp1252, latin-1, utf-8); auto detects."
+    )
+    not_stocked: list[str] = Field(
+        default_factory=lambda: ["not stocked"],
+        description="Counts that mean the location does not stock the SKU (case aside).",
+    )
+    empty_is_not_stocked: bool = Field(False, description="An empty count means not stocked.")
     # order exports
     channel: str | None = None
     mapping: Path | None = Field(None, description="How an exported order's rows map.")
     group_by: str = Field("order", description="The column naming each row's order.")
+
+    @field_validator("encoding")
+    @classmethod
+    def _known_encoding(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                codecs.lookup(value)
+            except LookupError as exc:
+                raise ValueError(f"unknown encoding {value!r}") from exc
+        return value
 
     @model_validator(mode="after")
     def _one_source(self) -> "FeedConfig":

@@ -13,5 +13,6 @@ interleaving of concurrent orders can oversell. Each order's holding is the one
 account a dispatch (`shipments`) and a release (`stock-commands`) of it settle against,
 locked, so whichever topic delivers first, stock stays conserved (see dispatches.py);
 on hand is always the sum of its append-only movements. A refused shipment's stock
-moves (released there, reserved at the next location) in one transaction.
+moves (released there, reserved at the next location) in one transaction. A snapshot
+never creates a SKU or a location, and never applies an ambiguous or negative count.
 """

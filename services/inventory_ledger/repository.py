@@ -239,3 +239,7 @@ async def stock_of(conn: asyncpg.Connection, sku: str) -> list[StockRow]:
 
 async def known_locations(conn: asyncpg.Connection) -> set[str]:
     return {r["location"] for r in await conn.fetch("SELECT DISTINCT location FROM stock")}
+
+
+async def known_skus(conn: asyncpg.Connection) -> set[str]:
+    return {r["sku"] for r in await conn.fetch("SELECT DISTINCT sku FROM stock")}

@@ -37,8 +37,16 @@ async def test_a_dropped_snapshot_overwrites_the_ledger_and_reports_its_bad_rows
     report_file = drop / "processed" / f"counts-{tag}.csv.report.json"
     await eventually(lambda: _exists(report_file))
     report = json.loads(report_file.read_text())
-    assert report["applied"] == 1  # the mug; a zero count of an unknown SKU changes nothing
-    assert report["problems"] == [{"line": 3, "reason": "qty on hand: 'ten' is not a whole number"}]
+    assert report["applied"] == 1  # the mug
+    assert report["problems"][0] == {
+        "line": 3,
+        "reason": "qty on hand: 'ten' is not a whole number",
+    }
+    # A SKU the ledger does not know is never created, even at zero; the hint is a guess.
+    [unknown] = report["problems"][1:]
+    assert unknown["line"] == 6 and unknown["reason"].startswith(
+        f"{gone} is not a SKU the ledger knows"
+    )
     assert report["skipped"] == [{"line": 5, "reason": "repeats line 2"}]
     assert (await hub.stock(client, mug))["on_hand"] == 12
     assert (await hub.stock(client, tee))["on_hand"] == 9  # its bad row changed nothing
@@ -49,6 +57,50 @@ async def test_a_dropped_snapshot_overwrites_the_ledger_and_reports_its_bad_rows
         )
     ).json()
     assert any(f["name"] == f"counts-{tag}.csv" for f in files["files"])
+
+
+async def dropped(hub: Hub, name: str, data: bytes) -> dict:
+    """Drop a file whole into the overwriting feed's folder; its report, once written."""
+    drop = hub.workdir / "drop"
+    drop.mkdir(exist_ok=True)
+    (drop / f"{name}.part").write_bytes(data)
+    (drop / f"{name}.part").rename(drop / name)
+    report_file = drop / "processed" / f"{name}.report.json"
+    await eventually(lambda: _exists(report_file))
+    return dict(json.loads(report_file.read_text()))
+
+
+async def test_a_snapshot_s_ambiguous_unknown_not_stocked_and_negative_rows(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """A Windows export (cp1252: the ü), two rows contradicting each other, a misspelt
+    SKU, a SKU no longer stocked here and a negative count, in one file."""
+    tag = uuid.uuid4().hex[:6].upper()
+    twice, dropped_sku, short, kept = (f"{s}-{tag}" for s in ("TWICE", "DROPPED", "SHORT", "KEPT"))
+    for sku in (twice, dropped_sku, short, kept):
+        await hub.set_stock(client, sku, "wh-1", 5)
+    text = (
+        "Item No;Description;Qty On Hand\r\n"
+        f"{twice};Tasse grün;3\r\n"
+        f"{kept};Müsli;7\r\n"
+        f"{twice};Tasse grün;4\r\n"
+        f"KEPD-{tag};Müsli (typo);7\r\n"
+        f"{dropped_sku};Alt;Not Stocked\r\n"
+        f"{short};Kurz;-2\r\n"
+    )
+    report = await dropped(hub, f"counts-{tag}.csv", text.encode("cp1252"))
+
+    assert report["encoding"] == "cp1252"
+    problems = {p["line"]: p["reason"] for p in report["problems"]}
+    assert problems[2] == problems[4] == f"{twice} at wh-1 is counted differently on lines 2, 4"
+    assert problems[5] == f"KEPD-{tag} is not a SKU the ledger knows (nearest: {kept})"
+    assert report["alerts"] == [{"line": 7, "sku": short, "location": "wh-1", "count": -2}]
+    assert report["applied"] == 2  # the müsli, and the one no longer stocked
+    assert (await hub.stock(client, kept))["on_hand"] == 7
+    assert (await hub.stock(client, dropped_sku))["on_hand"] == 0
+    for untouched in (twice, short):
+        assert (await hub.stock(client, untouched))["on_hand"] == 5
+    assert (await client.get(hub.url("inventory-ledger", f"/stock/KEPD-{tag}"))).status_code == 404
 
 
 async def _exists(path: Path) -> bool:

@@ -1,8 +1,12 @@
 """Real-world CSV: each good row through, each bad one reported by its line."""
 
-import pytest
+from pathlib import Path
 
-from shared.csvfeed import CsvFeedError, FeedReport, rows, whole_number
+import pytest
+from pydantic import ValidationError
+
+from shared.csvfeed import CsvFeedError, FeedReport, decoded, rows, whole_number
+from shared.feeds import FeedConfig
 
 
 def read(data: bytes, required: tuple[str, ...] = ("sku", "quantity")) -> tuple[list, FeedReport]:
@@ -55,3 +59,21 @@ def test_a_row_with_a_nul_character_is_that_rows_problem() -> None:
     found = list(rows(b"sku,qty\nA\x00B,1\nC,2\n", ("sku", "qty"), report))
     assert [r.values["sku"] for r in found] == ["C"]
     assert report.problems == [{"line": 2, "reason": "a NUL character, which cannot be stored"}]
+
+
+def test_a_legacy_export_is_read_in_its_encoding() -> None:
+    assert decoded("Müsli".encode()) == ("Müsli", "utf-8")
+    assert decoded("\ufeffMüsli".encode()) == ("Müsli", "utf-8")
+    assert decoded("Müsli – 5 €".encode("cp1252")) == ("Müsli – 5 €", "cp1252")
+    assert decoded(b"\x81\xe9") == ("\x81é", "latin-1")  # 0x81 is no cp1252 character
+    assert decoded("Grün".encode("latin-1"), "latin-1") == ("Grün", "latin-1")
+
+
+def test_a_named_encoding_the_file_is_not_in_refuses_the_file() -> None:
+    with pytest.raises(CsvFeedError, match="not utf-8"):
+        decoded("Grün".encode("latin-1"), "utf-8")
+
+
+def test_a_feed_names_only_encodings_that_exist() -> None:
+    with pytest.raises(ValidationError, match="unknown encoding 'klingon'"):
+        FeedConfig(id="f", kind="inventory", folder=Path("/tmp"), encoding="klingon")
