@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from deploy.local import kafka, postgres  # noqa: E402
+from deploy.local.merchant_config import config_files, local_ports  # noqa: E402
 from deploy.local.procs import Procs, require_free  # noqa: E402
 
 SERVICES = {
@@ -107,11 +108,15 @@ class Stack:
         created = asyncio.run(ensure_topics(self.kafka.bootstrap))
         print(f"topics ready ({len(created)} created)")
         if not infra_only:
-            self.start_store()
-            self.start_books()
-            self.start_selling_channels()
-            for name in SIMULATED_3PLS:
-                self.start_simulated_3pl(name)
+            wanted = local_ports(self.files, self.erp_url)
+            if STORE_PORT in wanted:
+                self.start_store()
+            if BOOKS_PORT in wanted:
+                self.start_books()
+            self.start_selling_channels(wanted)
+            for name, (port, _) in SIMULATED_3PLS.items():
+                if port in wanted:
+                    self.start_simulated_3pl(name)
             for name in SERVICES:
                 self.start_service(name)
             for name in SERVICES:
@@ -133,8 +138,18 @@ class Stack:
             cwd=ROOT,
         )
 
-    def start_selling_channels(self) -> None:
-        """The marketplace and the point of sale post their sales to the gateway."""
+    @property
+    def files(self) -> dict[str, Path]:
+        """The merchant's configuration files where named, the repository's otherwise."""
+        return config_files(os.environ)
+
+    @property
+    def erp_url(self) -> str:
+        return os.environ.get("CROSSDOCK_ERP_URL") or f"http://127.0.0.1:{ERP_PORT}"
+
+    def start_selling_channels(self, wanted: set[int]) -> None:
+        """The marketplace and the point of sale post their sales to the gateway; the ERP
+        answers the gateway's polls — each where the configuration refers to it."""
         known = self.secrets()
         gateway = f"http://127.0.0.1:{self.service_port('storefront-gateway')}"
         for name, port, args, env in (
@@ -158,6 +173,8 @@ class Stack:
                 },
             ),
         ):
+            if port not in wanted:
+                continue
             if not self.procs.alive(name):
                 require_free(port, name)
             command = [sys.executable, "-m", f"simulators.{name}", "--port", str(port)]
@@ -175,7 +192,7 @@ class Stack:
 
         if not self.procs.alive("accounting-api"):
             require_free(BOOKS_PORT, "accounting-api")
-        chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
+        chart = yaml.safe_load(self.files["CROSSDOCK_CHART_FILE"].read_text())
         company = {e["kind"]: e["company"] for e in chart["exports"]}
         known = self.secrets()
         self.procs.spawn(
@@ -228,10 +245,8 @@ class Stack:
             **os.environ,
             **self.env(),
             "CROSSDOCK_HTTP_PORT": str(port),
-            "CROSSDOCK_CHANNELS_FILE": str(ROOT / "config" / "channels.yaml"),
-            "CROSSDOCK_LOCATIONS_FILE": str(ROOT / "config" / "locations.yaml"),
-            "CROSSDOCK_FULFILLERS_FILE": str(ROOT / "config" / "fulfillers.yaml"),
-            "CROSSDOCK_ERP_URL": f"http://127.0.0.1:{ERP_PORT}",
+            **{setting: str(path) for setting, path in self.files.items()},
+            "CROSSDOCK_ERP_URL": self.erp_url,
         }
 
         self.procs.spawn(
