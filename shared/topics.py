@@ -19,6 +19,7 @@ from shared.events.fulfilment import (
     ShipmentRefused,
     ShipmentRequested,
     ShipmentSentToFulfiller,
+    ShipmentTrackingUpdated,
 )
 from shared.events.inventory import (
     HandOverStock,
@@ -141,6 +142,7 @@ SHIPMENTS = Topic(
         ShipmentDispatched,
         ShipmentDelivered,
         ShipmentExceptionReported,
+        ShipmentTrackingUpdated,
         ShipmentCancelled,
         ShipmentCancellationFailed,
         ReturnReceived,

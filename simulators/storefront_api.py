@@ -31,6 +31,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
+from simulators.fulfillment_events import add_fulfillment_events
 from simulators.order_tags import tags_add
 from simulators.outage import add_outage_switch
 from simulators.store_inventory import add_inventory
@@ -277,6 +278,7 @@ def create_app(
     add_inventory(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     app.state.inventory.other_operations = partial(tags_add, sim)
     add_order_lists(app, partial(shopify_auth, sim), partial(woo_auth, sim))
+    add_fulfillment_events(app, partial(shopify_auth, sim), sim.received)
     return app
 
 

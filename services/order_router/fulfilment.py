@@ -22,6 +22,7 @@ from shared.events.fulfilment import (
     ShipmentExceptionReported,
     ShipmentRefused,
     ShipmentSentToFulfiller,
+    ShipmentTrackingUpdated,
 )
 from shared.events.orders import OrderStatus
 
@@ -35,6 +36,7 @@ ShipmentEvent = (
     | ShipmentDispatched
     | ShipmentDelivered
     | ShipmentExceptionReported
+    | ShipmentTrackingUpdated
 )
 
 
@@ -214,12 +216,31 @@ async def _noted(
     await transitions.record(uow, order, event, shipment=str(event.shipment_id))
 
 
+async def _tracked(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    """The carrier's word on a parcel: tracking history on the timeline, nothing moves."""
+    where = ", ".join(p for p in (event.city, event.region, event.country) if p)
+    await transitions.record(
+        uow,
+        order,
+        event,
+        shipment=str(event.shipment_id),
+        tracking=event.status,
+        tracking_number=event.tracking_number,
+        message=event.message,
+        at=event.happened_at.isoformat(),
+        **({"where": where} if where else {}),
+    )
+
+
 Step = Callable[[UnitOfWork, Any, Any, dict[str, Any], Any], Awaitable[None]]
 STEPS: dict[type[Any], Step] = {
     ShipmentCancelled: _cancelled,
     ShipmentCancellationFailed: _cancel_failed,
     ShipmentDispatched: _moved,
     ShipmentDelivered: _moved,
+    ShipmentTrackingUpdated: _tracked,
 }
 
 

@@ -3,7 +3,7 @@
 Consumes: `fulfilment-requests` (ShipmentRequested, ShipmentCancellationRequested,
 ReturnExpected, from the order-router).
 Produces: `shipments` (ShipmentSentToFulfiller, ShipmentRefused, ShipmentDispatched,
-ShipmentDelivered, ShipmentExceptionReported, ShipmentCancelled,
+ShipmentDelivered, ShipmentExceptionReported, ShipmentTrackingUpdated, ShipmentCancelled,
 ShipmentCancellationFailed, ReturnReceived), keyed by order id.
 Receives: the 3PL API (`/3pl/v1/...`): acknowledge, dispatch (partial and split
 parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments.

@@ -255,3 +255,19 @@ async def by_channel_order(
         names,
     )
     return [dict(r) for r in records]
+
+
+async def take_tracker_state(
+    conn: asyncpg.Connection, tracking_number: str, happened_at: Any, status: str
+) -> bool:
+    """True when this scan is newer than the last one taken for the parcel (it is now)."""
+    taken = await conn.fetchval(
+        "INSERT INTO tracker_states (tracking_number, happened_at, status) VALUES ($1, $2, $3)"
+        " ON CONFLICT (tracking_number) DO UPDATE SET happened_at = EXCLUDED.happened_at,"
+        " status = EXCLUDED.status WHERE tracker_states.happened_at < EXCLUDED.happened_at"
+        " RETURNING true",
+        tracking_number,
+        happened_at,
+        status,
+    )
+    return bool(taken)

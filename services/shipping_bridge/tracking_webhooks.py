@@ -5,7 +5,9 @@ through the configured ShipStation API, never from whatever URL a request names 
 `shipstation`), and matched to our shipments by our id or by the store's own order.
 
 EasyPost `tracker.updated` is signed: `X-Hmac-Signature: hmac-sha256-hex=<hex>` over the
-raw body with the webhook secret; the tracker's `tracking_code` names the parcel.
+raw body with the webhook secret; the tracker's `tracking_code` names the parcel. Every
+status becomes tracking history (see `tracking_history`); delivered also delivers the
+shipment, a failure is also an exception.
 """
 
 import hashlib
@@ -18,7 +20,7 @@ import httpx
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from services.shipping_bridge import handlers, repository
+from services.shipping_bridge import handlers, repository, tracking_history
 from services.shipping_bridge import shipstation as shipstation_api
 from services.shipping_bridge.domain import DispatchError
 from services.shipping_bridge.shipstation import ShipStationSettings
@@ -144,6 +146,11 @@ async def _record_easypost(
         return {"status": "ignored", "reason": f"no parcel with tracking code {code!r}"}
     shipment_id, fulfiller = found
     status = tracker.get("status")
+    scan = tracking_history.scan_of(tracker)
+    if scan is None:
+        return {"status": "ignored", "reason": "the tracker gives no time (updated_at)"}
+    if not await tracking_history.record_scan(shipment_id, code, scan, uow_factory):
+        return {"status": "ignored", "reason": "not newer than the scan already taken"}
     try:
         if status == "delivered":
             await handlers.record_delivery(fulfiller, shipment_id, uow_factory())
@@ -153,8 +160,6 @@ async def _record_easypost(
             await handlers.report_exception(
                 fulfiller, shipment_id, str(status), f"EasyPost: {status}", uow_factory(), key
             )
-        else:
-            return {"status": "ignored", "reason": f"status {status!r} changes nothing"}
     except handlers.DeliveryBeforeDispatch as exc:
         return {"status": "ignored", "reason": str(exc)}
     return {"status": "recorded", "shipment_id": str(shipment_id), "tracking_status": status}

@@ -6,7 +6,7 @@ prices and customers (polled).
 Consumes: `storefront-orders` (RefundIssued, its own: the customer is told of the
 refund), `stock-levels` (StockLevelChanged: what each channel should show), `orders`
 (OrderStatusChanged: status back to channels), `shipments` (ShipmentDispatched,
-ShipmentDelivered: tracking back to channels), `catalog` (ProductChanged,
+ShipmentDelivered, ShipmentTrackingUpdated: tracking back to channels), `catalog` (ProductChanged,
 PriceScheduled: listings and prices to channels), `customers` (CustomerChanged:
 B2B price lists).
 Produces: `storefront-orders` (OrderPlaced, OrderPaid, OrderAmended,

@@ -4,7 +4,7 @@ The order-router decides shipments (one per location an order is reserved at); t
 shipping-bridge owns the conversation with each 3PL and reports it as facts.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
@@ -107,6 +107,27 @@ class ShipmentDispatched(_ShipmentEvent):
 
 class ShipmentDelivered(_ShipmentEvent):
     event_type: Literal["ShipmentDelivered"] = "ShipmentDelivered"
+
+
+class ShipmentTrackingUpdated(_ShipmentEvent):
+    """The carrier's word on a parcel, as a tracking platform reports it (EasyPost
+    `tracker.updated`): every status, newest first never overtaken by an older one."""
+
+    event_type: Literal["ShipmentTrackingUpdated"] = "ShipmentTrackingUpdated"
+    tracking_number: str
+    carrier: str | None = None
+    status: str = Field(
+        description="EasyPost's: pre_transit, in_transit, out_for_delivery, delivered,"
+        " available_for_pickup, return_to_sender, failure, cancelled, error, unknown."
+    )
+    status_detail: str | None = None
+    message: str | None = Field(None, max_length=500)
+    happened_at: datetime = Field(description="When the carrier saw it (its latest scan).")
+    city: str | None = None
+    region: str | None = None
+    country: str | None = None
+    postal_code: str | None = Field(None, description="Of the scan (a depot), not the buyer.")
+    estimated_delivery: datetime | None = None
 
 
 class ShipmentExceptionReported(_ShipmentEvent):

@@ -8,9 +8,11 @@ import random
 import uuid
 
 import httpx
+import pytest
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.hub import SHIPSTATION_STORE, Hub
+from tests.support.waiting import eventually
 
 
 async def shipment_at_tpl_b(hub: Hub, client: httpx.AsyncClient) -> tuple[str, str, str]:
@@ -165,8 +167,22 @@ async def test_ship_notify_without_items_asks_for_them_and_never_records_an_empt
 
 
 def easypost(
-    hub: Hub, tracking_code: str, status: str, secret: str | None = None
+    hub: Hub,
+    tracking_code: str,
+    status: str,
+    secret: str | None = None,
+    at: str = "2026-12-01T10:00:00Z",
+    where: dict | None = None,
 ) -> tuple[bytes, dict]:
+    """An Event whose result is a Tracker, as EasyPost documents it (docs.easypost.com,
+    Trackers): its status, updated_at, and the scans in tracking_details."""
+    scan = {
+        "object": "TrackingDetail",
+        "message": f"Carrier says: {status.replace('_', ' ')}",
+        "status": status,
+        "datetime": at,
+        "tracking_location": where or {"city": None, "state": None, "country": None, "zip": None},
+    }
     body = json.dumps(
         {
             "id": f"evt_{uuid.uuid4().hex}",
@@ -177,7 +193,10 @@ def easypost(
                 "id": f"trk_{uuid.uuid4().hex}",
                 "tracking_code": tracking_code,
                 "status": status,
+                "status_detail": "arrived_at_facility" if status == "in_transit" else None,
                 "carrier": "USPS",
+                "updated_at": at,
+                "tracking_details": [scan],
             },
         }
     ).encode()
@@ -216,3 +235,50 @@ async def test_easypost_delivered_event_delivers_the_shipment(
     assert forged.status_code == 401
     assert genuine.json()["status"] == "recorded"
     await hub.order_in(client, order_id, {"delivered"})
+
+
+@pytest.mark.usefixtures("shipping")
+async def test_every_easypost_status_is_tracking_history_and_reaches_shopify_in_order(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"EZT-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 5)
+    payload = shopify_order(random.randrange(10**11, 10**12), [Line(item, 1, "8.00")])
+    await hub.on_store(client, "shopify", payload)
+    hook = signed_shopify(payload, hub.shop, hub.shopify_secret)
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+    order = await hub.order_in(client, order_id, {"delivered"})
+    tracking = order["shipments"][0]["tracking"][0]["tracking_number"]
+
+    async def fulfilled() -> list | None:
+        received = await hub.store_received(client)
+        return [f for f in received["fulfillments"] if f["tracking_number"] == tracking] or None
+
+    [fulfillment] = await eventually(fulfilled)
+    memphis = {"city": "Memphis", "state": "TN", "country": "US", "zip": "38118"}
+    answers = []
+    for status, at in (
+        ("in_transit", "2026-12-01T10:00:00Z"),
+        ("pre_transit", "2026-12-01T08:00:00Z"),  # late, and older: never over the newer
+        ("out_for_delivery", "2026-12-01T14:00:00Z"),
+    ):
+        body, headers = easypost(hub, tracking, status, at=at, where=memphis)
+        answer = await client.post(
+            hub.url("shipping-bridge", "/webhooks/easypost"), content=body, headers=headers
+        )
+        answers.append(answer.json())
+    assert [a["status"] for a in answers] == ["recorded", "ignored", "recorded"], answers
+
+    async def events() -> list | None:
+        received = await hub.store_received(client)
+        mine = [
+            e for e in received["fulfillment_events"] if e["fulfillment_id"] == fulfillment["id"]
+        ]
+        return mine if len(mine) == 2 else None
+
+    sent = await eventually(events)
+    assert [e["status"] for e in sent] == ["in_transit", "out_for_delivery"]
+    assert (sent[0]["city"], sent[0]["province"], sent[0]["zip"]) == ("Memphis", "TN", "38118")
+    timeline = (await hub.order(client, order_id) or {})["timeline"]
+    history = [e["detail"]["tracking"] for e in timeline if "tracking" in e["detail"]]
+    assert history == ["in_transit", "out_for_delivery"], history

@@ -28,6 +28,8 @@ UPDATES: dict[tuple[Platform, str], Send] = {
     (Platform.MARKETPLACE, "fulfilment"): marketplace.confirm_shipment,
     (Platform.SHOPIFY, "cancellation_outcome"): shopify_orders.tag_order,
     (Platform.WOOCOMMERCE, "cancellation_outcome"): woocommerce.add_private_note,
+    (Platform.SHOPIFY, "tracking_event"): fulfilments.add_event,
+    (Platform.WOOCOMMERCE, "tracking_event"): woocommerce.add_private_note,
 }
 
 

@@ -3,8 +3,10 @@
 Consumes: `orders` (OrderStatusChanged: confirmed, cancelled, shipped;
 OrderCancellationRefused: a cancellation that came after a parcel left, told to the
 channel as tags on Shopify and a private note on WooCommerce), `shipments`
-(ShipmentDispatched with tracking, ShipmentDelivered), `storefront-orders` (RefundIssued,
-published by the intake wing: the customer hears how much went back).
+(ShipmentDispatched with tracking, ShipmentDelivered, ShipmentTrackingUpdated: the
+carrier's scans as Shopify fulfillment events or a private WooCommerce note),
+`storefront-orders` (RefundIssued, published by the intake wing: the customer hears how
+much went back).
 Produces: `customer-notifications` (CustomerNotificationRequested), and HTTP to each
 channel's API (a Shopify fulfillment per parcel, a WooCommerce note and status, a
 marketplace shipment, an EDI 856), and for channels Crossdock speaks for

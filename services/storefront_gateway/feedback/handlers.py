@@ -13,11 +13,15 @@ import structlog
 from services.storefront_gateway.channels import Channels, Platform
 from services.storefront_gateway.connectors import channel_api
 from services.storefront_gateway.feedback import repository
-from services.storefront_gateway.feedback.notices import notice_language
+from services.storefront_gateway.feedback.notices import notice_language, tracking_event
 from services.storefront_gateway.intake import ports as intake
 from shared.db import UnitOfWork
 from shared.events.envelope import Event
-from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.fulfilment import (
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentTrackingUpdated,
+)
 from shared.events.money import to_decimal_string
 from shared.events.notifications import CustomerNotificationRequested, NotificationKind
 from shared.events.orders import OrderCancellationRefused, OrderStatus, OrderStatusChanged
@@ -61,6 +65,18 @@ async def on_dispatched(event: ShipmentDispatched, uow: UnitOfWork, channels: Ch
         await uow.commit()
 
 
+async def on_tracking(event: ShipmentTrackingUpdated, uow: UnitOfWork, channels: Channels) -> None:
+    """The carrier's word on a parcel goes to the channel as a tracking update (a Shopify
+    fulfillment event; a private WooCommerce note), where the platform takes one."""
+    async with uow:
+        order = await _claimed_order(uow, SHIPMENTS_CONSUMER, event)
+        channel = channels.by_id(order["channel"]) if order else None
+        if order is not None and channel is not None:
+            if channel_api.takes(channel.platform, "tracking_event"):
+                await _queue(uow, channels, event, order, "tracking_event", tracking_event(event))
+        await uow.commit()
+
+
 async def on_delivered(event: ShipmentDelivered, uow: UnitOfWork, channels: Channels) -> None:
     async with uow:
         order = await _claimed_order(uow, SHIPMENTS_CONSUMER, event)
@@ -70,7 +86,9 @@ async def on_delivered(event: ShipmentDelivered, uow: UnitOfWork, channels: Chan
 
 
 async def _claimed_order(
-    uow: UnitOfWork, consumer: str, event: ShipmentDispatched | ShipmentDelivered
+    uow: UnitOfWork,
+    consumer: str,
+    event: ShipmentDispatched | ShipmentDelivered | ShipmentTrackingUpdated,
 ) -> dict[str, Any] | None:
     """The channel's order the event is about, once per event (None: already handled,
     or an order no channel sent, such as one entered by hand)."""

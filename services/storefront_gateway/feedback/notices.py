@@ -84,5 +84,37 @@ def notice_language(customer: str | None, channel_default: str) -> str:
     return primary if primary in LANGUAGES else channel_default
 
 
+# EasyPost's tracker statuses as Shopify's fulfillment event statuses (REST
+# FulfillmentEvent; GraphQL FulfillmentEventStatus: in_transit, out_for_delivery,
+# delivered, ready_for_pickup, failure, confirmed, label_purchased...).
+SHOPIFY_EVENT_STATUS = {
+    "pre_transit": "label_purchased",
+    "in_transit": "in_transit",
+    "out_for_delivery": "out_for_delivery",
+    "delivered": "delivered",
+    "available_for_pickup": "ready_for_pickup",
+    "return_to_sender": "failure",
+    "failure": "failure",
+}
+
+
+def tracking_event(event: Any) -> dict[str, Any]:
+    """A ShipmentTrackingUpdated as the channel update that carries it."""
+    where = ", ".join(p for p in (event.city, event.region, event.country) if p)
+    said = event.message or event.status.replace("_", " ")
+    return {
+        "tracking_number": event.tracking_number,
+        "status": event.status,
+        "shopify_status": SHOPIFY_EVENT_STATUS.get(event.status),
+        "message": said,
+        "happened_at": event.happened_at.isoformat(),
+        "city": event.city,
+        "province": event.region,
+        "country": event.country,
+        "zip": event.postal_code,
+        "note": f"Tracking {event.tracking_number}: {said}" + (f" ({where})" if where else ""),
+    }
+
+
 def has_template(kind: str) -> bool:
     return kind in TEMPLATES["en"]

@@ -9,7 +9,11 @@ from services.storefront_gateway.feedback import handlers
 from shared import topics
 from shared.db import UnitOfWork
 from shared.events.codec import Decoder
-from shared.events.fulfilment import ShipmentDelivered, ShipmentDispatched
+from shared.events.fulfilment import (
+    ShipmentDelivered,
+    ShipmentDispatched,
+    ShipmentTrackingUpdated,
+)
 from shared.events.orders import OrderCancellationRefused, OrderStatusChanged
 from shared.events.returns import RefundIssued
 from shared.runtime import ServiceRuntime
@@ -21,7 +25,11 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
     (
         topics.SHIPMENTS,
         handlers.SHIPMENTS_CONSUMER,
-        {ShipmentDispatched: handlers.on_dispatched, ShipmentDelivered: handlers.on_delivered},
+        {
+            ShipmentDispatched: handlers.on_dispatched,
+            ShipmentDelivered: handlers.on_delivered,
+            ShipmentTrackingUpdated: handlers.on_tracking,
+        },
     ),
     # The gateway's own topic: the intake wing publishes the refund, this wing tells the
     # customer (no wing reaches into another's queue).

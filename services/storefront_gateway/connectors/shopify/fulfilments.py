@@ -35,15 +35,44 @@ async def fulfil(api: Endpoint, payload: dict[str, Any]) -> None:
     await api.call("POST", f"{ADMIN}/fulfillments.json", json=body)
 
 
+async def add_event(api: Endpoint, payload: dict[str, Any]) -> None:
+    """The carrier's word on a parcel, as an event of the fulfillment that carries its
+    tracking number (REST FulfillmentEvent: `POST orders/{id}/fulfillments/{id}/events.json`,
+    `{"event": {"status": "in_transit", ...}}`). A status Shopify has no word for (an
+    EasyPost `unknown`, say) is not sent; one already there is not sent twice."""
+    status = payload.get("shopify_status")
+    if not status:
+        return
+    ref, number = payload["channel_order_ref"], payload["tracking_number"]
+    found = await api.call("GET", f"{ADMIN}/orders/{ref}/fulfillments.json")
+    fulfillment = next((f for f in found.get("fulfillments", []) if _carries(f, number)), None)
+    if fulfillment is None:
+        raise Refused(f"order {ref}: no fulfillment carries tracking number {number}")
+    events = f"{ADMIN}/orders/{ref}/fulfillments/{fulfillment['id']}/events.json"
+    listed = await api.call("GET", events)
+    said = (payload["happened_at"], status)
+    if any(
+        (e.get("happened_at"), e.get("status")) == said
+        for e in listed.get("fulfillment_events", [])
+    ):
+        return
+    keys = ("message", "happened_at", "city", "province", "country", "zip")
+    event = {"status": status, **{k: payload[k] for k in keys if payload.get(k)}}
+    await api.call("POST", events, json={"event": event})
+
+
+def _carries(fulfillment: dict[str, Any], number: str) -> bool:
+    return fulfillment.get("status") != "cancelled" and (
+        fulfillment.get("tracking_number") == number
+        or number in (fulfillment.get("tracking_numbers") or [])
+    )
+
+
 async def _tracked(api: Endpoint, ref: str, number: str) -> bool:
     """Whether the order already has a fulfillment with this tracking number (each
     fulfillment carries one: https://shopify.dev/api/admin-rest/2025-01/resources/fulfillment)."""
     found = await api.call("GET", f"{ADMIN}/orders/{ref}/fulfillments.json")
-    return any(
-        f.get("status") != "cancelled"
-        and (f.get("tracking_number") == number or number in (f.get("tracking_numbers") or []))
-        for f in found.get("fulfillments", [])
-    )
+    return any(_carries(f, number) for f in found.get("fulfillments", []))
 
 
 def _open_groups(fulfillment_orders: list[Any], wanted: dict[str, int]) -> list[dict[str, Any]]:
