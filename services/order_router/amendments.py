@@ -156,21 +156,29 @@ async def shipment_answered(
     await repository.set_amendment(conn, order.order_id, {**pending, "done": True})
     # What is to move: the shipments called off, and the stopped rest of partly shipped ones.
     off = [s for s in mine if s["status"] in OFF] + pending.get("short", [])
-    amendment = OrderAmended.model_validate(pending["event"])
+    await _settle(uow, order, pending, off, cause, locations)
+
+
+async def _settle(
+    uow: UnitOfWork,
+    order: LockedOrder,
+    pending: dict[str, Any],
+    off: list[dict[str, Any]],
+    cause: Event,
+    locations: tuple[Location, ...],
+) -> None:
+    """Every 3PL has answered: the stock moves to the amended lines — or, the amendment
+    refused, back to what the called-off shipments held, sent again as they were."""
+    held = [a for s in off for a in shipment_allocations(s)]
     if pending["refused"] is None:
+        amendment = OrderAmended.model_validate(pending["event"])
         order = await _take_amended(uow, order, amendment)
-        lines = [
-            RequestedQuantity(sku=str(x.sku), quantity=x.quantity) for x in amendment.stock_lines
-        ]
+        wanted = [(str(x.sku), x.quantity) for x in amendment.stock_lines]
     else:
         await transitions.record(uow, order, cause, amendment_refused=pending["refused"])
-        lines = [
-            RequestedQuantity(sku=a.sku, quantity=a.quantity)
-            for s in off
-            for a in shipment_allocations(s)
-        ]
+        wanted = [(a.sku, a.quantity) for a in held]
     if off:
-        held = [a for s in off for a in shipment_allocations(s)]
+        lines = [RequestedQuantity(sku=sku, quantity=q) for sku, q in wanted]
         first = uuid.UUID(str(off[0]["shipment_id"]))
         await move_stock(uow, order, cause, held, lines, locations, instead_of=first)
 

@@ -98,6 +98,10 @@ async def test_a_set_with_wrong_counts_is_rejected_in_the_997_and_not_placed(
         hub, client, po=po, lines=[{"sku": "X", "quantity": 1, "price": "1"}], ctt=3
     )
     assert segments(sent["body"], "AK5") == [["AK5", "R", "5"]]
+    # CTT01 said 3 lines: the 997 points at it (AK3 CTT, AK4 element 1, its value).
+    [ak3] = segments(sent["body"], "AK3")
+    assert (ak3[1], ak3[4]) == ("CTT", "8")
+    assert segments(sent["body"], "AK4") == [["AK4", "1", "", "7", "3"]]
     assert segments(sent["body"], "AK9")[0][1] == "R"
     broken = await send_po(
         hub,
@@ -106,7 +110,8 @@ async def test_a_set_with_wrong_counts_is_rejected_in_the_997_and_not_placed(
         lines=[{"sku": "X", "quantity": 1, "price": "1"}],
         **{"break": "se_count"},
     )
-    assert segments(broken["body"], "AK5") == [["AK5", "R", "5"]]
+    # 4: the number of included segments does not match the actual count (AK502).
+    assert segments(broken["body"], "AK5") == [["AK5", "R", "4"]]
     assert await hub.order(client, order_id_of(hub, po + "-S")) is None
 
 
@@ -144,6 +149,8 @@ async def test_an_unknown_buyer_part_is_quarantined_then_replayed_once_the_xref_
         hub, client, po=po, lines=[{"buyer_part": f"BP-{tag}", "quantity": 1, "price": "3"}]
     )
     assert segments(sent["body"], "AK5") == [["AK5", "R", "5"]]
+    [ak4] = segments(sent["body"], "AK4")  # the buyer's part number: an invalid code value
+    assert (ak4[3], ak4[4]) == ("7", f"BP-{tag}")
     reason = f"PO1 line 1: no product id maps to a SKU (given: BP BP-{tag})"
     listed = (await client.get(hub.url("storefront-gateway", "/quarantine"))).json()
     assert any(g["reason"] == reason for g in listed["by_reason"])

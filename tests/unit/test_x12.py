@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from services.storefront_gateway.edi.documents import acknowledgement
+from services.storefront_gateway.edi.faults import Fault
 from services.storefront_gateway.edi.x12 import Writer, X12Error, parse
 
 
@@ -66,7 +67,7 @@ def test_the_997_accepts_rejects_or_partly_accepts_a_group() -> None:
     for _ in range(2):
         writer.add("850", [["BEG", "00", "SA", "X"]])
     group = parse(writer.text()).groups[0]
-    partly = acknowledgement(group, {"0001": None, "0002": "bad"})
+    partly = acknowledgement(group, {"0001": None, "0002": Fault("bad")})
     assert ["AK9", "P", "2", "2", "1"] in partly and ["AK5", "R", "5"] in partly
     assert ["AK9", "A", "2", "2", "2"] in acknowledgement(group, {"0001": None, "0002": None})
 

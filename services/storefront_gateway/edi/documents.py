@@ -17,10 +17,16 @@ from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.domain import (
     ChannelOrder,
     MappedOrder,
-    MappingError,
     build_order,
     first_error,
     minor,
+)
+from services.storefront_gateway.edi import faults as f
+from services.storefront_gateway.edi.faults import (
+    Fault,
+    SegmentFault,
+    element_fault,
+    missing_segment,
 )
 from services.storefront_gateway.edi.x12 import Group, Segment, TransactionSet
 from shared.events.addresses import Address
@@ -47,7 +53,10 @@ async def purchase_order(
     beg = _first(st, "BEG")
     ref = _el(beg, 3)
     if not ref:
-        raise MappingError("BEG03: no purchase order number")
+        at = st.segments.index(beg)
+        raise element_fault(
+            "BEG03: no purchase order number", "BEG", at, 3, f.ELEMENT_MANDATORY_MISSING
+        )
     cur = next((s for s in st.segments if s[0] == "CUR"), None)
     currency = _el(cur, 2) if cur else "USD"
     lines = await _lines(st, currency, resolve)
@@ -83,17 +92,21 @@ async def _lines(st: TransactionSet, currency: str, resolve: Resolve) -> list[Or
         await _line(s, st, n, currency, resolve) for n, s in enumerate(st.segments) if s[0] == "PO1"
     ]
     if not lines:
-        raise MappingError("PO1: the purchase order has no lines")
-    ctt = next((s for s in st.segments if s[0] == "CTT"), None)
-    if ctt and _el(ctt, 1) != str(len(lines)):
-        raise MappingError(f"CTT01 says {_el(ctt, 1)} lines, the order has {len(lines)}")
+        raise missing_segment("PO1: the purchase order has no lines", "PO1", len(st.segments))
+    at = next((n for n, s in enumerate(st.segments) if s[0] == "CTT"), None)
+    if at is not None and _el(st.segments[at], 1) != str(len(lines)):
+        said = _el(st.segments[at], 1)
+        # The code list has no word for a wrong hash total: the element is marked
+        # invalid (7) and the reason says what it should have been.
+        reason = f"CTT01 says {said} lines, the order has {len(lines)}"
+        raise element_fault(reason, "CTT", at, 1, f.ELEMENT_INVALID_CODE, said)
     return lines
 
 
 def _first(st: TransactionSet, tag: str) -> Segment:
     found = next((s for s in st.segments if s[0] == tag), None)
     if found is None:
-        raise MappingError(f"{tag}: missing")
+        raise missing_segment(f"{tag}: missing", tag, len(st.segments))
     return found
 
 
@@ -105,9 +118,11 @@ async def _line(
     try:
         quantity = int(_el(po1, 2))
     except ValueError as exc:
-        raise MappingError(f"{where}: quantity {_el(po1, 2)!r} is not a whole number") from exc
+        reason = f"{where}: quantity {_el(po1, 2)!r} is not a whole number"
+        code = f.ELEMENT_MANDATORY_MISSING if not _el(po1, 2) else f.ELEMENT_INVALID_CHARACTER
+        raise element_fault(reason, "PO1", at, 2, code, _el(po1, 2)) from exc
     unit_price = minor(_el(po1, 4) or "0", currency, f"{where}: unit price")
-    sku = await _sku(po1, where, resolve)
+    sku = await _sku(po1, at, where, resolve)
     following = st.segments[at + 1] if at + 1 < len(st.segments) else ["", ""]
     title = _el(following, 5) if following[0] == "PID" else sku
     return OrderLine(
@@ -120,7 +135,7 @@ async def _line(
     )
 
 
-async def _sku(po1: Segment, where: str, resolve: Resolve) -> str:
+async def _sku(po1: Segment, at: int, where: str, resolve: Resolve) -> str:
     pairs = [(_el(po1, i), _el(po1, i + 1)) for i in range(6, len(po1) - 1, 2)]
     for qualifier, value in pairs:
         if qualifier in QUALIFIERS and value:
@@ -131,18 +146,23 @@ async def _sku(po1: Segment, where: str, resolve: Resolve) -> str:
             if found is not None:
                 return found
     named = ", ".join(f"{q} {v}" for q, v in pairs if q) or "none"
-    raise MappingError(f"{where}: no product id maps to a SKU (given: {named})")
+    reason = f"{where}: no product id maps to a SKU (given: {named})"
+    given = next((i + 1 for i in range(6, len(po1) - 1, 2) if _el(po1, i + 1)), None)
+    if given is None:  # PO107, the first product id, is missing
+        raise element_fault(reason, "PO1", at, 7, f.ELEMENT_MANDATORY_MISSING)
+    raise element_fault(reason, "PO1", at, given, f.ELEMENT_INVALID_CODE, _el(po1, given))
 
 
 def _date(st: TransactionSet, qualifier: str) -> date | None:
     """DTM01 qualifier (010 requested ship, 002 delivery requested), DTM02 CCYYMMDD."""
-    for s in st.segments:
+    for at, s in enumerate(st.segments):
         if s[0] == "DTM" and _el(s, 1) == qualifier:
             try:
                 return datetime.strptime(_el(s, 2), "%Y%m%d").date()
             except ValueError as exc:
-                raise MappingError(
-                    f"DTM*{qualifier}: {_el(s, 2)!r} is not a CCYYMMDD date"
+                reason = f"DTM*{qualifier}: {_el(s, 2)!r} is not a CCYYMMDD date"
+                raise element_fault(
+                    reason, "DTM", at, 2, f.ELEMENT_INVALID_DATE, _el(s, 2)
                 ) from exc
     return None
 
@@ -192,26 +212,30 @@ def _ship_to(st: TransactionSet) -> Address | None:
             country=str(first["co"]).upper(),
         )
     except ValidationError as exc:
-        raise MappingError(f"N1*ST: {first_error(exc)}") from exc
+        at = next(n for n, s in enumerate(st.segments) if s[0] == "N1" and _el(s, 1) == "ST")
+        raise SegmentFault(
+            Fault(f"N1*ST: {first_error(exc)}", segment="N1", position=at + 2)
+        ) from exc
 
 
-def acknowledgement(group: Group, verdicts: dict[str, str | None]) -> list[Segment]:
-    """The 997 body for one received group: AK2/AK5 per set (A accepted, R rejected with
-    an AK3 note of the reason), AK9 for the group (A, P partly, R)."""
+def acknowledgement(group: Group, verdicts: dict[str, Fault | None]) -> list[Segment]:
+    """The 997 body for one received group: AK2 per set, then AK5 A — or the AK3/AK4
+    pointing at its fault and AK5 R with the fault's code (see faults); AK9 for the
+    group (A, P partly, R, with AK905 for a fault of the group's own envelope)."""
     body: list[Segment] = [["AK1", group.functional_id, group.control]]
     accepted = 0
     for st in group.sets:
-        problem = verdicts.get(st.control)
+        fault = verdicts.get(st.control)
         body.append(["AK2", st.code, st.control])
-        if problem is None:
+        if fault is None:
             body.append(["AK5", "A"])
             accepted += 1
         else:
-            body.append(["AK3", "BEG", "1", "", "8"])  # 8: segment has data element errors
-            body.append(["AK5", "R", "5"])  # 5: one or more segments in error
+            body += [*fault.segments(), ["AK5", "R", fault.set_code]]
     received = len(group.sets)
     status = "R" if group.problem or accepted == 0 else ("A" if accepted == received else "P")
-    body.append(["AK9", status, str(received), str(received), str(accepted)])
+    ak9 = ["AK9", status, str(received), str(received), str(accepted)]
+    body.append(ak9 + ([group.problem_code] if group.problem_code else []))
     return body
 
 

@@ -10,6 +10,17 @@ rejects that set (its 997 says which, and why).
 
 from dataclasses import dataclass, field
 
+from services.storefront_gateway.edi.faults import (
+    ELEMENT_MANDATORY_MISSING as MISSING,
+)
+from services.storefront_gateway.edi.faults import (
+    GROUP_CONTROL_MISMATCH,
+    GROUP_COUNT_MISMATCH,
+    SET_CONTROL_MISMATCH,
+    SET_COUNT_MISMATCH,
+    Fault,
+)
+
 Segment = list[str]
 
 
@@ -23,6 +34,7 @@ class TransactionSet:
     control: str  # ST02
     segments: list[Segment]  # between ST and SE
     problem: str | None = None
+    fault: Fault | None = None  # the problem in the 997's codes
 
 
 @dataclass
@@ -34,6 +46,7 @@ class Group:
     version: str  # GS08
     sets: list[TransactionSet] = field(default_factory=list)
     problem: str | None = None
+    problem_code: str | None = None  # AK905
 
 
 @dataclass
@@ -119,19 +132,28 @@ def _expect(segment: Segment, elements: int, tag: str) -> None:
 
 def _close_set(current: TransactionSet, se: Segment) -> None:
     counted = len(current.segments) + 2  # ST and SE count
+    fault = None
     if len(se) < 3:
-        current.problem = "SE has too few elements"
+        reason = "SE has too few elements"
+        at = counted
+        fault = Fault(reason, segment="SE", position=at, element=len(se), element_code=MISSING)
     elif se[2] != current.control:
-        current.problem = f"SE02 {se[2]} does not match ST02 {current.control}"
+        reason = f"SE02 {se[2]} does not match ST02 {current.control}"
+        fault = Fault(reason, set_code=SET_CONTROL_MISMATCH)
     elif not se[1].isdigit() or int(se[1]) != counted:
-        current.problem = f"SE01 says {se[1]} segments, the set has {counted}"
+        reason = f"SE01 says {se[1]} segments, the set has {counted}"
+        fault = Fault(reason, set_code=SET_COUNT_MISMATCH)
+    if fault is not None:
+        current.problem, current.fault = fault.reason, fault
 
 
 def _close_group(group: Group, ge: Segment) -> None:
     if len(ge) < 3 or ge[2] != group.control:
         group.problem = f"GE02 {ge[2] if len(ge) > 2 else '?'} does not match GS06 {group.control}"
+        group.problem_code = GROUP_CONTROL_MISMATCH
     elif not ge[1].isdigit() or int(ge[1]) != len(group.sets):
         group.problem = f"GE01 says {ge[1]} transaction sets, the group has {len(group.sets)}"
+        group.problem_code = GROUP_COUNT_MISMATCH
 
 
 @dataclass

@@ -19,6 +19,7 @@ from fastapi.responses import PlainTextResponse
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
+from services.storefront_gateway.edi.faults import SET_NOT_SUPPORTED, Fault, SegmentFault
 from services.storefront_gateway.edi.x12 import (
     Interchange,
     TransactionSet,
@@ -62,7 +63,7 @@ async def receive(
     reply = Writer(our_id, channel.shop, _control(interchange), "FA", _now(), interchange.test)
     accepted = rejected = 0
     for group in interchange.groups:
-        verdicts: dict[str, str | None] = {}
+        verdicts: dict[str, Fault | None] = {}
         for st in group.sets:
             verdict = await _take(parts, units, channel, interchange, group.control, st, raw)
             verdicts[st.control] = verdict
@@ -95,24 +96,30 @@ async def _take(
     group: str,
     st: TransactionSet,
     raw: str,
-) -> str | None:
-    """None when the set is taken; otherwise why it is rejected."""
+) -> Fault | None:
+    """None when the set is taken; otherwise why it is rejected, in the 997's codes."""
     if st.problem:
-        return st.problem
+        return st.fault or Fault(st.problem)
     if st.code == "997":
         await _record_ack(units, channel.id, st)
         return None
     if st.code != "850":
-        return f"transaction set {st.code} is not handled"
+        return Fault(f"transaction set {st.code} is not handled", set_code=SET_NOT_SUPPORTED)
+    fault = None
     try:
         mapper = settled(await documents.purchase_order(st, channel, parts.resolve))
+    except SegmentFault as exc:
+        mapper, fault = fails(str(exc)), exc.fault
     except MappingError as exc:
         mapper = fails(str(exc))
     key = f"x12:{interchange.control}:{group}:{st.control}"
     body = f"{group}|{st.control}|{raw}".encode()
     delivery = handlers.Delivery(channel.id, "edi", key, "850", {}, body)
     receipt = await accept_delivery(delivery, mapper, units(), parts.metrics)
-    return receipt.reason if receipt.status == "quarantined" else None
+    if receipt.status != "quarantined":
+        return None
+    # Kept with its reason (replayable); the partner hears where, where we know it.
+    return fault or Fault(receipt.reason or "the order cannot be taken")
 
 
 async def _record_ack(units: Callable[[], UnitOfWork], channel_id: str, st: TransactionSet) -> None:

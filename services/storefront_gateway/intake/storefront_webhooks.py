@@ -91,10 +91,7 @@ async def _shopify(
         h.get("x-shopify-hmac-sha256"),
     )
     topic = h.get("x-shopify-topic", "")
-    if topic == "customers/create":
-        customer = parse_payload(body, accounts.ShopifyCustomer)
-        return await _new_account(parts, units, channel, customer)
-    unhandled = _unhandled_shopify_topic(topic)
+    unhandled = await _not_an_order_topic(parts, units, channel, topic, body)
     if unhandled is not None:
         return unhandled
     # Shopify repeats X-Shopify-Event-Id on every retry of the same event.
@@ -121,7 +118,18 @@ async def _shopify(
     return await accept_delivery(delivery, mapping, units(), parts.metrics)
 
 
-def _unhandled_shopify_topic(topic: str) -> WebhookReceipt | None:
+async def _not_an_order_topic(
+    parts: IntakeParts,
+    units: Callable[[], UnitOfWork],
+    channel: ChannelConfig,
+    topic: str,
+    body: bytes,
+) -> WebhookReceipt | None:
+    """The answer to a topic that carries no order (a new customer, or one we do not
+    take); None for the order topics."""
+    if topic == "customers/create":
+        customer = parse_payload(body, accounts.ShopifyCustomer)
+        return await _new_account(parts, units, channel, customer)
     if topic == "orders/edited":
         # Its payload names the changed lines only; the whole edited order follows as
         # orders/updated, which is what the hub takes (see intake/amendments).
