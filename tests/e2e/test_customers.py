@@ -59,7 +59,9 @@ async def test_a_b2b_customer_sees_negotiated_prices_and_others_the_list_price(
 
     async def answered() -> httpx.Response | None:
         response = await pricing(hub, client, number, deal, plain)
-        listed = response.status_code == 200 and response.json()["prices"][1]["list_price_minor"]
+        # The ERP's prices and its customer arrive as separate facts: wait for all of them.
+        ok = response.status_code == 200
+        listed = ok and all(p["list_price_minor"] for p in response.json()["prices"])
         return response if listed else None
 
     body = (await eventually(answered)).json()
