@@ -117,6 +117,8 @@ async def bigcommerce_order(
     """BigCommerce V2 Orders API: the order, `/products`, `/shipping_addresses`."""
     if not sim.bigcommerce_token or x_auth_token != sim.bigcommerce_token:
         raise HTTPException(401, [{"status": 401, "message": "You are not authorized"}])
+    reads = sim.received.setdefault("bigcommerce_reads", {})
+    reads[f"{store}/{order_id}"] = reads.get(f"{store}/{order_id}", 0) + 1
     found = sim.bigcommerce.get((store, order_id))
     if found is None:
         raise HTTPException(

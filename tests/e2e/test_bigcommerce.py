@@ -49,7 +49,12 @@ async def test_a_thin_webhook_is_fetched_mapped_and_placed_once(
     assert order["channel"] == "bc-test" and order["channel_order_ref"] == str(order_id)
     assert order["lines"][0]["sku"] == sku and order["lines"][0]["title"] == "Candle ✨"
     assert order["totals"]["total_minor"] == 2500 + 200 + 600  # goods, 8% tax, shipping
-    assert (await send(hub, client, webhook)).json()["status"] == "duplicate"
+    reads = (await hub.store_received(client))["bigcommerce_reads"][f"{BC_STORE}/{order_id}"]
+    again = await send(hub, client, webhook)  # BigCommerce's retry of the same hook
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["order_id"] == accepted.json()["order_id"]
+    after = (await hub.store_received(client))["bigcommerce_reads"][f"{BC_STORE}/{order_id}"]
+    assert after == reads == 3, "the retry was answered without fetching the order again"
 
 
 async def test_a_webhook_for_an_order_the_store_cannot_show_is_refused_for_a_retry(

@@ -5,7 +5,9 @@ The mapping says how the sender proves itself (an HMAC of the raw body, or a tok
 header), where the account is named, what identifies a delivery (its retries repeat it)
 and what kind of payload is an order or a cancellation; for a thin webhook that names
 only a resource, which documents to fetch from the channel's configured API. The same
-checks as every webhook, each a 4xx with a reason and no side effect; a fetch that fails
+checks as every webhook, each a 4xx with a reason and no side effect; a retry of a
+delivery already taken is answered as the duplicate it is before anything is fetched
+(a platform retrying a slow answer must not cost the store's API again); a fetch that fails
 answers 502 so the platform retries (nothing was accepted). An authentic payload the
 mapping cannot map is stored and quarantined with the exact field and reason.
 """
@@ -23,7 +25,7 @@ from services.storefront_gateway.channels import ChannelConfig, Channels, Platfo
 from services.storefront_gateway.connectors.documents import fetch_documents
 from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import MappingError
-from services.storefront_gateway.intake import handlers, signatures
+from services.storefront_gateway.intake import handlers, repository, signatures
 from services.storefront_gateway.intake.deps import Parts
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
@@ -65,6 +67,10 @@ async def json_webhook(
     except MappingError as exc:
         raise HTTPException(422, str(exc)) from exc
     document, stored = payload, body
+    seen = await _seen(units, channel.id, f"event:{key}")
+    if seen is not None:  # a retry: answered without fetching anything again
+        parts.metrics.webhooks.labels("json", "duplicate").inc()
+        return seen
     if mapper.spec.fetch is not None:
         document = await _fetched(mapper.spec.fetch, channel, parts.channels, payload, parts.http())
         stored = json.dumps(document).encode()
@@ -73,6 +79,21 @@ async def json_webhook(
         channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
     )
     return await accept_delivery(delivery, mapped, units(), parts.metrics)
+
+
+async def _seen(units: UowFactory, channel: str, dedupe_key: str) -> WebhookReceipt | None:
+    """The receipt of a delivery already taken with this key, if there is one."""
+    async with units() as uow:
+        found = await repository.find_delivery(uow.connection, channel, dedupe_key)
+    if not found:
+        return None
+    order_id = str(found["order_id"]) if found["order_id"] else None
+    return WebhookReceipt(
+        status="duplicate",
+        delivery_id=found["public_id"],
+        order_id=order_id,
+        reason=found["reason"],
+    )
 
 
 def _authenticate(
