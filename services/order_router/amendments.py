@@ -12,6 +12,7 @@ with the reason on the timeline: the way to change a shipped order is a return.
 """
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from services.order_router import repository, transitions
@@ -188,7 +189,7 @@ async def _take_amended(
 ) -> LockedOrder:
     placed = amended(order.placed, amendment)
     await repository.set_placed(uow.connection, order.order_id, placed)
-    return LockedOrder(order.order_id, order.status, placed)
+    return replace(order, placed=placed)
 
 
 async def move_stock(
@@ -231,7 +232,7 @@ async def reserved_before_amendment(
 ) -> bool:
     """The ledger reserved the lines as they were before an amendment that came while it
     was reserving: the reservation moves to the amended lines (True), nothing ships yet."""
-    pending = await repository.amendment_of(uow.connection, order.order_id)
+    pending = order.amendment
     if pending is None or "calling_off" in pending:
         return False
     await repository.set_amendment(uow.connection, order.order_id, None)

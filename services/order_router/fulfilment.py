@@ -56,7 +56,7 @@ async def follow_shipment(
         shipment = shipments.get(event.shipment_id)
         if shipment is None:
             raise LookupError(f"unknown shipment {event.shipment_id} of order {order.order_id}")
-        pending = await repository.amendment_of(uow.connection, order.order_id)
+        pending = order.amendment
         if (
             pending is not None
             and amendments.calling_off(pending, event.shipment_id)

@@ -21,6 +21,7 @@ class LockedOrder:
     order_id: UUID
     status: OrderStatus
     placed: OrderPlaced
+    amendment: dict[str, Any] | None = None  # one being carried out (see amendments)
 
 
 async def insert_order(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
@@ -42,12 +43,13 @@ async def insert_order(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
 async def lock_order(conn: asyncpg.Connection, order_id: UUID) -> LockedOrder | None:
     """The order, locked until the transaction ends."""
     record = await conn.fetchrow(
-        "SELECT status, placed FROM orders WHERE order_id = $1 FOR UPDATE", order_id
+        "SELECT status, placed, amendment FROM orders WHERE order_id = $1 FOR UPDATE", order_id
     )
     if record is None:
         return None
     placed = OrderPlaced.model_validate(record["placed"])
-    return LockedOrder(order_id, OrderStatus(record["status"]), placed)
+    amendment = dict(record["amendment"]) if record["amendment"] is not None else None
+    return LockedOrder(order_id, OrderStatus(record["status"]), placed, amendment)
 
 
 async def set_status(

@@ -1,6 +1,7 @@
 """Moving an order to its next state: the one way the order-router changes an order's
 status, so every change is checked, recorded in the timeline and published once."""
 
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -49,4 +50,4 @@ async def move(
         reason=reason,
     )
     await uow.outbox.add(changed, key=str(order.order_id))
-    return LockedOrder(order.order_id, target, order.placed)
+    return replace(order, status=target)

@@ -67,11 +67,11 @@ async def json_webhook(
     except MappingError as exc:
         raise HTTPException(422, str(exc)) from exc
     document, stored = payload, body
-    seen = await _seen(units, channel.id, f"event:{key}")
-    if seen is not None:  # a retry: answered without fetching anything again
-        parts.metrics.webhooks.labels("json", "duplicate").inc()
-        return seen
     if mapper.spec.fetch is not None:
+        seen = await _seen(units, channel.id, f"event:{key}")
+        if seen is not None:  # a retry: answered without fetching anything again
+            parts.metrics.webhooks.labels("json", "duplicate").inc()
+            return seen
         document = await _fetched(mapper.spec.fetch, channel, parts.channels, payload, parts.http())
         stored = json.dumps(document).encode()
     mapped = await mapper.attempt(document, channel)
