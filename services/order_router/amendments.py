@@ -61,7 +61,7 @@ async def take_amendment(
         refused = f"order is {order.status.value}"
         await transitions.record(uow, order, amendment, amendment_refused=refused, parts=detail)
         return
-    pending = await repository.amendment_of(uow.connection, order.order_id)
+    pending = order.amendment
     if pending is not None and in_progress(pending):
         # Shipments are being called off for an earlier amendment: this later one is
         # what they will be sent again with.
@@ -144,7 +144,7 @@ async def shipment_answered(
     part it stopped of a shipment part of which had left). When the last has answered,
     the stock moves and the order goes out again."""
     conn = uow.connection
-    pending = await repository.amendment_of(conn, order.order_id)
+    pending = order.amendment  # as locked: nothing changed it yet in this transaction
     if pending is None or not in_progress(pending):
         return
     if refused is not None:

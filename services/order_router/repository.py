@@ -234,12 +234,6 @@ async def set_placed(conn: asyncpg.Connection, order_id: UUID, placed: OrderPlac
     )
 
 
-async def amendment_of(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
-    """The amendment being carried out, if one is (see amendments)."""
-    value = await conn.fetchval("SELECT amendment FROM orders WHERE order_id = $1", order_id)
-    return dict(value) if value is not None else None
-
-
 async def set_amendment(
     conn: asyncpg.Connection, order_id: UUID, amendment: dict[str, Any] | None
 ) -> None:
