@@ -66,8 +66,7 @@ async def follow_shipment(
         elif isinstance(event, ShipmentRefused):
             await _refused(uow, order, shipments, shipment, event, locations)
         else:
-            step: Step = STEPS.get(type(event), _noted)
-            await step(uow, order, shipments, shipment, event)
+            await _step(uow, order, shipments, shipment, event)
         await uow.commit()
 
 
@@ -96,8 +95,7 @@ async def _for_amendment(
         return
     answered, refusal = await _amendment_answer(uow, shipment, event)
     if not answered:
-        step: Step = STEPS.get(type(event), _noted)
-        await step(uow, order, shipments, shipment, event)
+        await _step(uow, order, shipments, shipment, event)
         if not isinstance(event, ShipmentDispatched):
             return
         refusal = f"shipment {event.shipment_id} left before its call-off reached the 3PL"
@@ -114,8 +112,7 @@ async def _after_amendment(
     elif isinstance(event, ShipmentCancellationFailed | ShipmentCancelled):
         await transitions.record(uow, order, event, late_answer="amendment already settled")
     else:
-        step: Step = STEPS.get(type(event), _noted)
-        await step(uow, order, shipments, shipment, event)
+        await _step(uow, order, shipments, shipment, event)
 
 
 async def _amendment_answer(
@@ -232,6 +229,14 @@ async def _tracked(
         at=event.happened_at.isoformat(),
         **({"where": where} if where else {}),
     )
+
+
+async def _step(
+    uow: UnitOfWork, order: Any, shipments: Any, shipment: dict[str, Any], event: Any
+) -> None:
+    """The event's own step (a shipment event with none is noted on the timeline)."""
+    step: Step = STEPS.get(type(event), _noted)
+    await step(uow, order, shipments, shipment, event)
 
 
 Step = Callable[[UnitOfWork, Any, Any, dict[str, Any], Any], Awaitable[None]]
