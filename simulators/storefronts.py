@@ -106,8 +106,10 @@ def shopify_order(
     return {
         "id": order_id,
         "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
-        "name": f"#{order_id % 100000}",
-        "order_number": order_id % 100000,
+        # Shopify numbers a shop's orders in sequence; the id's last nine digits stand in
+        # for that number, unique enough that two orders of one run never share a name.
+        "name": f"#{order_id % 10**9}",
+        "order_number": order_id % 10**9,
         "email": "customer@crossdock.test",
         "currency": currency,
         "presentment_currency": currency,
