@@ -21,7 +21,7 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
 
-def _interchange(
+def interchange(
     sender: str, receiver: str, control: int, fid: str, body: list[list[str]], code: str
 ) -> str:
     when = time.strftime("%Y%m%d%H%M", time.gmtime())
@@ -107,7 +107,7 @@ Sim = Annotated[EdiPartner, Depends(_sim)]
 @router.post("/_send_po")
 async def send_po(sim: Sim, spec: dict[str, Any]) -> dict[str, Any]:
     control = next(sim.controls)
-    text = _interchange(
+    text = interchange(
         sim.my_id,
         sim.hub_id,
         control,
@@ -154,7 +154,7 @@ async def inbound(
         ["AK5", "A"],
         ["AK9", "A", "1", "1", "1"],
     ]
-    ack = _interchange(sim.my_id, sim.hub_id, next(sim.controls), "FA", body, "997")
+    ack = interchange(sim.my_id, sim.hub_id, next(sim.controls), "FA", body, "997")
     async with httpx.AsyncClient() as client:
         await client.post(
             sim.hub_url, content=ack.encode(), headers={"X-Crossdock-Token": sim.hub_token}

@@ -9,9 +9,11 @@ Outbound API it implements (what the shipping-bridge calls; docs/3pl-api.md):
     GET  /v1/fulfillment-orders/{id}          its status and every parcel shipped so far
                                               (what a hub asks when callbacks went quiet)
 Callbacks it makes (the shipping-bridge's 3PL API, with its own `X-Api-Key`):
-    acknowledgement -> dispatches (one parcel, or two when told to split) -> delivery
+    acknowledgement -> dispatches (one parcel, or two when told to split) -> delivery;
+    with the x12 dialect each parcel is an 856 ship notice to POST /3pl/v1/edi instead
 Test controls: POST /_control (fail_next, reject_next, hang_next, split, auto_ship,
-ship_delay, lose_callbacks), GET /_orders (what it received, for assertions).
+ship_delay, lose_callbacks, dialect: json | x12, edi_id), GET /_orders (what it
+received, for assertions).
 
     TPL_API_KEY=K TPL_BRIDGE_KEY=K2 python -m simulators.tpl --port 9101 --bridge-url URL
 
@@ -25,7 +27,7 @@ import os
 import random
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import httpx
 import uvicorn
@@ -33,6 +35,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request,
 from pydantic import BaseModel, Field
 
 from shared.events.addresses import NO_POSTAL_CODE
+from simulators.ship_notices import Notice, Pack, ship_notice, sscc
 
 
 class Controls(BaseModel):
@@ -47,6 +50,10 @@ class Controls(BaseModel):
     lose_callbacks: int = Field(
         0, description="Never deliver this many callbacks (lost on the way, retries too)."
     )
+    dialect: Literal["json", "x12"] = Field(
+        "json", description="Report parcels as JSON dispatches or as X12 856 ship notices."
+    )
+    edi_id: str = Field("TPLSIM", description="Our ISA06 when the dialect is x12.")
 
 
 class OrderLine(BaseModel):
@@ -254,13 +261,37 @@ async def fulfil(sim: ThirdPartyLogistics, order: dict[str, Any]) -> None:
             }
             order["dispatches"].append(dispatch)
             order["status"] = "shipped"
-            await call(sim, client, f"{shipment}/dispatches", dispatch)
+            await report(sim, client, order, dispatch, number)
         if not order["dispatches"]:
             return  # cancelled before anything left
         await asyncio.sleep(sim.controls.ship_delay)
         await call(sim, client, f"{shipment}/delivery", None)
         if order["status"] != "cancelled":
             order["status"] = "delivered"
+
+
+async def report(
+    sim: ThirdPartyLogistics,
+    client: httpx.AsyncClient,
+    order: dict[str, Any],
+    dispatch: dict[str, Any],
+    number: int,
+) -> None:
+    """A parcel told to the hub: a JSON dispatch, or an 856 of one pack (its SSCC from
+    the parcel number) under the order name the fulfilment order carried."""
+    if sim.controls.dialect == "json":
+        await call(
+            sim,
+            client,
+            f"{sim.bridge_url}/3pl/v1/shipments/{order['reference']}/dispatches",
+            dispatch,
+        )
+        return
+    lines = [(line["sku"], line["quantity"]) for line in dispatch["lines"]]
+    notice = Notice(f"ASN{number}", order["order_name"], sim.carrier)
+    notice.packs.append(Pack(sscc("0614141", number, "1"), dispatch["tracking_number"], lines))
+    text = ship_notice(sim.controls.edi_id, "CROSSDOCK", number % 10**9, notice)
+    await call(sim, client, f"{sim.bridge_url}/3pl/v1/edi", text)
 
 
 async def call(
@@ -273,7 +304,11 @@ async def call(
         return
     for attempt in range(12):
         try:
-            response = await client.post(url, json=body)
+            if isinstance(body, str):
+                edi = {"Content-Type": "application/edi-x12"}
+                response = await client.post(url, content=body, headers=edi)
+            else:
+                response = await client.post(url, json=body)
             if response.status_code < 500:
                 return
         except httpx.HTTPError:

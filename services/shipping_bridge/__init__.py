@@ -6,7 +6,9 @@ Produces: `shipments` (ShipmentSentToFulfiller, ShipmentRefused, ShipmentDispatc
 ShipmentDelivered, ShipmentExceptionReported, ShipmentTrackingUpdated, ShipmentCancelled,
 ShipmentCancellationFailed, ReturnReceived), keyed by order id.
 Receives: the 3PL API (`/3pl/v1/...`): acknowledge, dispatch (partial and split
-parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments.
+parcels), deliver, exceptions — each 3PL with its own key, seeing only its shipments;
+X12 856 ship notices on `/3pl/v1/edi` (packs become dispatches, a 997 back, a re-sent
+interchange a duplicate).
 Asks: each 3PL's status API after a shipment whose callbacks went quiet
 (`CROSSDOCK_SHIPMENT_QUIET_SECONDS`), recording the parcels it had not reported.
 Owns the invariants: every requested shipment reaches its 3PL exactly once (an

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from pydantic import Field, SecretStr
 
 from services.shipping_bridge import api as tpl_api
-from services.shipping_bridge import subscribers, tracking_webhooks
+from services.shipping_bridge import edi_api, subscribers, tracking_webhooks
 from services.shipping_bridge.client import FulfillerClient
 from services.shipping_bridge.fulfillers import Fulfillers
 from services.shipping_bridge.reconciler import QuietShipmentReconciler
@@ -41,6 +41,7 @@ class ShippingBridgeSettings(HubSettings):
     shipstation_resource_hosts: str = r"ssapi\d*\.shipstation\.com"
     shipstation_stores: dict[str, str] = Field(default_factory=dict)
     easypost_webhook_secret: SecretStr | None = None
+    edi_id: str = Field("CROSSDOCK", description="Our X12 interchange id (ISA08 of an 856).")
 
     def shipstation(self) -> ShipStationSettings | None:
         values: dict[str, Any] = dict(
@@ -73,9 +74,10 @@ def create_app(settings: ShippingBridgeSettings | None = None) -> FastAPI:
         __doc__ or "",
         [],
         extra_lifespan=sending,
-        doors=[tpl_api.router, tracking_webhooks.router],
+        doors=[tpl_api.router, edi_api.router, tracking_webhooks.router],
     )
     app.state.fulfillers = fulfillers  # whose keys the 3PL API takes (api.calling_fulfiller)
+    app.state.edi_id = settings.edi_id
     app.state.tracking = TrackingDoors(
         settings.shipstation(), settings.easypost_webhook_secret, lambda: clients[0]
     )

@@ -17,6 +17,12 @@ class FulfillerConfig(BaseModel):
     api_key_env: str = Field(description="Variable holding the key we present to the 3PL.")
     inbound_key_env: str = Field(description="Variable holding the key the 3PL presents to us.")
     timeout_seconds: float = 5.0
+    edi_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=15,
+        description="The 3PL's X12 interchange id (ISA06), when it sends 856 ship notices.",
+    )
 
 
 class FulfillerError(ValueError):

@@ -80,33 +80,44 @@ async def record_dispatch(
     """(recorded, status); recorded is False for a repeated report of the same parcel."""
     async with uow:
         shipment = await _locked(uow, fulfiller, shipment_id)
-        if ShipmentStatus(shipment["status"]) in FINAL:
-            raise DispatchError(f"shipment {shipment_id} is {shipment['status']}: do not ship it")
-        shipped: dict[str, int] = {}
-        for earlier in await repository.dispatches_of(uow.connection, shipment_id):
-            for sku, quantity in earlier["lines"].items():
-                shipped[sku] = shipped.get(sku, 0) + quantity
-        await _own_tracking_number(uow, fulfiller, dispatch.tracking_number)
-        parcel = totals(dispatch.lines)
-        report = {**dispatch.__dict__, "lines": parcel}
-        if not await repository.insert_dispatch(uow.connection, shipment_id, report):
-            return False, shipment["status"]
-        complete = check_dispatch(shipment["lines"], shipped, parcel)
-        target = ShipmentStatus.DISPATCHED if complete else ShipmentStatus.PARTIALLY_DISPATCHED
-        status = await _advance(uow, shipment, target)
-        event = ShipmentDispatched(
-            location=shipment["location"],
-            dispatch_id=dispatch.dispatch_id,
-            carrier=dispatch.carrier,
-            tracking_number=dispatch.tracking_number,
-            tracking_url=dispatch.tracking_url,
-            lines=tuple(ShipmentLine(sku=s, quantity=q) for s, q in sorted(parcel.items())),
-            complete=complete,
-            **identity(shipment),
-        )
-        await uow.outbox.add(event, key=str(shipment["order_id"]))
-        await uow.commit()
-        return True, status
+        recorded = await take_dispatch(uow, fulfiller, shipment, dispatch)
+        if recorded:
+            await uow.commit()
+        return recorded, shipment["status"]
+
+
+async def take_dispatch(
+    uow: UnitOfWork, fulfiller: str, shipment: dict[str, Any], dispatch: Dispatch
+) -> bool:
+    """One parcel of a shipment locked in this transaction; False when it was had
+    already. The shipment's status in `shipment` follows."""
+    shipment_id = shipment["shipment_id"]
+    if ShipmentStatus(shipment["status"]) in FINAL:
+        raise DispatchError(f"shipment {shipment_id} is {shipment['status']}: do not ship it")
+    shipped: dict[str, int] = {}
+    for earlier in await repository.dispatches_of(uow.connection, shipment_id):
+        for sku, quantity in earlier["lines"].items():
+            shipped[sku] = shipped.get(sku, 0) + quantity
+    await _own_tracking_number(uow, fulfiller, dispatch.tracking_number)
+    parcel = totals(dispatch.lines)
+    report = {**dispatch.__dict__, "lines": parcel}
+    if not await repository.insert_dispatch(uow.connection, shipment_id, report):
+        return False
+    complete = check_dispatch(shipment["lines"], shipped, parcel)
+    target = ShipmentStatus.DISPATCHED if complete else ShipmentStatus.PARTIALLY_DISPATCHED
+    shipment["status"] = await _advance(uow, shipment, target)
+    event = ShipmentDispatched(
+        location=shipment["location"],
+        dispatch_id=dispatch.dispatch_id,
+        carrier=dispatch.carrier,
+        tracking_number=dispatch.tracking_number,
+        tracking_url=dispatch.tracking_url,
+        lines=tuple(ShipmentLine(sku=s, quantity=q) for s, q in sorted(parcel.items())),
+        complete=complete,
+        **identity(shipment),
+    )
+    await uow.outbox.add(event, key=str(shipment["order_id"]))
+    return True
 
 
 async def record_delivery(fulfiller: str, shipment_id: UUID, uow: UnitOfWork) -> str:

@@ -58,6 +58,7 @@ async def shipping(hub: Hub, client: httpx.AsyncClient) -> AsyncIterator[None]:
             hang_next=0,
             reject_next=0,
             lose_callbacks=0,
+            dialect="json",
         )
 
 

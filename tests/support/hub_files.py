@@ -131,13 +131,18 @@ def write_locations(workdir: Path) -> None:
     )
 
 
+def edi_id_of(fulfiller: str) -> str:
+    """The 3PL's X12 interchange id in the test hub (ISA06 of its ship notices)."""
+    return fulfiller.replace("-", "").upper() + "EDI"
+
+
 def write_fulfillers(hub: "Hub") -> None:
     (hub.workdir / "fulfillers.yaml").write_text(
         "fulfillers:\n"
         + "".join(
             f"  - {{id: {f}, base_url: 'http://127.0.0.1:{hub.ports[f]}',"
             f" api_key_env: {env_name(f)}_API, inbound_key_env: {env_name(f)}_INBOUND,"
-            " timeout_seconds: 2}\n"
+            f" timeout_seconds: 2, edi_id: {edi_id_of(f)}}}\n"
             for f in FULFILLERS
         )
     )

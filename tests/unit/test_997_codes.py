@@ -8,9 +8,11 @@ and AK905 functional group syntax error codes (4 control numbers differ, 5 wrong
 import pytest
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.edi.documents import acknowledgement, purchase_order
-from services.storefront_gateway.edi.faults import SET_NOT_SUPPORTED, Fault, SegmentFault
-from services.storefront_gateway.edi.x12 import TransactionSet, Writer, parse
+from services.storefront_gateway.edi.documents import purchase_order
+from services.storefront_gateway.edi.faults import SegmentFault
+from shared.x12.acknowledgements import acknowledgement
+from shared.x12.codes import SET_NOT_SUPPORTED, Fault
+from shared.x12.envelope import TransactionSet, Writer, parse
 from tests.support.keys import TEST_ORDER_ID_KEY
 
 CHANNEL = ChannelConfig(id="edi", platform=Platform.EDI, shop="RETAILER01", secret_env="X").keyed(

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from services.storefront_gateway.edi.documents import acknowledgement
-from services.storefront_gateway.edi.faults import Fault
-from services.storefront_gateway.edi.x12 import Writer, X12Error, parse
+from shared.x12.acknowledgements import acknowledgement
+from shared.x12.codes import Fault
+from shared.x12.envelope import Writer, X12Error, parse
 
 
 def interchange(body: list[list[str]] | None = None) -> str:
@@ -73,7 +73,7 @@ def test_the_997_accepts_rejects_or_partly_accepts_a_group() -> None:
 
 
 def test_an_interchange_with_a_nul_character_is_refused_whole() -> None:
-    from services.storefront_gateway.edi.x12 import X12Error, parse
+    from shared.x12.envelope import X12Error, parse
 
     with pytest.raises(X12Error, match="NUL"):
         parse("ISA*00*" + " " * 100 + "\x00~IEA*1*000000001~")
@@ -82,7 +82,7 @@ def test_an_interchange_with_a_nul_character_is_refused_whole() -> None:
 async def test_an_850_ship_to_loop_dates_and_terms_come_through() -> None:
     from services.storefront_gateway.channels import ChannelConfig, Platform
     from services.storefront_gateway.edi.documents import purchase_order
-    from services.storefront_gateway.edi.x12 import Writer
+    from shared.x12.envelope import Writer
     from tests.support.keys import TEST_ORDER_ID_KEY
 
     # An 850's buyer and ship-to loops (X12 4010: N1 name and id, N3 street, N4 place).

@@ -7,7 +7,7 @@ from typing import Any
 from services.storefront_gateway.channels import ChannelConfig
 from services.storefront_gateway.connectors.http import Endpoint
 from services.storefront_gateway.edi.documents import ship_notice
-from services.storefront_gateway.edi.x12 import Writer
+from shared.x12.envelope import Writer
 
 
 async def send_ship_notice(

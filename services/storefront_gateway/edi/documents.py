@@ -1,5 +1,5 @@
 """What the transaction sets mean: 850 in (a purchase order becomes an order), 997 both
-ways (acknowledgements), 856 out (a ship notice per dispatch).
+ways (acknowledgements, in shared.x12), 856 out (a ship notice per dispatch).
 
 850 segments used: BEG (03: PO number), CUR (02: currency), N1 loops (BY: the buyer,
 ST: ship-to, with N4 04 country), PO1 (01 line, 02 quantity, 03 unit, 04 unit price, then
@@ -21,16 +21,12 @@ from services.storefront_gateway.domain import (
     first_error,
     minor,
 )
-from services.storefront_gateway.edi import faults as f
-from services.storefront_gateway.edi.faults import (
-    Fault,
-    SegmentFault,
-    element_fault,
-    missing_segment,
-)
-from services.storefront_gateway.edi.x12 import Group, Segment, TransactionSet
+from services.storefront_gateway.edi.faults import SegmentFault, element_fault, missing_segment
 from shared.events.addresses import Address
 from shared.events.orders import LineKind, OrderLine
+from shared.x12 import codes as f
+from shared.x12.codes import Fault
+from shared.x12.envelope import Segment, TransactionSet
 
 Resolve = Callable[[str, str], Awaitable[str | None]]
 # PO1 product id qualifiers -> cross-reference system (None: it is our SKU already).
@@ -218,27 +214,6 @@ def _ship_to(st: TransactionSet) -> Address | None:
         ) from exc
 
 
-def acknowledgement(group: Group, verdicts: dict[str, Fault | None]) -> list[Segment]:
-    """The 997 body for one received group: AK2 per set, then AK5 A — or the AK3/AK4
-    pointing at its fault and AK5 R with the fault's code (see faults); AK9 for the
-    group (A, P partly, R, with AK905 for a fault of the group's own envelope)."""
-    body: list[Segment] = [["AK1", group.functional_id, group.control]]
-    accepted = 0
-    for st in group.sets:
-        fault = verdicts.get(st.control)
-        body.append(["AK2", st.code, st.control])
-        if fault is None:
-            body.append(["AK5", "A"])
-            accepted += 1
-        else:
-            body += [*fault.segments(), ["AK5", "R", fault.set_code]]
-    received = len(group.sets)
-    status = "R" if group.problem or accepted == 0 else ("A" if accepted == received else "P")
-    ak9 = ["AK9", status, str(received), str(received), str(accepted)]
-    body.append(ak9 + ([group.problem_code] if group.problem_code else []))
-    return body
-
-
 def ship_notice(payload: dict[str, Any], when: str) -> list[Segment]:
     """The 856 body for one dispatched shipment: shipment > order > item levels."""
     body: list[Segment] = [
@@ -258,11 +233,3 @@ def ship_notice(payload: dict[str, Any], when: str) -> list[Segment]:
         ]
     body.append(["CTT", str(2 + len(payload["line_items"]))])
     return body
-
-
-def acknowledged(st: TransactionSet) -> tuple[str, str, str]:
-    """From a 997 we received: (our group control number, status, set statuses)."""
-    ak1 = next((s for s in st.segments if s[0] == "AK1"), ["AK1", "", ""])
-    ak9 = next((s for s in st.segments if s[0] == "AK9"), ["AK9", "R"])
-    sets = ",".join(_el(s, 1) for s in st.segments if s[0] == "AK5")
-    return _el(ak1, 2), _el(ak9, 1), sets

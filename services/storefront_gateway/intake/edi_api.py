@@ -19,8 +19,15 @@ from fastapi.responses import PlainTextResponse
 from services.storefront_gateway.channels import ChannelConfig, Platform
 from services.storefront_gateway.domain import MappingError, fails, settled
 from services.storefront_gateway.edi import documents
-from services.storefront_gateway.edi.faults import SET_NOT_SUPPORTED, Fault, SegmentFault
-from services.storefront_gateway.edi.x12 import (
+from services.storefront_gateway.edi.faults import SegmentFault
+from services.storefront_gateway.intake import handlers
+from services.storefront_gateway.intake.deps import IntakeParts, Parts
+from services.storefront_gateway.intake.webhooks import accept_delivery, read_limited
+from shared.db import UnitOfWork
+from shared.deps import Uow, UowFactory
+from shared.x12.acknowledgements import acknowledged, acknowledgement
+from shared.x12.codes import SET_NOT_SUPPORTED, Fault
+from shared.x12.envelope import (
     Interchange,
     TransactionSet,
     Writer,
@@ -28,11 +35,6 @@ from services.storefront_gateway.edi.x12 import (
     parse,
     rejection,
 )
-from services.storefront_gateway.intake import handlers
-from services.storefront_gateway.intake.deps import IntakeParts, Parts
-from services.storefront_gateway.intake.webhooks import accept_delivery, read_limited
-from shared.db import UnitOfWork
-from shared.deps import Uow, UowFactory
 
 door = APIRouter(tags=["edi"])  # the partner's, on its own token
 router = APIRouter(tags=["edi"])  # operators', behind theirs
@@ -70,7 +72,7 @@ async def receive(
             accepted += verdict is None
             rejected += verdict is not None
         if group.functional_id != "FA":
-            reply.add("997", documents.acknowledgement(group, verdicts))
+            reply.add("997", acknowledgement(group, verdicts))
     headers = {"X-Crossdock-Result": f"accepted={accepted} rejected={rejected}"}
     text = reply.text() if reply.sets else ""  # acknowledgements are not acknowledged
     return PlainTextResponse(text, media_type="application/edi-x12", headers=headers)
@@ -124,7 +126,7 @@ async def _take(
 
 async def _record_ack(units: Callable[[], UnitOfWork], channel_id: str, st: TransactionSet) -> None:
     """A partner's 997 for one of our ship notices."""
-    ours, status, sets = documents.acknowledged(st)
+    ours, status, sets = acknowledged(st)
     async with units() as uow:
         await uow.connection.execute(
             "INSERT INTO edi_acks (channel, group_control, status, set_statuses)"

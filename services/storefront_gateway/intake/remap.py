@@ -18,11 +18,11 @@ from services.storefront_gateway.domain import (
     settled,
 )
 from services.storefront_gateway.edi.documents import purchase_order
-from services.storefront_gateway.edi.x12 import parse
 from services.storefront_gateway.intake import amendments, payments, repository
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper
 from services.storefront_gateway.platforms import shopify
+from shared.x12.envelope import parse
 
 Mapping = Callable[[], MappedOrder]
 

@@ -10,10 +10,10 @@ rejects that set (its 997 says which, and why).
 
 from dataclasses import dataclass, field
 
-from services.storefront_gateway.edi.faults import (
+from shared.x12.codes import (
     ELEMENT_MANDATORY_MISSING as MISSING,
 )
-from services.storefront_gateway.edi.faults import (
+from shared.x12.codes import (
     GROUP_CONTROL_MISMATCH,
     GROUP_COUNT_MISMATCH,
     SET_CONTROL_MISMATCH,

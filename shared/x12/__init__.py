@@ -1,0 +1,1 @@
+"""X12 interchanges: envelopes, 997 codes and acknowledgements — no partner's meaning."""
