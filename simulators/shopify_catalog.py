@@ -7,6 +7,7 @@ standard plan), 10 points a call, reported in `extensions.cost.throttleStatus`; 
 empty bucket answers `THROTTLED`."""
 
 import itertools
+from datetime import UTC, datetime
 from typing import Any
 
 from simulators.calllog import CallLog
@@ -24,6 +25,9 @@ class ShopifyCatalog:
         self.location = LOCATION
         self.log = CallLog()  # stock set, per call
         self.price_log = CallLog()
+        # inventory_levels/update payloads not sent yet: Shopify reports every change of
+        # a level, whoever made it (the hub's own pushes too).
+        self.level_reports: list[dict[str, Any]] = []
 
     def graphql(self, body: dict[str, Any]) -> dict[str, Any]:
         throttled = not self.bucket.take(COST)
@@ -96,6 +100,7 @@ class ShopifyCatalog:
             entry["available"] = int(change["quantity"])
             entry["sets"] += 1
             told[sku] = entry["available"]
+            self._report_level(entry)
         self.log.record(told)
         return {"inventoryAdjustmentGroup": {"reason": spec.get("reason")}, "userErrors": []}
 
@@ -183,6 +188,7 @@ class ShopifyCatalog:
             "description": "",
             "barcode": None,
             "grams": None,
+            "tracked": bool(item.get("tracked", True)),
         }
 
     def levels(self) -> dict[str, int]:
@@ -193,9 +199,29 @@ class ShopifyCatalog:
 
     def overwrite(self, sku: str, count: int) -> None:
         self.shop[sku]["available"] = count
+        self._report_level(self.shop[sku])
 
     def sell(self, sku: str, quantity: int) -> None:
         self.shop[sku]["available"] -= quantity
+        self._report_level(self.shop[sku])
+
+    def _report_level(self, entry: dict[str, Any]) -> None:
+        """The webhook's payload: an InventoryLevel as the REST Admin API documents it
+        (https://shopify.dev/docs/api/admin-rest/2024-01/resources/inventorylevel),
+        `available` null for an untracked item, `updated_at` to the second."""
+        item = int(entry["item"].rsplit("/", 1)[-1])
+        location = int(self.location.rsplit("/", 1)[-1])
+        self.level_reports.append(
+            {
+                "inventory_item_id": item,
+                "location_id": location,
+                "available": entry["available"] if entry.get("tracked", True) else None,
+                "updated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+                "admin_graphql_api_id": (
+                    f"gid://shopify/InventoryLevel/{location}?inventory_item_id={item}"
+                ),
+            }
+        )
 
 
 def _variant(sku: str, entry: dict[str, Any], location: str | None) -> dict[str, Any]:

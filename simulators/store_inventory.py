@@ -8,17 +8,22 @@ stock integration uses: `productVariants` (by `sku:` query, or paged), `inventor
 throttling: a bucket of 1000 points restoring 100/s (a standard plan), 10 points a call, reported in
 `extensions.cost.throttleStatus`; an empty bucket answers `THROTTLED`.
 WooCommerce REST v3: `GET /products?sku=` or paged, `PUT /products/{id}`.
-Like the real stores, a sale lowers the store's own quantity at once.
+Like the real stores, a sale lowers the store's own quantity at once, and Shopify tells
+every change of a level as `inventory_levels/update` to its subscription
+(`POST /_webhooks/shopify`), the hub's own pushes too.
 """
 
+import asyncio
 import itertools
 from collections.abc import Callable
 from typing import Annotated, Any
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI, Header, Request
 
 from simulators import outbound
 from simulators.shopify_catalog import ShopifyCatalog
+from simulators.storefronts import signed_shopify
 from simulators.woo_catalog import WooCatalog
 
 Auth = Callable[[str | None], None]
@@ -38,6 +43,31 @@ class Inventory:
         # GraphQL operations on what the store holds besides its catalog (order tags),
         # answered by the simulator that holds it; None: not one of them.
         self.other_operations: Callable[[dict[str, Any]], dict[str, Any] | None] = lambda _: None
+        self.level_hooks: list[dict[str, str]] = []  # where inventory_levels/update goes
+        self.sending: set[asyncio.Task[None]] = set()
+
+    def send_level_reports(self) -> None:
+        """Each level change to every subscription, signed, after the call that made it
+        (the store answers first and notifies after, as Shopify does)."""
+        reports, self.shopify.level_reports = self.shopify.level_reports, []
+        if not reports or not self.level_hooks:
+            return
+        task = asyncio.create_task(self._send(reports, list(self.level_hooks)))
+        self.sending.add(task)
+        task.add_done_callback(self.sending.discard)
+
+    async def _send(self, reports: list[dict[str, Any]], hooks: list[dict[str, str]]) -> None:
+        for report in reports:
+            for hook in hooks:
+                signed = signed_shopify(
+                    report, hook["shop"], hook["secret"], topic="inventory_levels/update"
+                )
+                try:
+                    await outbound.client().post(
+                        hook["url"], content=signed.body, headers=signed.headers
+                    )
+                except httpx.HTTPError:
+                    pass  # Shopify retries; the hub's reconciliation catches what is missed
 
 
 def _inventory(request: Request) -> Inventory:
@@ -59,7 +89,17 @@ async def graphql(
     inv: Inv, version: str, body: dict[str, Any], x_shopify_access_token: str | None = Header(None)
 ) -> dict[str, Any]:
     inv.shopify_auth(x_shopify_access_token)
-    return inv.other_operations(body) or inv.shopify.graphql(body)
+    answer = inv.other_operations(body) or inv.shopify.graphql(body)
+    inv.send_level_reports()
+    return answer
+
+
+@router.post("/_webhooks/shopify")
+async def subscribe(inv: Inv, body: dict[str, str]) -> dict[str, int]:
+    """Subscribe {url, shop, secret} to inventory_levels/update (the test stands in for
+    the app's webhook subscription); {"url": ""} ends every subscription."""
+    inv.level_hooks = [body] if body.get("url") else []
+    return {"subscriptions": len(inv.level_hooks)}
 
 
 @router.get("/wp-json/wc/v3/products")
@@ -131,6 +171,7 @@ async def overwrite(inv: Inv, platform: str, body: dict[str, int]) -> dict[str, 
     """Someone edits the count in the store's admin (drift the hub must notice)."""
     for sku, count in body.items():
         inv.stores[platform].overwrite(sku, count)
+    inv.send_level_reports()
     return inv.stores[platform].levels()
 
 
@@ -143,6 +184,7 @@ async def sell(inv: Inv, platform: str, body: dict[str, Any]) -> dict[str, Any]:
     if store.levels().get(sku, 0) < quantity:
         return {"sold": False, "reason": "not enough shown"}
     store.sell(sku, quantity)
+    inv.send_level_reports()
     hook = body["webhook"]
     answer = await outbound.client().post(
         hook["url"], content=hook["body"].encode(), headers=hook["headers"]

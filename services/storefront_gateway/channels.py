@@ -62,6 +62,13 @@ class StockSync(BaseModel):
     platform_location_id: str | None = Field(
         None, description="The platform's own location the quantity is set at (Shopify gid)."
     )
+    drift_grace_seconds: float = Field(
+        10.0,
+        ge=0,
+        le=3600,
+        description="A channel reporting less than the hub set (its own sale, likely on its"
+        " way as an order) is corrected after this long; reporting more, at once.",
+    )
 
     def serves(self, location: str) -> bool:
         return self.locations is None or location in self.locations

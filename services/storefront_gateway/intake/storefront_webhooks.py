@@ -33,6 +33,7 @@ from services.storefront_gateway.intake.webhooks import (
     read_limited,
 )
 from services.storefront_gateway.platforms import shopify, woocommerce
+from services.storefront_gateway.sync import ports as stock
 from shared.db import UnitOfWork
 from shared.deps import UowFactory
 
@@ -130,6 +131,11 @@ async def _not_an_order_topic(
     if topic == "customers/create":
         customer = parse_payload(body, accounts.ShopifyCustomer)
         return await _new_account(parts, units, channel, customer)
+    if topic == "inventory_levels/update":
+        level = parse_payload(body, stock.ShopifyInventoryLevel)
+        outcome = await stock.take_level(channel, level, units())
+        parts.metrics.webhooks.labels("shopify", f"level_{outcome.verdict}").inc()
+        return WebhookReceipt(status=outcome.verdict, reason=outcome.reason)
     if topic == "orders/edited":
         # Its payload names the changed lines only; the whole edited order follows as
         # orders/updated, which is what the hub takes (see intake/amendments).

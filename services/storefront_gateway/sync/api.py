@@ -1,4 +1,4 @@
-"""HTTP API of stock sync: reconcile on demand (admin), drift and per-SKU push state."""
+"""HTTP API of stock sync: reconcile on demand (admin), a channel's inventory items loaded."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -7,9 +7,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from services.storefront_gateway.connectors.errors import ConnectorError
+from services.storefront_gateway.sync.levels_repository import (
+    drift_of,
+    item_number,
+    remember_items,
+    reported,
+)
 from services.storefront_gateway.sync.reconcile import as_table
 from services.storefront_gateway.sync.runner import StockSync
 from shared.auth import require_admin
+from shared.csvfeed import CsvFeedError, FeedReport, rows
+from shared.deps import Uow
 
 router = APIRouter(tags=["channel stock"])
 
@@ -44,3 +52,41 @@ async def run_reconcile(
         headers = {"X-Crossdock-Differences": str(found)}
         return PlainTextResponse(as_table(reports) + "\n", headers=headers)
     return {"reports": [r.as_json() for r in reports]}
+
+
+@router.put("/channels/{channel_id}/inventory-items", dependencies=[Depends(require_admin)])
+async def load_inventory_items(
+    channel_id: str, request: Request, runner: Sync, uow: Uow
+) -> dict[str, Any]:
+    """A CSV of `inventory_item_id,sku`: which SKU each of the channel's inventory items
+    is (Shopify's level webhooks name the item, not the SKU). Each bad row is reported."""
+    if not runner.known(channel_id):
+        raise HTTPException(404, f"no stock-synced channel {channel_id}")
+    report = FeedReport()
+    try:
+        found = [
+            (row.line, row.values["inventory_item_id"], row.values["sku"].strip())
+            for row in rows(await request.body(), ("inventory_item_id", "sku"), report)
+        ]
+    except CsvFeedError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    items = []
+    for line, item, sku in found:
+        if not item_number(item).strip().isdigit() or not sku:
+            report.problem(line, f"{item!r}, {sku!r}: an inventory item id (a number) and a SKU")
+        else:
+            items.append((item.strip(), sku))
+    async with uow:
+        await remember_items(uow.connection, channel_id, items, "loaded")
+        await uow.commit()
+    return {"loaded": len(items), "problems": report.problems, "skipped": report.skipped}
+
+
+@router.get("/channels/{channel_id}/levels/{sku}")
+async def channel_levels(channel_id: str, sku: str, uow: Uow) -> dict[str, Any]:
+    """What the channel last reported of the SKU at each of its locations (Shopify's
+    level webhooks), and what the hub made of it: in step, drift corrected, untracked…"""
+    async with uow:
+        found = await reported(uow.connection, channel_id, sku)
+        drift = await drift_of(uow.connection, channel_id, sku)
+    return {"channel": channel_id, "sku": sku, "levels": found, "drift": drift}

@@ -24,6 +24,7 @@ from services.storefront_gateway.connectors.errors import (
 )
 from services.storefront_gateway.connectors.stock import Push, StockAdapter
 from services.storefront_gateway.sync import repository
+from services.storefront_gateway.sync.levels_repository import learn_items
 from services.storefront_gateway.sync.metrics import SyncMetrics
 from shared.drain import DrainLoop, backoff
 
@@ -157,6 +158,7 @@ class ChannelStockPusher(DrainLoop):
         catalog = await self.adapter.catalog(self.budget)
         listed = []
         async with self._pool.acquire() as conn:
+            await learn_items(conn, self._target.id, catalog)
             for row in rows:
                 found = catalog.get(row["sku"])
                 listing = found.listing if found else row["listing"]

@@ -16,6 +16,7 @@ from services.storefront_gateway.connectors.budget import RateBudget
 from services.storefront_gateway.connectors.stock import StockAdapter
 from services.storefront_gateway.sync import repository
 from services.storefront_gateway.sync.domain import available_to_sell
+from services.storefront_gateway.sync.levels_repository import learn_items
 
 Kind = Literal["mismatch", "unknown_sku", "not_listed"]
 
@@ -47,7 +48,8 @@ async def reconcile(
     target: StockTarget, adapter: StockAdapter, budget: RateBudget, pool: Any, dry_run: bool
 ) -> Report:
     channel, stock = target.channel, target.stock
-    actual = {sku: listed.quantity for sku, listed in (await adapter.catalog(budget)).items()}
+    catalog = await adapter.catalog(budget)
+    actual = {sku: listed.quantity for sku, listed in catalog.items()}
     async with pool.acquire() as conn:
         ledger = await repository.ledger_view(conn, stock.locations)
         pending = await repository.pending_skus(conn, channel.id)
@@ -64,6 +66,7 @@ async def reconcile(
     if dry_run:
         return report
     async with pool.acquire() as conn, conn.transaction():
+        await learn_items(conn, channel.id, catalog)
         mismatches = [d for d in report.differences if d.kind == "mismatch"]
         seen = await repository.note_drift(
             conn, channel.id, [(d.sku, d.expected, d.actual) for d in mismatches]
