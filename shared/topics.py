@@ -26,6 +26,7 @@ from shared.events.inventory import (
     ReallocateStock,
     ReleaseStock,
     ReserveStock,
+    StockCounted,
     StockHandedOver,
     StockLevelChanged,
     StockReallocated,
@@ -103,6 +104,12 @@ STOCK_LEVELS = Topic(
     event_types=(StockLevelChanged,),
     config={"cleanup.policy": "compact,delete"},
 )
+STOCK_COUNTS = Topic(
+    "stock-counts",
+    key="sku",
+    writer=STOREFRONT_GATEWAY,
+    event_types=(StockCounted,),
+)
 
 CATALOG = Topic(
     "catalog",
@@ -155,6 +162,7 @@ DOMAIN_TOPICS = (
     STOCK_COMMANDS,
     STOCK_RESERVATIONS,
     STOCK_LEVELS,
+    STOCK_COUNTS,
     FULFILMENT_REQUESTS,
     SHIPMENTS,
     CUSTOMER_NOTIFICATIONS,

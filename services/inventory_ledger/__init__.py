@@ -2,7 +2,8 @@
 
 Consumes: `stock-commands` (ReserveStock, ReleaseStock, HandOverStock, ReallocateStock,
 from the order-router), `shipments` (ShipmentDispatched: stock leaves; ReturnReceived: sellable
-goods come back).
+goods come back), `stock-counts` (StockCounted, from the storefront-gateway: a channel's
+count of a location it is the master of).
 Produces: `stock-reservations` (StockReserved, StockReservationRejected, StockReleased,
 StockHandedOver, StockReallocated, keyed by order) and `stock-levels` (StockLevelChanged,
 keyed by SKU).
@@ -15,4 +16,6 @@ locked, so whichever topic delivers first, stock stays conserved (see dispatches
 on hand is always the sum of its append-only movements. A refused shipment's stock
 moves (released there, reserved at the next location) in one transaction. A snapshot
 never creates a SKU or a location, and never applies an ambiguous or negative count.
+A channel's count makes available-to-sell what the channel counts (reserved units kept
+on top), never an older count over a newer one, never below zero.
 """

@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from services.inventory_ledger.domain import StockRow
-from shared.events.inventory import Allocation
+from shared.events.inventory import Allocation, StockCounted
 
 _COLUMNS = "sku, location, on_hand, reserved, version"
 
@@ -243,3 +243,35 @@ async def known_locations(conn: asyncpg.Connection) -> set[str]:
 
 async def known_skus(conn: asyncpg.Connection) -> set[str]:
     return {r["sku"] for r in await conn.fetch("SELECT DISTINCT sku FROM stock")}
+
+
+async def lock_stock(conn: asyncpg.Connection, sku: str, location: str) -> tuple[int, int]:
+    """(on hand, reserved) of the row, created empty if new, locked for this transaction."""
+    await conn.execute(
+        "INSERT INTO stock (sku, location, on_hand) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING",
+        sku,
+        location,
+    )
+    record = await conn.fetchrow(
+        "SELECT on_hand, reserved FROM stock WHERE sku = $1 AND location = $2 FOR UPDATE",
+        sku,
+        location,
+    )
+    return int(record["on_hand"]), int(record["reserved"])
+
+
+async def newer_count(conn: asyncpg.Connection, count: StockCounted) -> bool:
+    """Keep the channel's count unless a newer one is had; False: it is older."""
+    taken = await conn.fetchval(
+        "INSERT INTO channel_counts (sku, location, channel, available, counted_at)"
+        " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sku, location) DO UPDATE"
+        " SET channel = EXCLUDED.channel, available = EXCLUDED.available,"
+        " counted_at = EXCLUDED.counted_at, taken_at = now()"
+        " WHERE channel_counts.counted_at <= EXCLUDED.counted_at RETURNING true",
+        count.sku,
+        count.location,
+        count.channel,
+        count.available,
+        count.counted_at,
+    )
+    return bool(taken)

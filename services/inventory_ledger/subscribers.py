@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from services.inventory_ledger import (
+    channel_counts,
     counter_sales,
     dispatches,
     handlers,
@@ -17,7 +18,13 @@ from shared import topics
 from shared.db import UnitOfWork
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
-from shared.events.inventory import HandOverStock, ReallocateStock, ReleaseStock, ReserveStock
+from shared.events.inventory import (
+    HandOverStock,
+    ReallocateStock,
+    ReleaseStock,
+    ReserveStock,
+    StockCounted,
+)
 from shared.events.returns import ReturnReceived
 from shared.runtime import ServiceRuntime
 
@@ -57,6 +64,7 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
         dispatches.CONSUMER,
         {ShipmentDispatched: dispatches.commit_dispatch, ReturnReceived: _restock},
     ),
+    (topics.STOCK_COUNTS, channel_counts.CONSUMER, {StockCounted: channel_counts.take_count}),
 )
 
 

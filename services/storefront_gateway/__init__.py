@@ -1,8 +1,8 @@
 """storefront-gateway: the hub's front door for sales channels, and their way back.
 
-Receives: signed webhooks of Shopify, WooCommerce, BigCommerce, a marketplace, a point
-of sale and a social shop; EDI X12 850s over HTTP; order files over SFTP; ERP products,
-prices and customers (polled).
+Receives: signed webhooks of Shopify (orders, refunds, customers, inventory levels),
+WooCommerce, BigCommerce, a marketplace, a point of sale and a social shop; EDI X12
+850s over HTTP; order files over SFTP; ERP products, prices and customers (polled).
 Consumes: `storefront-orders` (RefundIssued, its own: the customer is told of the
 refund), `stock-levels` (StockLevelChanged: what each channel should show), `orders`
 (OrderStatusChanged: status back to channels), `shipments` (ShipmentDispatched,
@@ -11,8 +11,9 @@ PriceScheduled: listings and prices to channels), `customers` (CustomerChanged:
 B2B price lists).
 Produces: `storefront-orders` (OrderPlaced, OrderPaid, OrderAmended,
 OrderCancellationRequested, RefundIssued, keyed by order id), `customer-notifications`
-(CustomerNotificationRequested), and, from the ERP, `catalog` (ProductChanged,
-PriceScheduled) and `customers` (CustomerChanged).
+(CustomerNotificationRequested), `stock-counts` (StockCounted: a channel's own count of
+a location it is the master of, from Shopify `inventory_levels/update`), and, from the
+ERP, `catalog` (ProductChanged, PriceScheduled) and `customers` (CustomerChanged).
 Owns the invariants: a delivery is authenticated before anything happens; an accepted
 delivery is stored durably before the 2xx and published exactly once through the
 outbox; one order, cancellation and refund per platform resource, whatever header

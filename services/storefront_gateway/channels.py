@@ -62,6 +62,12 @@ class StockSync(BaseModel):
     platform_location_id: str | None = Field(
         None, description="The platform's own location the quantity is set at (Shopify gid)."
     )
+    counted_locations: dict[str, str] = Field(
+        default_factory=dict,
+        description="The channel's locations whose count it is the master of (a shop's"
+        " shelf counted at its point of sale): platform location id -> our location. Its"
+        " level reports there become the ledger's count.",
+    )
     drift_grace_seconds: float = Field(
         10.0,
         ge=0,

@@ -1,5 +1,7 @@
-"""Events and commands of the inventory context (owned by the inventory-ledger)."""
+"""Events and commands of the inventory context (owned by the inventory-ledger; a
+channel's own count of a location it is the master of comes from the gateway)."""
 
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
@@ -126,3 +128,17 @@ class StockLevelChanged(Event):
     reserved: int = Field(ge=0)
     available: int = Field(ge=0)
     version: int = Field(description="Per (SKU, location), increases with every change.")
+
+
+class StockCounted(Event):
+    """From the storefront-gateway: a channel that is the master of a location's count
+    (a shop's shelf counted in the channel's point of sale) says how many are available
+    there. The ledger takes it as the location's available-to-sell: on hand becomes the
+    count plus what the hub holds reserved there; an older count never over a newer."""
+
+    event_type: Literal["StockCounted"] = "StockCounted"
+    sku: str
+    location: str
+    available: int = Field(description="As the channel counts it: may be below 0.")
+    counted_at: datetime = Field(description="The channel's own time of the count.")
+    channel: str

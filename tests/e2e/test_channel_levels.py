@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from simulators.storefronts import signed_shopify
+from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.channels import levels, list_everywhere, overwrite
 from tests.support.hub import Hub
 from tests.support.waiting import eventually
@@ -126,10 +126,60 @@ async def test_levels_the_hub_cannot_take_are_said_and_never_become_counts(
     [level] = (await reported(hub, client, sku))["levels"]
     assert level["available"] == 7
 
-    elsewhere = await hub.deliver(client, level_hook(hub, item, 9, now, location=8801))
+    elsewhere = await hub.deliver(client, level_hook(hub, item, 9, now, location=999))
     assert elsewhere.json()["status"] == "other_location"
 
     anyone = await client.put(
         hub.url("storefront-gateway", f"/channels/{CHANNEL}/inventory-items"), content=csv.encode()
     )
     assert anyone.status_code in (401, 403)  # loading is an operator's, not a reader's
+
+
+async def load_item(hub: Hub, client: httpx.AsyncClient, item: int, sku: str) -> None:
+    answer = await client.put(
+        hub.url("storefront-gateway", f"/channels/{CHANNEL}/inventory-items"),
+        content=f"inventory_item_id,sku\n{item},{sku}\n".encode(),
+        headers={"Authorization": f"Bearer {hub.admin_token}"},
+    )
+    assert answer.status_code == 200 and answer.json()["loaded"] == 1, answer.text
+
+
+async def test_a_location_the_channel_counts_takes_its_count_into_the_ledger(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """The test hub's Shopify counts wh-2 at its location 8801 (`counted_locations`)."""
+    sku = f"CNT-{uuid.uuid4().hex[:8]}"
+    item = random.randrange(10**12, 10**13)
+    await load_item(hub, client, item, sku)
+    await hub.set_stock(client, sku, "wh-2", 5)
+    order = shopify_order(random.randrange(10**11, 10**12), [Line(sku, 2, "3.00")])
+    hook = signed_shopify(order, hub.shop, hub.shopify_secret)
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+    await hub.order_at_3pl(client, order_id)  # 2 reserved at wh-2
+    now = datetime.now(UTC).replace(microsecond=0)
+
+    counted = await hub.deliver(client, level_hook(hub, item, 8, now, location=8801))
+    assert counted.json()["status"] == "counted", counted.text
+
+    async def at_wh2() -> dict[str, Any] | None:
+        stock = await hub.stock(client, sku)
+        [here] = [s for s in stock["locations"] if s["location"] == "wh-2"]
+        return here if here["on_hand"] != 5 else None
+
+    here = await eventually(at_wh2)
+    # The shelf shows 8 free; the 2 the hub holds for the order are on top of them.
+    assert (here["on_hand"], here["reserved"], here["available"]) == (10, 2, 8)
+
+    late = await hub.deliver(client, level_hook(hub, item, 1, now - timedelta(seconds=30), 8801))
+    assert late.json()["status"] == "stale"
+    below = await hub.deliver(client, level_hook(hub, item, -3, now + timedelta(seconds=2), 8801))
+    assert below.json()["status"] == "counted"
+
+    async def emptied() -> dict[str, Any] | None:
+        found = await at_wh2()
+        return found if found and found["available"] == 0 else None
+
+    here = await eventually(emptied)
+    assert (here["on_hand"], here["reserved"]) == (2, 2)  # never below what is reserved
+    audit = (await client.get(hub.url("inventory-ledger", "/stock-audit"))).json()
+    assert audit["consistent"], audit["mismatches"]  # the counts are movements like any other

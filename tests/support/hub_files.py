@@ -66,6 +66,7 @@ def write_channels(hub: "Hub") -> None:
         " pos_locations: {'8801': wh-2},"
         f" api_url: '{store}', api_token_env: TEST_SHOPIFY_TOKEN,"
         " stock: {platform_location_id: 'gid://shopify/Location/1', drift_grace_seconds: 1,"
+        " counted_locations: {'8801': wh-2},"
         " requests_per_second: 8, burst: 20}, currency: USD}\n"
         f"  - {{id: woo-test, platform: woocommerce, shop: '{hub.woo}',"
         " secret_env: TEST_WOO_SECRET, hold_until_mapped: true, backorder_when_short: true,"

@@ -12,17 +12,21 @@ from its product data whenever the stock pusher reads its catalog, or loaded wit
 store shows more than the hub (it could oversell), after the channel's
 `stock.drift_grace_seconds` when it shows less (its own sale, on its way to the ledger
 as an order, explains that).
+At a location the channel is the master of (`stock.counted_locations`), the level is
+the count: StockCounted to the ledger (`stock-counts`), in the same transaction.
 An older `updated_at` never overwrites a newer one; an untracked level is never a 0.
 """
 
 from datetime import datetime
+from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
 
-from services.storefront_gateway.channels import ChannelConfig
+from services.storefront_gateway.channels import ChannelConfig, StockSync
 from services.storefront_gateway.sync import levels_repository as levels
 from services.storefront_gateway.sync.domain import level_verdict
 from shared.db import UnitOfWork
+from shared.events.inventory import StockCounted
 
 
 class ShopifyInventoryLevel(BaseModel):
@@ -68,6 +72,19 @@ async def _judge(
         reason = f"inventory item {level.inventory_item_id} is no SKU the hub knows on {channel.id}"
         return LevelOutcome(verdict="unknown_item", reason=reason)
     stock = channel.stock
+    counted = _counted_location(stock, location)
+    if counted is not None and level.available is not None:
+        count = StockCounted(
+            correlation_id=uuid4(),
+            sku=sku,
+            location=counted,
+            available=level.available,
+            counted_at=level.updated_at,
+            channel=channel.id,
+        )
+        await uow.outbox.add(count, key=sku)
+        reason = f"the channel counts {counted}: {level.available} available, to the ledger"
+        return LevelOutcome(verdict="counted", reason=reason, sku=sku)
     ours = stock.platform_location_id if stock else None
     if stock is None or ours is None or levels.item_number(ours) != location:
         reason = f"location {location} is not the one the hub sets ({ours or 'none'})"
@@ -82,3 +99,11 @@ async def _judge(
             f" in {wait:g} s" if wait else ""
         )
     return LevelOutcome(verdict=verdict, reason=reason, sku=sku)
+
+
+def _counted_location(stock: StockSync | None, location: str) -> str | None:
+    """Our location whose count the channel masters at its `location`, if any."""
+    if stock is None:
+        return None
+    by_number = {levels.item_number(k): v for k, v in stock.counted_locations.items()}
+    return by_number.get(location)
