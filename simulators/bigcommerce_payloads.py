@@ -81,3 +81,44 @@ def bigcommerce_webhook(store_hash: str, order_id: int) -> dict[str, Any]:
         "created_at": 1764331200,
         "producer": f"stores/{store_hash}",
     }
+
+
+def bigcommerce_status_webhook(
+    store_hash: str, order_id: int, previous: int, new: int
+) -> dict[str, Any]:
+    """`store/order/statusUpdated` as BigCommerce documents it: the order id and the old
+    and new status ids (5 Cancelled, 4 Refunded, 14 Partially Refunded...)."""
+    return {
+        "scope": "store/order/statusUpdated",
+        "store_id": "1025646",
+        "data": {
+            "type": "order",
+            "id": order_id,
+            "status": {"previous_status_id": previous, "new_status_id": new},
+        },
+        "hash": hashlib.sha1(f"{store_hash}:{order_id}:{previous}:{new}".encode()).hexdigest(),
+        "created_at": 1764331260,
+        "producer": f"stores/{store_hash}",
+    }
+
+
+def bigcommerce_refund(
+    refund_id: int, order_id: int, items: list[dict[str, Any]], total: str, tax: str
+) -> dict[str, Any]:
+    """A refund as `GET /v3/orders/{id}/payment_actions/refunds` lists it (amounts are
+    numbers): https://developer.bigcommerce.com/docs/rest-management/orders/order-refunds"""
+    return {
+        "id": refund_id,
+        "order_id": order_id,
+        "user_id": 0,
+        "created": "2026-12-02T10:00:00+00:00",
+        "reason": "Customer changed their mind",
+        "total_amount": float(total),
+        "total_tax": float(tax),
+        "uses_merchant_override_values": False,
+        "items": items,
+        "payments": [
+            {"id": refund_id * 10, "provider_id": "testgateway", "amount": float(total),
+             "offline": False, "is_declined": False, "declined_message": ""}
+        ],
+    }  # fmt: skip

@@ -11,8 +11,7 @@ WooCommerce (basic auth, consumer key and secret):
     GET  /wp-json/wc/v3/orders/{id}/notes
     POST /wp-json/wc/v3/orders/{id}/notes
     PUT  /wp-json/wc/v3/orders/{id}
-BigCommerce (header `X-Auth-Token`), the V2 Orders API a thin webhook sends us to:
-    GET  /stores/{store_hash}/v2/orders/{id}   (and /products, /shipping_addresses)
+BigCommerce (header `X-Auth-Token`): its V2/V3 API in simulators/bigcommerce_store.py.
 Test side: POST /_orders/{platform} registers an order the store "has" (its webhook JSON);
 
 GET /_received lists what the hub sent; POST /_outage answers every hub call with an error
@@ -31,6 +30,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
+from simulators.bigcommerce_store import add_bigcommerce
 from simulators.fulfillment_events import add_fulfillment_events
 from simulators.order_tags import tags_add
 from simulators.outage import add_outage_switch
@@ -41,13 +41,10 @@ from simulators.store_orders import add_order_lists
 class Storefronts:
     """What the simulator holds while it runs."""
 
-    def __init__(
-        self, shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
-    ) -> None:
+    def __init__(self, shopify_token: str, woo_key: str, woo_secret: str) -> None:
         self.shopify_token = shopify_token
         self.woo_key = woo_key
         self.woo_secret = woo_secret
-        self.bigcommerce_token = bigcommerce_token
         self.shopify_orders: dict[str, dict[str, Any]] = {}
         self.fulfillment_orders: dict[int, dict[str, Any]] = {}
         self.woo_orders: dict[str, dict[str, Any]] = {}
@@ -59,7 +56,6 @@ class Storefronts:
             "tags": {},
         }
         self.ids = itertools.count(1)
-        self.bigcommerce: dict[tuple[str, str], dict[str, Any]] = {}
 
 
 router = APIRouter()
@@ -97,39 +93,6 @@ async def register(sim: Sim, platform: str, order: dict[str, Any]) -> dict[str, 
     else:
         sim.woo_orders[str(order["id"])] = {**order}
     return {"registered": str(order["id"])}
-
-
-@router.post("/_orders/bigcommerce/{store}")
-async def register_bigcommerce(sim: Sim, store: str, documents: dict[str, Any]) -> dict[str, str]:
-    sim.bigcommerce[(store, str(documents["order"]["id"]))] = documents
-    return {"registered": str(documents["order"]["id"])}
-
-
-@router.get("/stores/{store}/v2/orders/{order_id}/{part}")
-@router.get("/stores/{store}/v2/orders/{order_id}")
-async def bigcommerce_order(
-    sim: Sim,
-    store: str,
-    order_id: str,
-    part: str = "order",
-    x_auth_token: str | None = Header(None),
-) -> Any:
-    """BigCommerce V2 Orders API: the order, `/products`, `/shipping_addresses`."""
-    if not sim.bigcommerce_token or x_auth_token != sim.bigcommerce_token:
-        raise HTTPException(401, [{"status": 401, "message": "You are not authorized"}])
-    reads = sim.received.setdefault("bigcommerce_reads", {})
-    reads[f"{store}/{order_id}"] = reads.get(f"{store}/{order_id}", 0) + 1
-    found = sim.bigcommerce.get((store, order_id))
-    if found is None:
-        raise HTTPException(
-            404, [{"status": 404, "message": "The requested resource was not found."}]
-        )
-    key = {"order": "order", "products": "products", "shipping_addresses": "shipping"}.get(part)
-    if key is None:
-        raise HTTPException(
-            404, [{"status": 404, "message": "The requested resource was not found."}]
-        )
-    return found[key]
 
 
 @router.post("/_refunds/woocommerce/{order_id}")
@@ -274,13 +237,14 @@ def create_app(
     shopify_token: str, woo_key: str, woo_secret: str, bigcommerce_token: str = ""
 ) -> FastAPI:
     app = FastAPI(title="storefront API simulator")
-    sim = app.state.sim = Storefronts(shopify_token, woo_key, woo_secret, bigcommerce_token)
+    sim = app.state.sim = Storefronts(shopify_token, woo_key, woo_secret)
     app.include_router(router)
     add_outage_switch(app)
     add_inventory(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     app.state.inventory.other_operations = partial(tags_add, sim)
     add_order_lists(app, partial(shopify_auth, sim), partial(woo_auth, sim))
     add_fulfillment_events(app, partial(shopify_auth, sim), sim.received)
+    add_bigcommerce(app, bigcommerce_token, sim.received)
     return app
 
 

@@ -27,6 +27,7 @@ from services.storefront_gateway.intake import (
 from services.storefront_gateway.intake.deps import IntakeParts
 from services.storefront_gateway.intake.order_feeds import order_feed
 from services.storefront_gateway.intake.order_pull import OrderPuller
+from services.storefront_gateway.intake.thin_webhooks import ThinFetcher
 from services.storefront_gateway.mapping import xref
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.loading import load_mappers
@@ -91,9 +92,11 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         take = order_feed(channels, mappers, runtime.uow, runtime.metrics)
         every = settings.order_reconcile_seconds
         pulls = [OrderPuller(app.state.intake, runtime.uow, every)] if every > 0 else []
+        fetcher = ThinFetcher(app.state.intake, runtime.uow, settings.database_url, runtime.schema)
         return running(
-            runtime, settings, channels, sync_metrics, background, order_feeds, take, pulls
-        )
+            runtime, settings, channels, sync_metrics, background, order_feeds, take,
+            [*pulls, fetcher],
+        )  # fmt: skip
 
     app = runtime.http_app(
         "Crossdock storefront-gateway",

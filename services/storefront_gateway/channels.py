@@ -24,14 +24,20 @@ class Platform(StrEnum):
     MARKETPLACE = "marketplace"
     POS = "pos"
     JSON = "json"  # any JSON webhook, described by a mapping file alone
+    # Thin webhooks described by its mapping file; shipments, refunds and stock through
+    # its V2/V3 API (connectors/bigcommerce.py).
+    BIGCOMMERCE = "bigcommerce"
     EDI = "edi"  # an X12 trading partner: `shop` is its interchange id (ISA06)
     FEED = "feed"  # a system without an API: its orders come as exported files
 
 
+# Platforms whose webhooks only their mapping file describes (POST /webhooks/json/{id}).
+WEBHOOKS_BY_FILE = (Platform.JSON, Platform.BIGCOMMERCE)
 # Platforms whose orders a mapping file may describe (json ones must); for the others it
 # overrides the built-in mapping of new orders for that one store or account.
 MAPPED_BY_FILE = (
     Platform.JSON,
+    Platform.BIGCOMMERCE,
     Platform.SHOPIFY,
     Platform.WOOCOMMERCE,
     Platform.MARKETPLACE,
@@ -161,8 +167,10 @@ class ChannelConfig(BaseModel):
 
     @model_validator(mode="after")
     def _json_needs_mapping(self) -> Self:
-        if self.platform is Platform.JSON and self.mapping is None:
-            raise ValueError(f"channel {self.id}: a json channel needs its mapping file")
+        if self.platform in WEBHOOKS_BY_FILE and self.mapping is None:
+            raise ValueError(
+                f"channel {self.id}: a {self.platform.value} channel needs its mapping file"
+            )
         if self.mapping is not None and self.platform not in MAPPED_BY_FILE:
             raise ValueError(
                 f"channel {self.id}: {self.platform.value} orders are not mapped by a file"

@@ -8,6 +8,7 @@ pushes reach the right product.
 import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform, StockTarget
+from services.storefront_gateway.connectors.bigcommerce import BigCommerceStock
 from services.storefront_gateway.connectors.budget import RateBudget
 from services.storefront_gateway.connectors.marketplace import MarketplaceStock
 from services.storefront_gateway.connectors.pos import PosStock
@@ -46,8 +47,11 @@ class InHubSkus:
 
 
 def adapter_for(http: httpx.AsyncClient, target: StockTarget) -> StockAdapter:
-    kinds: dict[Platform, type[ShopifyStock | WooStock | MarketplaceStock | PosStock]] = {
+    kinds: dict[
+        Platform, type[ShopifyStock | WooStock | MarketplaceStock | PosStock | BigCommerceStock]
+    ] = {
         Platform.SHOPIFY: ShopifyStock,
+        Platform.BIGCOMMERCE: BigCommerceStock,
         Platform.WOOCOMMERCE: WooStock,
         Platform.MARKETPLACE: MarketplaceStock,
         Platform.POS: PosStock,

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from services.storefront_gateway.channels import ChannelConfig, Platform
-from services.storefront_gateway.connectors import edi, marketplace, woocommerce
+from services.storefront_gateway.connectors import bigcommerce, edi, marketplace, woocommerce
 from services.storefront_gateway.connectors.errors import Refused
 from services.storefront_gateway.connectors.http import Endpoint
 from services.storefront_gateway.connectors.shopify import fulfilments
@@ -30,6 +30,7 @@ UPDATES: dict[tuple[Platform, str], Send] = {
     (Platform.WOOCOMMERCE, "cancellation_outcome"): woocommerce.add_private_note,
     (Platform.SHOPIFY, "tracking_event"): fulfilments.add_event,
     (Platform.WOOCOMMERCE, "tracking_event"): woocommerce.add_private_note,
+    (Platform.BIGCOMMERCE, "fulfilment"): bigcommerce.create_shipment,
 }
 
 
@@ -70,3 +71,12 @@ class ChannelApi:
     async def woo_refunds(self, channel: ChannelConfig, token: str, order_ref: str) -> list[Any]:
         """Every refund of a WooCommerce order, fetched from the channel's own API."""
         return await woocommerce.refunds(Endpoint.of(self._http, channel, token), order_ref)
+
+    async def bigcommerce_refunds(
+        self, channel: ChannelConfig, token: str, order_ref: str
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """A BigCommerce order's refunds and its products (what the refunds' items name)."""
+        api = Endpoint.of(self._http, channel, token)
+        return await bigcommerce.refunds(api, order_ref), await bigcommerce.order_products(
+            api, order_ref
+        )

@@ -14,21 +14,39 @@ from services.storefront_gateway.connectors.errors import Refused, Unavailable
 def auth_headers(platform: Platform, token: str) -> dict[str, str]:
     """Each platform's documented authentication: Shopify's `X-Shopify-Access-Token`
     (REST and GraphQL Admin API alike), WooCommerce REST basic auth with `key:secret`,
-    the EDI partner's own header, a bearer token for the others."""
+    the EDI partner's own header, BigCommerce's `X-Auth-Token` (its API accounts'
+    token, https://developer.bigcommerce.com/docs/start/authentication/api-accounts),
+    a bearer token for the others."""
     if platform is Platform.SHOPIFY:
         return {"x-shopify-access-token": token}
     if platform is Platform.WOOCOMMERCE:
         return {"authorization": "Basic " + base64.b64encode(token.encode()).decode()}
     if platform is Platform.EDI:
         return {"x-crossdock-token": token}
+    if platform is Platform.BIGCOMMERCE:
+        return {"x-auth-token": token, "accept": "application/json"}
     return {"authorization": f"Bearer {token}"}
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
-    except ValueError:
-        return None
+    """`Retry-After` in seconds, or BigCommerce's `X-Rate-Limit-Time-Reset-Ms`."""
+    for header, scale in (("retry-after", 1.0), ("x-rate-limit-time-reset-ms", 0.001)):
+        try:
+            return max(0.0, float(response.headers.get(header, "")) * scale)
+        except ValueError:
+            continue
+    return None
+
+
+def _observe_quota(response: httpx.Response, budget: RateBudget) -> None:
+    """BigCommerce's quota per window: `X-Rate-Limit-Requests-Left`, and the time until
+    the window resets (https://developer.bigcommerce.com/docs/start/best-practices/api-rate-limits):
+    with the quota spent, nothing more is sent before the reset."""
+    left = response.headers.get("x-rate-limit-requests-left")
+    if left is not None and left.isdigit() and int(left) == 0:
+        wait = retry_after(response)
+        if wait:
+            budget.pause(wait)
 
 
 def checked(response: httpx.Response, name: str, budget: RateBudget | None) -> httpx.Response:
@@ -37,6 +55,8 @@ def checked(response: httpx.Response, name: str, budget: RateBudget | None) -> h
     if budget is not None and limit and "/" in limit:
         used, top = limit.split("/", 1)
         budget.observe_call_limit(int(used), int(top), leak_per_second=2.0)
+    if budget is not None:
+        _observe_quota(response, budget)
     status = response.status_code
     if status == 429:
         wait = retry_after(response)

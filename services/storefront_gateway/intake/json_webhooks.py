@@ -3,30 +3,29 @@ social shop, a BigCommerce-style store): `POST /webhooks/json/{channel_id}`.
 
 The mapping says how the sender proves itself (an HMAC of the raw body, or a token in a
 header), where the account is named, what identifies a delivery (its retries repeat it)
-and what kind of payload is an order or a cancellation; for a thin webhook that names
-only a resource, which documents to fetch from the channel's configured API. The same
-checks as every webhook, each a 4xx with a reason and no side effect; a retry of a
-delivery already taken is answered as the duplicate it is before anything is fetched
-(a platform retrying a slow answer must not cost the store's API again); a fetch that fails
-answers 502 so the platform retries (nothing was accepted). An authentic payload the
-mapping cannot map is stored and quarantined with the exact field and reason.
+and what kind of payload is an order, a cancellation or a refund; for a thin webhook
+that names only a resource, which documents to fetch from the channel's configured API.
+The same checks as every webhook, each a 4xx with a reason and no side effect; a retry
+of a delivery already taken is answered as the duplicate it is before anything is
+fetched. A thin hook's new order is stored and acknowledged at once and fetched after
+the 2xx (intake/thin_webhooks.py); a cancellation reads the hook itself; a refund is
+read from the platform's refunds API (intake/bigcommerce_refunds.py). An authentic
+payload the mapping cannot map is stored and quarantined with the exact field and reason.
 """
 
 import hmac
 import json
-import re
 from typing import Any
 
-import httpx
 import jmespath
 from fastapi import APIRouter, HTTPException, Request
 
-from services.storefront_gateway.channels import ChannelConfig, Channels, Platform
-from services.storefront_gateway.connectors.documents import fetch_documents
-from services.storefront_gateway.connectors.errors import ConnectorError
+from services.storefront_gateway.channels import WEBHOOKS_BY_FILE, ChannelConfig
 from services.storefront_gateway.domain import MappingError
 from services.storefront_gateway.intake import handlers, repository, signatures
-from services.storefront_gateway.intake.deps import Parts
+from services.storefront_gateway.intake.bigcommerce_refunds import take_refunds
+from services.storefront_gateway.intake.deps import IntakeParts, Parts
+from services.storefront_gateway.intake.thin_webhooks import IDENTIFIER, documents_named, hold
 from services.storefront_gateway.intake.webhooks import (
     WebhookReceipt,
     accept_delivery,
@@ -34,12 +33,8 @@ from services.storefront_gateway.intake.webhooks import (
     read_limited,
 )
 from services.storefront_gateway.mapping.engine import Mapper
-from services.storefront_gateway.mapping.spec import FetchSpec
 from shared.bounded import InputRejected, json_loads
 from shared.deps import UowFactory
-
-IDENTIFIER = re.compile(r"[A-Za-z0-9_:-]{1,64}")
-
 
 router = APIRouter(tags=["webhooks"])
 
@@ -50,7 +45,7 @@ async def json_webhook(
 ) -> WebhookReceipt:
     body = await read_limited(request, parts.max_body_bytes)
     channel = parts.channels.by_id(channel_id)
-    if channel is None or channel.platform is not Platform.JSON:
+    if channel is None or channel.platform not in WEBHOOKS_BY_FILE:
         raise HTTPException(404, f"no JSON channel {channel_id!r}")
     mapper = parts.mappers[channel.id]
     try:
@@ -66,19 +61,53 @@ async def json_webhook(
         key = mapper.dedupe_key(payload)
     except MappingError as exc:
         raise HTTPException(422, str(exc)) from exc
+    if kind == "refund":
+        return await take_refunds(
+            parts, units, channel, _named(mapper, payload), kept_headers(request.headers, "x-")
+        )
+    return await _take(parts, units, channel, mapper, request, f"event:{key}", kind, body)
+
+
+async def _take(
+    parts: IntakeParts,
+    units: UowFactory,
+    channel: ChannelConfig,
+    mapper: Mapper,
+    request: Request,
+    key: str,
+    kind: str,
+    body: bytes,
+) -> WebhookReceipt:
+    """An order or cancellation: a thin hook's new order is held and fetched after the
+    2xx; anything else is mapped from what came (a thin hook's as `webhook`)."""
+    payload = json.loads(body)
+    headers = kept_headers(request.headers, "x-")
     document, stored = payload, body
     if mapper.spec.fetch is not None:
-        seen = await _seen(units, channel.id, f"event:{key}")
+        seen = await _seen(units, channel.id, key)
         if seen is not None:  # a retry: answered without fetching anything again
             parts.metrics.webhooks.labels("json", "duplicate").inc()
             return seen
-        document = await _fetched(mapper.spec.fetch, channel, parts.channels, payload, parts.http())
+        if kind == "order":
+            if channel.api_url is None:
+                raise HTTPException(422, f"channel {channel.id} has no api_url to fetch from")
+            documents_named(mapper.spec.fetch, payload)
+            return await hold(units, channel, key, kind, headers, body)
+        document = {"webhook": payload}
         stored = json.dumps(document).encode()
     mapped = await mapper.attempt(document, channel)
-    delivery = handlers.Delivery(
-        channel.id, "json", f"event:{key}", kind, kept_headers(request.headers, "x-"), stored
-    )
+    delivery = handlers.Delivery(channel.id, "json", key, kind, headers, stored)
     return await accept_delivery(delivery, mapped, units(), parts.metrics)
+
+
+def _named(mapper: Mapper, payload: Any) -> str:
+    """The order a thin hook names (the mapping's fetch parameter `id`)."""
+    fetch = mapper.spec.fetch
+    path = fetch.params.get("id") if fetch is not None else None
+    found = jmespath.search(path, payload) if path else None
+    if found is None or not IDENTIFIER.fullmatch(str(found)):
+        raise HTTPException(422, "the webhook does not name its order (fetch.params.id)")
+    return str(found)
 
 
 async def _seen(units: UowFactory, channel: str, dedupe_key: str) -> WebhookReceipt | None:
@@ -114,27 +143,3 @@ def _authenticate(
         valid = signatures.is_valid(secret, body, given)
     if not valid:
         raise HTTPException(401, f"{auth.header} missing or not matching")
-
-
-async def _fetched(
-    fetch: FetchSpec,
-    channel: ChannelConfig,
-    channels: Channels,
-    payload: Any,
-    http: httpx.AsyncClient,
-) -> dict[str, Any]:
-    """The webhook and the documents it names, from the channel's configured API only."""
-    if channel.api_url is None:
-        raise HTTPException(422, f"channel {channel.id} has no api_url to fetch from")
-    params = {name: jmespath.search(path, payload) for name, path in fetch.params.items()}
-    # Only plain identifiers go into the path: nothing the payload says can point the
-    # fetch at another resource (no "/", "..", "?" or "#").
-    if any(value is None or not IDENTIFIER.fullmatch(str(value)) for value in params.values()):
-        raise HTTPException(422, f"the webhook does not name what to fetch: {params}")
-    paths = {name: template.format(**params) for name, template in fetch.documents.items()}
-    auth = (fetch.token_header, channels.api_token(channel))
-    try:
-        found = await fetch_documents(http, channel, auth, paths)
-    except ConnectorError as exc:
-        raise HTTPException(502, str(exc)) from exc
-    return {"webhook": payload, **found}

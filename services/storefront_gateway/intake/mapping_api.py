@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field, ValidationError
 
-from services.storefront_gateway.channels import MAPPED_BY_FILE, Platform
+from services.storefront_gateway.channels import MAPPED_BY_FILE, WEBHOOKS_BY_FILE, Platform
 from services.storefront_gateway.domain import MappingError, first_error
 from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.remap import KINDS, remap
@@ -105,7 +105,7 @@ def _mapper(
         if platform not in MAPPED_BY_FILE:
             raise MappingFileError(f"{platform.value} orders are not mapped by a file")
         return Mapper(parse_mapping(run.mapping, "<mapping sent>"), resolve)
-    if loaded is not None and platform is Platform.JSON:
+    if loaded is not None and platform in WEBHOOKS_BY_FILE:
         return Mapper(loaded.spec, resolve)
     return None  # as its deliveries are mapped: by topic, through the channel's mapping
 

@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, Field, model_validator
 
-from services.storefront_gateway.intake import handlers, repository
+from services.storefront_gateway.intake import handlers, repository, thin_repository
 from services.storefront_gateway.intake.deps import IntakeParts, Parts
 from services.storefront_gateway.intake.remap import remap
 from shared.auth import require_admin
@@ -87,3 +87,12 @@ async def _replay_one(
         "order_id": str(receipt.order_id) if receipt.order_id else None,
         "reason": receipt.reason,
     }
+
+
+@router.get("/webhooks/waiting")
+async def waiting_webhooks(uow: Uow, channel: str | None = None) -> dict[str, Any]:
+    """Thin webhooks taken whose order the store has not shown yet: each with its tries
+    and the store's last answer (they are tried again with backoff, never dropped)."""
+    async with uow:
+        found = await thin_repository.waiting(uow.connection, channel)
+    return {"waiting": found}

@@ -61,7 +61,7 @@ class Mapper:
         self._fields = FieldReader(spec.tables)
 
     def kind(self, payload: Any) -> str | None:
-        """'order', 'cancellation', or None for a payload this connector ignores."""
+        """'order', 'cancellation', 'refund', or None for a payload this connector ignores."""
         if self.spec.kinds is None:
             return "order"  # a file feed, a platform's order topic: every document is one
         found = compiled(self.spec.kinds.path)(payload)
@@ -69,6 +69,8 @@ class Mapper:
             return "order"
         if found in self.spec.kinds.cancellation:
             return "cancellation"
+        if found in self.spec.kinds.refund:
+            return "refund"
         return None
 
     def dedupe_key(self, payload: Any) -> str:

@@ -3,7 +3,7 @@ built-in one (`mapping/platforms/<platform>.yaml`)."""
 
 from pathlib import Path
 
-from services.storefront_gateway.channels import ChannelConfig, Platform
+from services.storefront_gateway.channels import WEBHOOKS_BY_FILE, ChannelConfig, Platform
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
 from services.storefront_gateway.mapping.spec import MappingSpec, load_mapping
 
@@ -31,6 +31,6 @@ def load_mappers(channels: list[ChannelConfig], resolve: Resolve) -> dict[str, M
             continue
         if spec.cancellation is None and built_in is not None:
             spec = spec.model_copy(update={"cancellation": built_in.cancellation})
-        ready = spec.webhook_ready() if channel.platform is Platform.JSON else spec
+        ready = spec.webhook_ready() if channel.platform in WEBHOOKS_BY_FILE else spec
         mappers[channel.id] = Mapper(ready, resolve)
     return mappers

@@ -151,6 +151,9 @@ class KindsSpec(_Spec):
     path: str
     order: tuple[str, ...]
     cancellation: tuple[str, ...] = ()
+    # The payload says the order was refunded: the refunds are read from the platform's
+    # API by its connector (BigCommerce), each taken once by its id.
+    refund: tuple[str, ...] = ()
 
     _path = field_validator("path")(_compiled)
 
