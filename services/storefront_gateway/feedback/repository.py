@@ -27,12 +27,20 @@ async def queue_update(
 
 
 async def claim_updates(conn: asyncpg.Connection, limit: int, lease_seconds: float) -> list[Any]:
+    """Due updates, oldest first, each the earliest still pending of its order (and lane:
+    channel updates or mails), so a retried update is never overtaken by a later one."""
     return list(
         await conn.fetch(
             "UPDATE channel_updates SET next_attempt_at = now() + make_interval(secs => $2),"
             " claims = claims + 1"
-            " WHERE id IN (SELECT id FROM channel_updates WHERE status = 'pending'"
-            "   AND next_attempt_at <= now() ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
+            " WHERE id IN (SELECT id FROM channel_updates c WHERE status = 'pending'"
+            "   AND next_attempt_at <= now()"
+            # One order's updates to its channel go out in order, and so do its mails: a
+            # later one waits while an earlier one of its kind is pending (retried).
+            "   AND NOT EXISTS (SELECT 1 FROM channel_updates e WHERE e.status = 'pending'"
+            "     AND e.order_id = c.order_id AND e.id < c.id"
+            "     AND (e.kind LIKE 'email:%') = (c.kind LIKE 'email:%'))"
+            "   ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)"
             " RETURNING *",
             limit,
             lease_seconds,

@@ -14,7 +14,11 @@ from services.storefront_gateway.connectors.errors import ConnectorError
 from services.storefront_gateway.domain import order_id_for
 from services.storefront_gateway.intake import handlers, repository
 from services.storefront_gateway.intake.deps import IntakeParts
-from services.storefront_gateway.intake.webhooks import WebhookReceipt, accept_delivery
+from services.storefront_gateway.intake.webhooks import (
+    WebhookReceipt,
+    accept_delivery,
+    refunds_receipt,
+)
 from services.storefront_gateway.platforms import bigcommerce
 from shared.deps import UowFactory
 
@@ -47,12 +51,7 @@ async def take_refunds(
         )
         mapped = _mapper(refund, products, channel, currency)
         receipts.append(await accept_delivery(delivery, mapped, units(), parts.metrics))
-    accepted = [r for r in receipts if r.status == "accepted"]
-    return WebhookReceipt(
-        status="accepted" if accepted else "duplicate",
-        order_id=receipts[0].order_id if receipts else None,
-        reason=f"{len(accepted)} new of {len(receipts)} refunds",
-    )
+    return refunds_receipt(receipts)
 
 
 def _mapper(

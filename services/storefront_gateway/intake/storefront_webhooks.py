@@ -31,6 +31,7 @@ from services.storefront_gateway.intake.webhooks import (
     kept_headers,
     parse_payload,
     read_limited,
+    refunds_receipt,
 )
 from services.storefront_gateway.platforms import shopify, woocommerce
 from services.storefront_gateway.sync import ports as stock
@@ -241,12 +242,7 @@ async def _woo_refunds(
         )
         mapped = _refund_mapper(refund, order_ref, channel, currency)
         receipts.append(await accept_delivery(delivery, mapped, units(), parts.metrics))
-    accepted = [r for r in receipts if r.status == "accepted"]
-    return WebhookReceipt(
-        status="accepted" if accepted else "duplicate",
-        order_id=receipts[0].order_id if receipts else None,
-        reason=f"{len(accepted)} new of {len(receipts)} refunds",
-    )
+    return refunds_receipt(receipts)
 
 
 def _refund_mapper(

@@ -90,5 +90,15 @@ async def accept_delivery(
     )
 
 
+def refunds_receipt(receipts: list[WebhookReceipt]) -> WebhookReceipt:
+    """One answer for a hook that named an order's refunds: each was taken once."""
+    accepted = [r for r in receipts if r.status == "accepted"]
+    return WebhookReceipt(
+        status="accepted" if accepted else "duplicate",
+        order_id=receipts[0].order_id if receipts else None,
+        reason=f"{len(accepted)} new of {len(receipts)} refunds",
+    )
+
+
 def kept_headers(headers: Any, prefix: str) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.startswith(prefix) or k == "content-type"}
