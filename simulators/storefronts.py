@@ -129,6 +129,42 @@ def shopify_order(
     }
 
 
+def tax_inclusive_shopify_order(
+    order_id: int,
+    lines: list[tuple[Line, str]],
+    shipping: str = "5.95",
+    shipping_rate: str = "0.19",
+    currency: str = "EUR",
+) -> dict[str, Any]:
+    """An EU store's `orders/create`: prices include VAT (`taxes_included: true`), each
+    line's tax_lines give the VAT inside its price at its own rate, the shipping line's
+    tax_lines the VAT inside the shipping; `total_price` is the sum of the prices and
+    `total_tax` of the VAT in them (REST Admin API 2025-10, Order resource: line_items
+    tax_lines price/rate/title, shipping_lines tax_lines, taxes_included)."""
+    order = shopify_order(order_id, [line for line, _ in lines], currency, shipping, "0")
+    subtotal, tax = Decimal(0), Decimal(0)
+    for item, (line, rate) in zip(order["line_items"], lines, strict=True):
+        gross = Decimal(line.price) * line.quantity
+        inside = (gross * Decimal(rate) / (1 + Decimal(rate))).quantize(Decimal("0.01"))
+        item["tax_lines"] = [{"title": "MwSt", "price": money_text(inside), "rate": float(rate)}]
+        subtotal, tax = subtotal + gross, tax + inside
+    carried = Decimal(shipping)
+    shipping_tax = (carried * Decimal(shipping_rate) / (1 + Decimal(shipping_rate))).quantize(
+        Decimal("0.01")
+    )
+    order["shipping_lines"][0]["tax_lines"] = [
+        {"title": "MwSt", "price": money_text(shipping_tax), "rate": float(shipping_rate)}
+    ]
+    tax += shipping_tax
+    order.update(
+        taxes_included=True,
+        subtotal_price=money_text(subtotal),
+        total_tax=money_text(tax),
+        total_price=money_text(subtotal + carried),
+    )
+    return order
+
+
 def edited_shopify_order(
     order: dict[str, Any], quantities: dict[str, int], updated_at: str, **changes: Any
 ) -> dict[str, Any]:

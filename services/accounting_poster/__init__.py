@@ -4,9 +4,15 @@ Online and Xero.
 Consumes: `storefront-orders` (OrderPlaced: the amounts; RefundIssued), `orders`
 (OrderStatusChanged: a sale is booked once the order is reserved), `shipments`
 (ShipmentDispatched: cost of goods leaves inventory; ReturnReceived: it comes back),
-`stock-reservations` (StockHandedOver: a counter sale's goods leave the shop).
+`stock-reservations` (StockHandedOver: a counter sale's goods leave the shop); `orders`
+OrderStatusChanged to cancelled reverses a posted sale.
 Produces: nothing on Kafka; `GET /journal`, `GET /trial-balance`, `GET /parked`, and
 journals exported to each configured accounting system.
+Posts: sales (tax-inclusive prices net of each line's own tax, shipping net of its own,
+tax by rate to each rate's account, discounts as contra revenue or net as the chart
+says), refunds (to the chart's returns account where it has one), the reversal of a
+cancelled order's posted sale less its refunds (`void`; a sale not posted never is),
+cost of goods.
 Owns the invariants: every entry balances (a deferred constraint checks it at commit);
 each source is posted at most once, one posting per refund; amounts are integer minor
 units, never re-rounded; a posting that cannot be made yet (no cost for a SKU, goods

@@ -1,8 +1,9 @@
 """The chart of accounts and posting rules are configuration (config/accounts.yaml)."""
 
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -24,7 +25,7 @@ class Account(BaseModel):
 
 
 class Rules(BaseModel):
-    """Which account takes each role in a posting."""
+    """Which account takes each role in a posting, and the chart's posting policies."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     receivable: str
@@ -34,6 +35,46 @@ class Rules(BaseModel):
     discounts: str
     cost_of_goods_sold: str
     inventory: str
+    refunds: str | None = Field(
+        None, description="Contra revenue for goods refunded (sales returns); none: revenue."
+    )
+    discount_posting: Literal["contra", "net"] = Field(
+        "contra",
+        description="contra: a discount is debited to `discounts` and revenue is gross;"
+        " net: revenue is posted net of the discount, no discount line.",
+    )
+    tax_accounts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Tax by rate, in percent ('19', '7%'): each rate's own account;"
+        " tax of a rate not named (or of no rate) goes to `sales_tax_payable`.",
+    )
+
+    @model_validator(mode="after")
+    def _rates_are_numbers(self) -> Self:
+        for rate in self.tax_accounts:
+            try:
+                Decimal(rate.strip().removesuffix("%"))
+            except InvalidOperation as exc:
+                raise ValueError(f"tax_accounts: {rate!r} is not a rate in percent") from exc
+        return self
+
+    def accounts_named(self) -> set[str]:
+        named = {
+            v
+            for k, v in self.model_dump().items()
+            if isinstance(v, str) and k != "discount_posting"
+        }
+        return named | set(self.tax_accounts.values())
+
+    def tax_account(self, rate: str | None) -> str:
+        """The account of a tax rate ("19"), else the default tax account."""
+        if rate is None:
+            return self.sales_tax_payable
+        wanted = Decimal(rate)
+        for named, account in self.tax_accounts.items():
+            if Decimal(named.strip().removesuffix("%")) == wanted:
+                return account
+        return self.sales_tax_payable
 
 
 class ExportKind(StrEnum):
@@ -62,7 +103,7 @@ class Chart(BaseModel):
     @model_validator(mode="after")
     def _rules_name_known_accounts(self) -> Self:
         codes = {a.code for a in self.accounts}
-        unknown = sorted(set(self.rules.model_dump().values()) - codes)
+        unknown = sorted(self.rules.accounts_named() - codes)
         if unknown:
             raise ValueError(f"posting rules name accounts not in the chart: {unknown}")
         return self

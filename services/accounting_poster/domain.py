@@ -24,31 +24,88 @@ def credit(account: str, amount: int, description: str) -> Line:
 
 
 def sale_lines(order: OrderPlaced, rules: Rules) -> list[Line]:
-    """Dr receivable (what the customer pays) and discounts given; Cr revenue (net of tax
-    when prices include it), shipping income and sales tax payable. Zero lines are left out."""
+    """Dr receivable (what the customer pays) and — where the chart posts discounts as
+    contra revenue — the discounts given; Cr revenue, shipping income and tax by rate.
+    Where prices include tax, revenue is the lines' gross less their own tax and shipping
+    is posted less shipping's own tax: no tax moves between goods and shipping. Zero
+    lines are left out."""
     t = order.totals
-    revenue = t.items_minor - t.tax_minor if t.taxes_included else t.items_minor
+    goods_tax = t.tax_minor - t.shipping_tax_minor
+    revenue = t.items_minor - goods_tax if t.taxes_included else t.items_minor
+    shipping = t.shipping_minor - t.shipping_tax_minor if t.taxes_included else t.shipping_minor
+    discount = t.discount_minor
+    if rules.discount_posting == "net":
+        revenue, discount = revenue - discount, 0
     lines = [
         debit(rules.receivable, t.total_minor, f"{order.channel} order {order.channel_order_name}"),
-        debit(rules.discounts, t.discount_minor, "discounts given"),
+        debit(rules.discounts, discount, "discounts given"),
         credit(rules.revenue, revenue, "goods and services sold"),
-        credit(rules.shipping_income, t.shipping_minor, "shipping charged"),
-        credit(rules.sales_tax_payable, t.tax_minor, "sales tax collected"),
+        credit(rules.shipping_income, shipping, "shipping charged"),
+        *(
+            credit(account, amount, "sales tax collected" + (f" ({rate} %)" if rate else ""))
+            for (account, rate), amount in tax_by_account(order, rules).items()
+        ),
     ]
     return [line for line in lines if line.debit_minor or line.credit_minor]
 
 
-def refund_lines(refund: RefundIssued, rules: Rules) -> list[Line]:
-    """The sale in reverse, for exactly what was refunded: goods, tax, shipping."""
+def tax_by_account(order: OrderPlaced, rules: Rules) -> dict[tuple[str, str | None], int]:
+    """The order's tax split by the account of each rate: each line's own tax to its
+    rate's account, shipping's to its rate's, what no rate names (tax the channel gives
+    only for the order) to the default account."""
+    t = order.totals
+    parts: list[tuple[str | None, int]] = [(x.tax_rate, x.tax_minor) for x in order.lines]
+    parts.append((t.shipping_tax_rate, t.shipping_tax_minor))
+    split: dict[tuple[str, str | None], int] = {}
+    for rate, amount in parts:
+        account = rules.tax_account(rate)
+        if rate is not None and account != rules.sales_tax_payable and amount:
+            split[(account, rate)] = split.get((account, rate), 0) + amount
+    rest = t.tax_minor - sum(split.values())
+    if rest < 0:  # the lines say more than the order: the order's figure stands
+        return {(rules.sales_tax_payable, None): t.tax_minor}
+    if rest:
+        split[(rules.sales_tax_payable, None)] = rest
+    return split
+
+
+def refund_lines(
+    refund: RefundIssued,
+    rules: Rules,
+    rates: dict[str, str | None] | None = None,
+    shipping_rate: str | None = None,
+) -> list[Line]:
+    """The sale in reverse, for exactly what was refunded: goods (to the chart's refunds
+    account where it has one), shipping, and the tax of each refunded line — and of the
+    shipping — to its rate's account (`rates`: the sold lines' rates by line ref)."""
+    rates = rates or {}
     goods = sum(line.amount_minor for line in refund.lines)
-    tax = sum(line.tax_minor for line in refund.lines) + refund.shipping_tax_minor
+    taxes: dict[str, int] = {}
+    for line in refund.lines:
+        account = rules.tax_account(rates.get(line.line_ref))
+        taxes[account] = taxes.get(account, 0) + line.tax_minor
+    shipping_account = rules.tax_account(shipping_rate)
+    taxes[shipping_account] = taxes.get(shipping_account, 0) + refund.shipping_tax_minor
     lines = [
-        debit(rules.revenue, goods, f"goods refunded ({refund.refund_ref})"),
+        debit(rules.refunds or rules.revenue, goods, f"goods refunded ({refund.refund_ref})"),
         debit(rules.shipping_income, refund.shipping_minor, "shipping refunded"),
-        debit(rules.sales_tax_payable, tax, "sales tax refunded"),
+        *(debit(account, amount, "sales tax refunded") for account, amount in taxes.items()),
         credit(rules.receivable, refund.total_minor, f"paid back on {refund.channel_order_ref}"),
     ]
     return [line for line in lines if line.debit_minor or line.credit_minor]
+
+
+def void_lines(posted: list[Line], memo: str) -> list[Line]:
+    """What reverses a cancelled order's sale less what its refunds already reversed:
+    per account, the net of `posted` the other way round."""
+    net: dict[str, int] = {}
+    for line in posted:
+        net[line.account] = net.get(line.account, 0) + line.debit_minor - line.credit_minor
+    return [
+        credit(account, amount, memo) if amount > 0 else debit(account, -amount, memo)
+        for account, amount in sorted(net.items())
+        if amount
+    ]
 
 
 class MissingCost(LookupError):

@@ -8,8 +8,15 @@ import json
 from typing import Any
 
 from services.accounting_poster import repository
+from services.accounting_poster import sales_repository as sales
 from services.accounting_poster.chart import Rules
-from services.accounting_poster.domain import MissingCost, cogs_lines, refund_lines, sale_lines
+from services.accounting_poster.domain import (
+    MissingCost,
+    cogs_lines,
+    refund_lines,
+    sale_lines,
+    void_lines,
+)
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.inventory import StockHandedOver
@@ -40,7 +47,7 @@ async def remember_order(order: OrderPlaced, uow: UnitOfWork, rules: Rules) -> N
     async with uow:
         if not await uow.inbox.claim(REMEMBER_ORDER, order.event_id):
             return
-        if await repository.remember_placed(uow.connection, order):
+        if await sales.remember_placed(uow.connection, order):
             await _post_sale(uow, order, rules)
         waiting = await repository.parked_for_order(uow.connection, order.order_id)
         await _post_parked(uow, waiting, rules)
@@ -48,32 +55,53 @@ async def remember_order(order: OrderPlaced, uow: UnitOfWork, rules: Rules) -> N
 
 
 async def post_refund(refund: RefundIssued, uow: UnitOfWork, rules: Rules) -> None:
+    """The refund in reverse, each line's tax to its rate's account; nothing for an order
+    whose cancellation already reversed its sale (what it paid back is in that void)."""
     async with uow:
         if not await uow.inbox.claim(REMEMBER_ORDER, refund.event_id):
             return
-        await repository.post(
-            uow.connection,
-            "refund",
-            refund.event_id,
-            refund.order_id,
-            refund.currency,
-            f"refund {refund.refund_ref} on {refund.channel} {refund.channel_order_ref}",
-            refund_lines(refund, rules),
-            resource=refund.refund_ref,
-        )
+        conn = uow.connection
+        if not await sales.voided(conn, refund.order_id):
+            rates, shipping_rate = await sales.tax_rates(conn, refund.order_id)
+            await repository.post(
+                conn,
+                "refund",
+                refund.event_id,
+                refund.order_id,
+                refund.currency,
+                f"refund {refund.refund_ref} on {refund.channel} {refund.channel_order_ref}",
+                refund_lines(refund, rules, rates, shipping_rate),
+                resource=refund.refund_ref,
+            )
         await uow.commit()
 
 
 async def note_acceptance(change: OrderStatusChanged, uow: UnitOfWork, rules: Rules) -> None:
-    if change.to_status is not OrderStatus.RESERVED:
+    """Reserved: the sale is booked (once its amounts are known). Cancelled: a posted sale
+    is reversed exactly, less what its refunds reversed; one not posted never will be."""
+    if change.to_status not in (OrderStatus.RESERVED, OrderStatus.CANCELLED):
         return
     async with uow:
         if not await uow.inbox.claim(NOTE_ACCEPTANCE, change.event_id):
             return
-        order = await repository.remember_reserved(uow.connection, change.order_id)
-        if order is not None:
-            await _post_sale(uow, order, rules)
+        if change.to_status is OrderStatus.CANCELLED:
+            await _void(uow, change)
+        else:
+            order = await sales.remember_reserved(uow.connection, change.order_id)
+            if order is not None:
+                await _post_sale(uow, order, rules)
         await uow.commit()
+
+
+async def _void(uow: UnitOfWork, change: OrderStatusChanged) -> None:
+    conn = uow.connection
+    currency = await sales.cancel(conn, change.order_id)
+    if currency is None:
+        return  # never posted: nothing to reverse
+    lines = void_lines(await sales.sale_and_refunds(conn, change.order_id), "order cancelled")
+    if lines:
+        memo = f"void: order cancelled ({change.reason or 'no reason given'})"
+        await repository.post(conn, "void", change.event_id, change.order_id, currency, memo, lines)
 
 
 async def post_cogs(dispatch: ShipmentDispatched, uow: UnitOfWork, rules: Rules) -> None:

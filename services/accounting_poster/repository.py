@@ -1,6 +1,5 @@
 """SQL on the accounting-poster's own tables: the journal, sales, costs, parked postings."""
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -24,28 +23,6 @@ async def install_chart(conn: asyncpg.Connection, chart: Chart) -> None:
         await conn.executemany(
             "INSERT INTO export_targets (id) VALUES ($1)", [(t.id,) for t in chart.exports]
         )
-
-
-async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
-    """Stores the order's amounts; True when its acceptance is already known."""
-    reserved = await conn.fetchval(
-        "INSERT INTO sales (order_id, placed) VALUES ($1, $2)"
-        " ON CONFLICT (order_id) DO UPDATE SET placed = coalesce(sales.placed, EXCLUDED.placed)"
-        " RETURNING reserved",
-        order.order_id,
-        json.loads(order.model_dump_json()),
-    )
-    return bool(reserved)
-
-
-async def remember_reserved(conn: asyncpg.Connection, order_id: UUID) -> OrderPlaced | None:
-    """Marks the order accepted; returns its amounts when they are already known."""
-    placed = await conn.fetchval(
-        "INSERT INTO sales (order_id, reserved) VALUES ($1, true)"
-        " ON CONFLICT (order_id) DO UPDATE SET reserved = true RETURNING placed",
-        order_id,
-    )
-    return OrderPlaced.model_validate(placed) if placed else None
 
 
 async def post(

@@ -174,6 +174,8 @@ class ChannelOrder:
     requested_ship_date: date | None = None
     requested_delivery_date: date | None = None
     payment_terms: str | None = None
+    shipping_tax_minor: int = 0
+    shipping_tax_rate: str | None = None
 
 
 LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -225,6 +227,8 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             tax_minor=order.tax_minor,
             total_minor=order.total_minor,
             taxes_included=order.taxes_included,
+            shipping_tax_minor=order.shipping_tax_minor,
+            shipping_tax_rate=order.shipping_tax_rate,
         )
         event = OrderPlaced(
             correlation_id=uuid.uuid4(),

@@ -12,6 +12,9 @@ from shared.events.bounds import MAX_MINOR, MAX_QUANTITY, Sku
 from shared.events.envelope import Event
 from shared.events.money import CURRENCY_PATTERN
 
+# A tax rate in percent, as a decimal text: "19", "7", "7.7", "8.875".
+TAX_RATE_PATTERN = r"^\d{1,3}(\.\d{1,4})?$"
+
 
 class _Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -44,6 +47,12 @@ class OrderLine(_Value):
         0, ge=0, le=MAX_MINOR, description="Discount on the whole line, minor units."
     )
     tax_minor: int = Field(0, ge=0, le=MAX_MINOR, description="Tax on the whole line, minor units.")
+    tax_rate: str | None = Field(
+        None,
+        pattern=TAX_RATE_PATTERN,
+        description="The line's one tax rate in percent, where the channel gives one (the"
+        " books post its tax to that rate's account).",
+    )
 
     @model_validator(mode="after")
     def _stock_lines_have_a_sku(self) -> Self:
@@ -73,6 +82,24 @@ class OrderTotals(_Value):
         ge=0, le=10 * MAX_MINOR, description="What the customer pays, per the platform."
     )
     taxes_included: bool = Field(description="True when item prices already include tax.")
+    shipping_tax_minor: int = Field(
+        0,
+        ge=0,
+        le=MAX_MINOR,
+        description="Of `tax_minor`, the tax on shipping (inside `shipping_minor` when"
+        " prices include tax).",
+    )
+    shipping_tax_rate: str | None = Field(None, pattern=TAX_RATE_PATTERN)
+
+    @model_validator(mode="after")
+    def _shipping_tax_is_part_of_the_tax(self) -> Self:
+        if self.shipping_tax_minor > self.tax_minor:
+            raise ValueError(
+                f"shipping tax {self.shipping_tax_minor} exceeds the order's tax {self.tax_minor}"
+            )
+        if self.taxes_included and self.shipping_tax_minor > self.shipping_minor:
+            raise ValueError("shipping tax exceeds the shipping it is included in")
+        return self
 
     @model_validator(mode="after")
     def _reconciles(self) -> Self:

@@ -8,7 +8,14 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from simulators.storefronts import Line, shopify_order, signed_shopify
+from simulators.storefronts import (
+    Line,
+    shopify_order,
+    signed_shopify,
+    signed_woocommerce,
+    tax_inclusive_shopify_order,
+    woocommerce_order,
+)
 from tests.support.hub import Hub
 
 
@@ -143,3 +150,72 @@ async def test_a_b2b_order_gets_a_numbered_invoice_as_json_and_printable_html(
 async def test_a_consumer_order_gets_no_invoice(hub: Hub, client: httpx.AsyncClient) -> None:
     response = await client.get(hub.url("accounting-poster", f"/invoices/{uuid.uuid4()}"))
     assert response.status_code == 404
+
+
+async def test_a_tax_inclusive_order_books_net_revenue_and_each_vat_rate_to_its_account(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """The test hub's chart has VAT 7 % on 2207 and 19 % on 2219 (tests/support/hub_files)."""
+    book, lamp = (f"VAT-{n}-{random.randrange(10**9)}" for n in (7, 19))
+    for sku in (book, lamp):
+        await hub.set_stock(client, sku, "wh-1", 5)
+    payload = tax_inclusive_shopify_order(
+        random.randrange(10**11, 10**12),
+        [(Line(book, 1, "107.00"), "0.07"), (Line(lamp, 1, "119.00"), "0.19")],
+        shipping="5.95",
+        shipping_rate="0.19",
+    )
+    hook = signed_shopify(payload, hub.shop, hub.shopify_secret)
+    order_id = (await hub.deliver(client, hook)).json()["order_id"]
+
+    [sale] = [e for e in await journal(hub, client, order_id, {"sale"}) if e["kind"] == "sale"]
+    assert by_account(sale) == {
+        "1100": (23195, 0),
+        "4000": (0, 20000),  # 107.00 - 7.00 and 119.00 - 19.00
+        "4100": (0, 500),  # 5.95 less its own 0.95 VAT
+        "2207": (0, 700),
+        "2219": (0, 1995),  # the lamp's 19.00 and the shipping's 0.95
+    }
+
+
+async def test_a_cancelled_order_is_reversed_once_posted_and_never_posted_before(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    item = f"VOID-{random.randrange(10**9)}"
+    await hub.set_stock(client, item, "wh-1", 5)
+    payload = shopify_order(random.randrange(10**11, 10**12), [Line(item, 2, "10.00")])
+    order_id = (
+        await hub.deliver(client, signed_shopify(payload, hub.shop, hub.shopify_secret))
+    ).json()["order_id"]
+    await journal(hub, client, order_id, {"sale"})
+    cancel = signed_shopify(
+        {**payload, "cancel_reason": "customer"}, hub.shop, hub.shopify_secret,
+        topic="orders/cancelled",
+    )  # fmt: skip
+    assert (await hub.deliver(client, cancel)).status_code == 200
+    entries = await journal(hub, client, order_id, {"sale", "void"})
+    net: dict[str, int] = {}
+    for entry in entries:
+        for line in entry["lines"]:
+            net[line["account"]] = net.get(line["account"], 0) + line["debit_minor"]
+            net[line["account"]] -= line["credit_minor"]
+    assert all(v == 0 for v in net.values()), net  # the sale, exactly undone
+    [void] = [e for e in entries if e["kind"] == "void"]
+    assert by_account(void)["1100"] == (0, 2000 + 200 + 500)
+
+    # An order cancelled while it waits for stock was never a sale: it books nothing.
+    short = f"VOID-SHORT-{random.randrange(10**9)}"
+    woo = woocommerce_order(random.randrange(10**6, 10**7), [Line(short, 1, "4.00")])
+    woo_id = (await hub.deliver(client, signed_woocommerce(woo, hub.woo, hub.woo_secret))).json()[
+        "order_id"
+    ]
+    await hub.order_in(client, woo_id, {"backordered"})
+    cancelled = signed_woocommerce(
+        {**woo, "status": "cancelled", "date_modified_gmt": "2026-11-28T16:00:00"},
+        hub.woo, hub.woo_secret, topic="order.updated",
+    )  # fmt: skip
+    assert (await hub.deliver(client, cancelled)).status_code == 200
+    await hub.order_in(client, woo_id, {"cancelled"})
+    await asyncio.sleep(1.0)  # what the poster would have booked by now, had it booked
+    path = f"/journal?order_id={woo_id}"
+    assert (await client.get(hub.url("accounting-poster", path))).json()["entries"] == []

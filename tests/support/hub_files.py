@@ -37,6 +37,12 @@ def write_all(hub: "Hub", known_hosts: Path) -> None:
 
 def write_chart(hub: "Hub") -> None:
     chart = yaml.safe_load((ROOT / "config" / "accounts.yaml").read_text())
+    # VAT at 7 % and 19 % on accounts of their own, as a German chart has them.
+    chart["accounts"] += [
+        {"code": "2207", "name": "VAT 7 %", "type": "liability"},
+        {"code": "2219", "name": "VAT 19 %", "type": "liability"},
+    ]
+    chart["rules"]["tax_accounts"] = {"7": "2207", "19%": "2219"}
     books = hub.url("accounting-api", "")
     chart["exports"] = [
         {

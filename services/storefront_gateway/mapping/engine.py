@@ -138,37 +138,51 @@ class Mapper:
             return self._fields.money(field, payload, currency, where) if field else 0
 
         def optional(field: Field | None, where: str) -> Any:
-            return self._fields.optional(field, payload, where)
+            return read.optional(field, payload, where)
 
-        ship_to = parties.address(self._fields, spec.ship_to, payload, "order.ship_to")
+        read = self._fields
         lines, unmapped = await self._all_lines(spec.lines, payload, currency, channel)
+        shipping_rate = read.rate(spec.shipping_tax_rate, spec.shipping_tax_fraction, payload)
         order = ChannelOrder(
-            ref=text(self._fields.value(spec.ref, payload, "order.ref")),
-            name=text(self._fields.value(spec.name or spec.ref, payload, "order.name")),
+            ref=text(read.value(spec.ref, payload, "order.ref")),
+            name=text(read.value(spec.name or spec.ref, payload, "order.name")),
             currency=currency,
             lines=lines,
             unmapped=unmapped,
             discount_minor=money(spec.discount, "order.discount"),
             shipping_minor=money(spec.shipping, "order.shipping"),
             tax_minor=money(spec.tax, "order.tax"),
+            shipping_tax_minor=money(spec.shipping_tax, "order.shipping_tax"),
+            shipping_tax_rate=shipping_rate,
             total_minor=money(spec.total, "order.total"),
             taxes_included=bool(optional(spec.taxes_included, "order.taxes_included")),
-            ship_to_country=ship_to.country
-            if ship_to
-            else optional(spec.ship_to_country, "order.ship_to_country"),
+            **self._parties(payload),
             customer_email=optional(spec.customer_email, "order.customer_email"),
             customer_company=optional(spec.customer_company, "order.customer_company") or None,
             sold_at_location=self._location(spec.sold_at_location, payload, channel),
-            ship_to=ship_to,
-            bill_to=parties.address(self._fields, spec.bill_to, payload, "order.bill_to"),
-            shipping_method=parties.shipping_method(
-                self._fields, spec.shipping_method, payload, "order.shipping_method"
-            ),
             customer_note=optional(spec.customer_note, "order.customer_note") or None,
             customer_language=language_tag(optional(spec.customer_language, "order.language")),
             payment=self.payment(payload),
         )
         return build_order(channel, order)
+
+    def _parties(self, payload: Any) -> dict[str, Any]:
+        """Where it goes and who pays: ship-to (and its country), bill-to, the method."""
+        spec, read = self.spec.order, self._fields
+        ship_to = parties.address(read, spec.ship_to, payload, "order.ship_to")
+        country = (
+            ship_to.country
+            if ship_to
+            else read.optional(spec.ship_to_country, payload, "order.ship_to_country")
+        )
+        return {
+            "ship_to": ship_to,
+            "ship_to_country": country,
+            "bill_to": parties.address(read, spec.bill_to, payload, "order.bill_to"),
+            "shipping_method": parties.shipping_method(
+                read, spec.shipping_method, payload, "order.shipping_method"
+            ),
+        }
 
     async def _all_lines(
         self, specs: list[LinesSpec], payload: Any, currency: str, channel: ChannelConfig
@@ -237,6 +251,7 @@ class Mapper:
             gross_minor=gross,
             discount_minor=per_line(spec.discount, "discount"),
             tax_minor=per_line(spec.tax, "tax"),
+            tax_rate=read.rate(spec.tax_rate, spec.tax_fraction, item, f"{where}.tax_rate"),
         )
 
     async def _sku(self, field: Field, item: Any, channel: ChannelConfig, where: str) -> str:

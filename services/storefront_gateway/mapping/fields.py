@@ -4,6 +4,7 @@ Decimal in the order's currency (never floats). Failures name the field and say 
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import jmespath
@@ -130,6 +131,27 @@ class FieldReader:
         if field.minus is not None:
             amount -= self.money(field.minus, data, currency, where)
         return amount * quantity if field.per_unit else amount
+
+    def rate(
+        self,
+        percent: Field | None,
+        fraction: Field | None,
+        data: Any,
+        where: str = "order.shipping_tax_rate",
+    ) -> str | None:
+        """A tax rate as percent text ("19", "7.7"), read in percent or as a fraction
+        (0.19); None where the channel gives none."""
+        found, scale = (percent, 1) if percent is not None else (fraction, 100)
+        value = self.optional(found, data, where) if found is not None else None
+        if value is None or value == "":
+            return None
+        try:
+            rate = Decimal(str(value)) * scale
+        except ArithmeticError as exc:
+            raise MappingError(f"{where}: {value!r} is not a tax rate") from exc
+        if not rate.is_finite() or rate < 0 or rate >= 1000:
+            raise MappingError(f"{where}: {value!r} is not a tax rate")
+        return format(rate.quantize(Decimal("0.0001")).normalize(), "f")
 
 
 def present(value: Any) -> bool:

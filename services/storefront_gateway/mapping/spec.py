@@ -86,6 +86,9 @@ class LinesSpec(_Spec):
     gross: Field
     discount: Field | None = None
     tax: Field | None = None
+    # The line's one tax rate: in percent (19), or as a fraction (0.19, Shopify's `rate`).
+    tax_rate: Field | None = None
+    tax_fraction: Field | None = None
     non_stock: Field | None = None  # true for tips, fees, gift cards: never reserved
     # An unknown SKU quarantines the whole order, or only its line (the rest flows on).
     unmapped: Literal["quarantine_order", "quarantine_line"] = "quarantine_order"
@@ -122,6 +125,9 @@ class OrderSpec(_Spec):
     total: Field
     shipping: Field | None = None
     tax: Field | None = None
+    shipping_tax: Field | None = None  # of `tax`, the shipping's
+    shipping_tax_rate: Field | None = None  # in percent
+    shipping_tax_fraction: Field | None = None  # as a fraction
     discount: Field | None = None
     taxes_included: Field | None = None
     ship_to_country: Field | None = None

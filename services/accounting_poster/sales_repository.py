@@ -1,0 +1,79 @@
+"""SQL of what the accounting-poster knows of each order's sale (`sales`): its amounts,
+whether it was accepted, whether it was cancelled."""
+
+import json
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+
+from services.accounting_poster.domain import Line
+from shared.events.orders import OrderPlaced
+
+
+async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
+    """Stores the order's amounts; True when its acceptance is already known."""
+    reserved = await conn.fetchval(
+        "INSERT INTO sales (order_id, placed) VALUES ($1, $2)"
+        " ON CONFLICT (order_id) DO UPDATE SET placed = coalesce(sales.placed, EXCLUDED.placed)"
+        " RETURNING reserved AND NOT cancelled",
+        order.order_id,
+        json.loads(order.model_dump_json()),
+    )
+    return bool(reserved)
+
+
+async def remember_reserved(conn: asyncpg.Connection, order_id: UUID) -> OrderPlaced | None:
+    """Marks the order accepted; returns its amounts when they are already known (and
+    it was not cancelled meanwhile)."""
+    placed = await conn.fetchval(
+        "INSERT INTO sales (order_id, reserved) VALUES ($1, true)"
+        " ON CONFLICT (order_id) DO UPDATE SET reserved = true"
+        " RETURNING CASE WHEN cancelled THEN NULL ELSE placed END",
+        order_id,
+    )
+    return OrderPlaced.model_validate(placed) if placed else None
+
+
+async def cancel(conn: asyncpg.Connection, order_id: UUID) -> str | None:
+    """Marks the order cancelled (locked); returns its currency when its sale was posted."""
+    await conn.execute(
+        "INSERT INTO sales (order_id, cancelled) VALUES ($1, true)"
+        " ON CONFLICT (order_id) DO UPDATE SET cancelled = true",
+        order_id,
+    )
+    await conn.execute("SELECT 1 FROM sales WHERE order_id = $1 FOR UPDATE", order_id)
+    currency = await conn.fetchval(
+        "SELECT currency FROM journal_entries WHERE order_id = $1 AND kind = 'sale'", order_id
+    )
+    return str(currency) if currency is not None else None
+
+
+async def voided(conn: asyncpg.Connection, order_id: UUID) -> bool:
+    found = await conn.fetchval(
+        "SELECT true FROM journal_entries WHERE order_id = $1 AND kind = 'void'", order_id
+    )
+    return bool(found)
+
+
+async def sale_and_refunds(conn: asyncpg.Connection, order_id: UUID) -> list[Line]:
+    """Every line the order's sale and refunds posted."""
+    records = await conn.fetch(
+        "SELECT l.account, l.debit_minor, l.credit_minor, l.description FROM journal_lines l"
+        " JOIN journal_entries e USING (entry_id)"
+        " WHERE e.order_id = $1 AND e.kind IN ('sale', 'refund') ORDER BY e.posted_at, l.line_no",
+        order_id,
+    )
+    return [
+        Line(r["account"], r["debit_minor"], r["credit_minor"], r["description"]) for r in records
+    ]
+
+
+async def tax_rates(conn: asyncpg.Connection, order_id: UUID) -> tuple[dict[str, Any], Any]:
+    """Each sold line's tax rate by the channel's line ref, and the shipping's."""
+    placed = await conn.fetchval("SELECT placed FROM sales WHERE order_id = $1", order_id)
+    if not placed:
+        return {}, None
+    found = placed if isinstance(placed, dict) else json.loads(placed)
+    lines = {line["line_ref"]: line.get("tax_rate") for line in found.get("lines", [])}
+    return lines, (found.get("totals") or {}).get("shipping_tax_rate")
