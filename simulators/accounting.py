@@ -6,7 +6,12 @@ Amount flagged Debit or Credit against a known AccountRef; debits equal credits;
 DocNumber at most 21 characters, texts at most 4000.
 Xero: POST or PUT /api.xro/2.0/ManualJournals (header xero-tenant-id) — a Narration,
 at least two lines of non-zero signed LineAmount against known AccountCodes, summing to 0.
-Test side: POST /_control (accounts, fail_next), GET /_received.
+Both honour their idempotency keys as documented — QuickBooks' `requestid` query
+parameter, Xero's `Idempotency-Key` header: a request repeating one is answered with
+the first answer and creates nothing. QuickBooks refuses a second entry with a
+DocNumber already used (its "Duplicate Document Number" check, code 6140).
+Test side: POST /_control (accounts, fail_next, lose_next: take the journal, then
+answer 502 as if the answer were lost on the way), GET /_received.
 
     QBO_TOKEN=.. QBO_REALM=.. XERO_TOKEN=.. XERO_TENANT=.. ACCOUNTS=1100,4000 \\
         python -m simulators.accounting --port 9301
@@ -35,7 +40,12 @@ class Books:
         self.qbo = qbo
         self.xero = xero
         self.accounts = accounts
-        self.state: dict[str, Any] = {"accounts": set(self.accounts), "fail_next": 0}
+        self.state: dict[str, Any] = {
+            "accounts": set(self.accounts),
+            "fail_next": 0,
+            "lose_next": 0,
+        }
+        self.answers: dict[str, Any] = {}  # idempotency key -> the first answer
         self.received: dict[str, list[Any]] = {"quickbooks": [], "xero": []}
         self.ids = itertools.count(100)
 
@@ -55,8 +65,13 @@ Sim = Annotated[Books, Depends(_sim)]
 async def control(sim: Sim, update: dict[str, Any]) -> dict[str, Any]:
     if "accounts" in update:
         sim.state["accounts"] = set(update["accounts"])
-    sim.state["fail_next"] = int(update.get("fail_next", sim.state["fail_next"]))
-    return {"accounts": sorted(sim.state["accounts"]), "fail_next": sim.state["fail_next"]}
+    for knob in ("fail_next", "lose_next"):
+        sim.state[knob] = int(update.get(knob, sim.state[knob]))
+    return {
+        "accounts": sorted(sim.state["accounts"]),
+        "fail_next": sim.state["fail_next"],
+        "lose_next": sim.state["lose_next"],
+    }
 
 
 @router.get("/_received")
@@ -66,13 +81,21 @@ async def what_was_received(sim: Sim) -> dict[str, list[Any]]:
 
 @router.post("/v3/company/{realm}/journalentry")
 async def journal_entry(
-    sim: Sim, realm: str, request: Request, authorization: str | None = Header(None)
+    sim: Sim,
+    realm: str,
+    request: Request,
+    authorization: str | None = Header(None),
+    requestid: str | None = None,
 ) -> JSONResponse:
     if authorization != f"Bearer {sim.qbo[0]}" or realm != sim.qbo[1]:
         return JSONResponse({"fault": {"error": [{"message": "AuthenticationFailed"}]}}, 401)
     maybe_fail(sim)
+    if requestid and f"qbo:{requestid}" in sim.answers:
+        return JSONResponse(sim.answers[f"qbo:{requestid}"])
     body = await request.json()
     problems = _qbo_problems(body, sim.state["accounts"])
+    if any(e.get("DocNumber") == body.get("DocNumber") for e in sim.received["quickbooks"]):
+        problems.append(f"Duplicate Document Number Error: {body.get('DocNumber')}")
     if problems:
         fault = {
             "Error": [{"Message": p, "code": "6000"} for p in problems],
@@ -81,6 +104,9 @@ async def journal_entry(
         return JSONResponse({"Fault": fault}, 400)
     saved = {**body, "Id": str(next(sim.ids)), "SyncToken": "0"}
     sim.received["quickbooks"].append(saved)
+    if requestid:
+        sim.answers[f"qbo:{requestid}"] = {"JournalEntry": saved}
+    maybe_lose(sim)
     return JSONResponse({"JournalEntry": saved})
 
 
@@ -90,10 +116,13 @@ async def manual_journals(
     request: Request,
     authorization: str | None = Header(None),
     xero_tenant_id: str | None = Header(None),
+    idempotency_key: str | None = Header(None),
 ) -> JSONResponse:
     if authorization != f"Bearer {sim.xero[0]}" or xero_tenant_id != sim.xero[1]:
         return JSONResponse({"Title": "Unauthorized", "Status": 401}, 401)
     maybe_fail(sim)
+    if idempotency_key and f"xero:{idempotency_key}" in sim.answers:
+        return JSONResponse(sim.answers[f"xero:{idempotency_key}"])
     journals = (await request.json()).get("ManualJournals") or []
     problems = [p for journal in journals for p in _xero_problems(journal, sim.state["accounts"])]
     if not journals or problems:
@@ -108,6 +137,9 @@ async def manual_journals(
         )
     saved = [{**j, "ManualJournalID": str(uuid.uuid4())} for j in journals]
     sim.received["xero"].extend(saved)
+    if idempotency_key:
+        sim.answers[f"xero:{idempotency_key}"] = {"ManualJournals": saved}
+    maybe_lose(sim)
     return JSONResponse({"ManualJournals": saved})
 
 
@@ -115,6 +147,13 @@ def maybe_fail(sim: Books) -> None:
     if sim.state["fail_next"]:
         sim.state["fail_next"] -= 1
         raise HTTPException(503, "service unavailable")
+
+
+def maybe_lose(sim: Books) -> None:
+    """The journal is made; its answer never reaches the caller."""
+    if sim.state["lose_next"]:
+        sim.state["lose_next"] -= 1
+        raise HTTPException(502, "bad gateway")
 
 
 def create_app(qbo: tuple[str, str], xero: tuple[str, str], accounts: set[str]) -> FastAPI:

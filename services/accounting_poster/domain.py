@@ -132,3 +132,19 @@ def cogs_lines(
 
 def is_balanced(lines: list[Line]) -> bool:
     return sum(line.debit_minor for line in lines) == sum(line.credit_minor for line in lines)
+
+
+QBO_DOC_NUMBER_MAX = 21  # QuickBooks Online's DocNumber limit
+DOC_SUFFIXES = {"sale": "", "refund": "-R", "void": "-V", "cogs": "-C"}
+
+
+def doc_number(order_name: str, kind: str, nth: int, clash: int = 0) -> str:
+    """An entry's document number: the channel's order name and what the entry is (the
+    sale "1001", its refunds "1001-R1", "1001-R2", its cost of goods "1001-C1", its
+    reversal "1001-V"), at most 21 characters — a long name keeps its end, where the
+    number is — and, when another channel's order has the name already, "~1", "~2"."""
+    base = order_name.strip().lstrip("#").strip() or "order"
+    suffix = DOC_SUFFIXES[kind] + (str(nth) if kind in ("refund", "cogs") else "")
+    suffix += f"~{clash}" if clash else ""
+    room = QBO_DOC_NUMBER_MAX - len(suffix)
+    return base[-room:] + suffix

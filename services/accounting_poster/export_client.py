@@ -1,5 +1,12 @@
 """Outbound HTTP to accounting systems.
 
+Every create is idempotent on the entry: QuickBooks Online's `requestid` query parameter
+(https://developer.intuit.com/app/developer/qbo/docs/develop/rest-api-features#idempotency)
+and Xero's `Idempotency-Key` header
+(https://developer.xero.com/documentation/guides/idempotent-requests/idempotency) carry
+the entry's id, so a retry after a lost answer is answered with the journal already
+made, never a second one.
+
 Exceptions::
 
     ExportError
@@ -40,10 +47,12 @@ class AccountingClient:
         }
         if target.kind is ExportKind.QUICKBOOKS:
             url = f"{target.base_url}/v3/company/{target.company}/journalentry"
+            url += f"?requestid={entry['entry_id'].hex}"
             body = quickbooks_journal_entry(entry)
         else:
             url = f"{target.base_url}/api.xro/2.0/ManualJournals"
             headers["xero-tenant-id"] = target.company
+            headers["Idempotency-Key"] = str(entry["entry_id"])
             body = xero_manual_journal(entry)
         try:
             response = await self._http.post(url, json=body, headers=headers, timeout=10)

@@ -15,6 +15,12 @@ QBO_DOC_NUMBER_MAX = 21
 TEXT_MAX = 4000
 
 
+def reference(entry: dict[str, Any]) -> str:
+    """The entry's document number ("1001-R1"), what the books find it by."""
+    found = entry.get("doc_number") or str(entry["entry_id"]).replace("-", "")
+    return str(found)[:QBO_DOC_NUMBER_MAX]
+
+
 def major(amount_minor: int, currency: str) -> float:
     return float(Decimal(amount_minor).scaleb(-minor_unit_exponent(currency)))
 
@@ -22,7 +28,7 @@ def major(amount_minor: int, currency: str) -> float:
 def quickbooks_journal_entry(entry: dict[str, Any]) -> dict[str, Any]:
     currency = entry["currency"]
     return {
-        "DocNumber": str(entry["entry_id"]).replace("-", "")[:QBO_DOC_NUMBER_MAX],
+        "DocNumber": reference(entry),
         "TxnDate": entry["posted_at"].date().isoformat(),
         "CurrencyRef": {"value": currency},
         "PrivateNote": entry["memo"][:TEXT_MAX],
@@ -47,7 +53,7 @@ def xero_manual_journal(entry: dict[str, Any]) -> dict[str, Any]:
     return {
         "ManualJournals": [
             {
-                "Narration": entry["memo"][:TEXT_MAX],
+                "Narration": f"{reference(entry)}: {entry['memo']}"[:TEXT_MAX],
                 "Date": entry["posted_at"].date().isoformat(),
                 "Status": "POSTED",
                 "LineAmountTypes": "NoTax",

@@ -9,6 +9,7 @@ import asyncpg
 from services.accounting_poster.chart import Chart
 from services.accounting_poster.domain import Line
 from services.accounting_poster.invoices import invoice_document
+from services.accounting_poster.sales_repository import number_entry
 from shared.events.orders import OrderPlaced
 
 
@@ -52,6 +53,7 @@ async def post(
     )
     if not inserted:
         return False
+    await number_entry(conn, entry_id, order_id, kind)
     await conn.executemany(
         "INSERT INTO journal_lines (entry_id, line_no, account, debit_minor, credit_minor,"
         " description) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -184,7 +186,8 @@ async def claim_exports(conn: asyncpg.Connection, limit: int, lease_seconds: flo
 
 async def entry(conn: asyncpg.Connection, entry_id: UUID) -> dict[str, Any]:
     record = await conn.fetchrow(
-        "SELECT entry_id, kind, currency, memo, posted_at FROM journal_entries WHERE entry_id = $1",
+        "SELECT entry_id, kind, currency, memo, posted_at, doc_number FROM journal_entries"
+        " WHERE entry_id = $1",
         entry_id,
     )
     lines = await conn.fetch(

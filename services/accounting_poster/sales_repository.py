@@ -7,7 +7,7 @@ from uuid import UUID
 
 import asyncpg
 
-from services.accounting_poster.domain import Line
+from services.accounting_poster.domain import Line, doc_number
 from shared.events.orders import OrderPlaced
 
 
@@ -77,3 +77,27 @@ async def tax_rates(conn: asyncpg.Connection, order_id: UUID) -> tuple[dict[str,
     found = placed if isinstance(placed, dict) else json.loads(placed)
     lines = {line["line_ref"]: line.get("tax_rate") for line in found.get("lines", [])}
     return lines, (found.get("totals") or {}).get("shipping_tax_rate")
+
+
+async def number_entry(conn: asyncpg.Connection, entry_id: UUID, order_id: UUID, kind: str) -> str:
+    """Gives the entry its document number (domain.doc_number), unique among all."""
+    name = await conn.fetchval(
+        "SELECT placed->>'channel_order_name' FROM sales WHERE order_id = $1", order_id
+    )
+    nth = await conn.fetchval(
+        "SELECT count(*) FROM journal_entries WHERE order_id = $1 AND kind = $2", order_id, kind
+    )
+    clash = 0
+    while True:
+        number = doc_number(name or str(order_id)[:8], kind, int(nth), clash)
+        # Two orders of the same name posted at once take turns for it.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('doc:' || $1))", number)
+        if not await conn.fetchval(
+            "SELECT true FROM journal_entries WHERE doc_number = $1", number
+        ):
+            break
+        clash += 1
+    await conn.execute(
+        "UPDATE journal_entries SET doc_number = $2 WHERE entry_id = $1", entry_id, number
+    )
+    return number

@@ -109,3 +109,28 @@ async def test_an_accounting_system_that_is_down_gets_the_entry_when_it_is_back(
 
     done = await eventually(exported, timeout=40)
     assert all(x["attempts"] >= 1 for x in done)
+
+
+async def test_a_retry_after_a_lost_answer_leaves_one_journal_in_each_system(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """Both systems make the journal and the answer is lost (502): the exporter retries
+    with the same `requestid` / `Idempotency-Key` and each system answers with the
+    journal it made — one journal each, found by the order's name."""
+    await client.post(hub.url("accounting-api", "/_control"), json={"lose_next": 2})
+    order_id = await place(hub, client)
+    sale = await sale_of(hub, client, order_id)
+    order = await hub.order(client, order_id)
+    assert order is not None
+    name = order["channel_order_name"].lstrip("#")
+
+    async def exported():
+        done = await exports(hub, client, "exported", sale["entry_id"])
+        return done if len(done) == 2 else None
+
+    done = await eventually(exported, timeout=40)
+    assert all(x["attempts"] >= 1 for x in done), done  # each was tried again
+    received = (await client.get(hub.url("accounting-api", "/_received"))).json()
+    assert [j["DocNumber"] for j in received["quickbooks"]].count(name) == 1
+    narrations = [j["Narration"] for j in received["xero"]]
+    assert sum(1 for n in narrations if n.startswith(f"{name}: ")) == 1
