@@ -43,6 +43,11 @@ class Rules(BaseModel):
         description="contra: a discount is debited to `discounts` and revenue is gross;"
         " net: revenue is posted net of the discount, no discount line.",
     )
+    invoice_numbers: Literal["yearly", "continuous"] = Field(
+        "yearly",
+        description="B2B invoice numbers restart at 1 each year (INV-2026-000001), or count"
+        " on across years; either way without gaps.",
+    )
     tax_accounts: dict[str, str] = Field(
         default_factory=dict,
         description="Tax by rate, in percent ('19', '7%'): each rate's own account;"
@@ -62,7 +67,7 @@ class Rules(BaseModel):
         named = {
             v
             for k, v in self.model_dump().items()
-            if isinstance(v, str) and k != "discount_posting"
+            if isinstance(v, str) and k not in ("discount_posting", "invoice_numbers")
         }
         return named | set(self.tax_accounts.values())
 

@@ -31,7 +31,8 @@ POST_COUNTER_COGS = "accounting-poster.post-counter-cogs"
 
 async def _post_sale(uow: UnitOfWork, order: OrderPlaced, rules: Rules) -> None:
     if order.customer_company:
-        await repository.issue_invoice(uow.connection, order)
+        yearly = rules.invoice_numbers == "yearly"
+        await repository.issue_invoice(uow.connection, order, yearly)
     await repository.post(
         uow.connection,
         "sale",

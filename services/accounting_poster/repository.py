@@ -69,14 +69,20 @@ async def post(
     return True
 
 
-async def issue_invoice(conn: asyncpg.Connection, order: OrderPlaced) -> None:
-    """One invoice per order, numbered from a sequence (INV-<year>-<n>)."""
+async def issue_invoice(conn: asyncpg.Connection, order: OrderPlaced, yearly: bool) -> None:
+    """One invoice per order, numbered INV-<year>-<n> without gaps: n counts within the
+    year when numbers restart each year (`yearly`), else over all years."""
     if await conn.fetchval("SELECT true FROM invoices WHERE order_id = $1", order.order_id):
         return
     issued_at = datetime.now(UTC)
-    number = (
-        f"INV-{issued_at.year}-{await conn.fetchval('SELECT nextval($1)', 'invoice_numbers'):06d}"
+    series = str(issued_at.year) if yearly else "all"
+    counted = await conn.fetchval(
+        "INSERT INTO invoice_counters (series, last_number) VALUES ($1, 1)"
+        " ON CONFLICT (series) DO UPDATE SET last_number = invoice_counters.last_number + 1"
+        " RETURNING last_number",
+        series,
     )
+    number = f"INV-{issued_at.year}-{counted:06d}"
     await conn.execute(
         "INSERT INTO invoices (invoice_number, order_id, issued_at, document)"
         " VALUES ($1, $2, $3, $4)",
