@@ -1,8 +1,9 @@
 """accounting-poster: the books, double entry, in PostgreSQL, exported to QuickBooks
 Online and Xero.
 
-Consumes: `storefront-orders` (OrderPlaced: the amounts; RefundIssued), `orders`
-(OrderStatusChanged: a sale is booked once the order is reserved), `shipments`
+Consumes: `storefront-orders` (OrderPlaced: the amounts; OrderPaid; RefundIssued),
+`orders` (OrderStatusChanged: a sale is booked once the order is reserved — and paid,
+or shipped, as the chart's `recognise` policy says), `shipments`
 (ShipmentDispatched: cost of goods leaves inventory; ReturnReceived: it comes back),
 `stock-reservations` (StockHandedOver: a counter sale's goods leave the shop); `orders`
 OrderStatusChanged to cancelled reverses a posted sale.

@@ -24,6 +24,9 @@ class Account(BaseModel):
     type: AccountType
 
 
+POLICIES = ("discount_posting", "invoice_numbers", "recognise")
+
+
 class Rules(BaseModel):
     """Which account takes each role in a posting, and the chart's posting policies."""
 
@@ -42,6 +45,12 @@ class Rules(BaseModel):
         "contra",
         description="contra: a discount is debited to `discounts` and revenue is gross;"
         " net: revenue is posted net of the discount, no discount line.",
+    )
+    recognise: Literal["payment_state", "acceptance", "payment", "shipment"] = Field(
+        "payment_state",
+        description="When a sale is revenue: payment_state — once accepted, if the channel"
+        " says it is paid (or says nothing of payment), else once it is paid; acceptance;"
+        " payment (captured); shipment (the first parcel, or the counter hand-over).",
     )
     invoice_numbers: Literal["yearly", "continuous"] = Field(
         "yearly",
@@ -65,9 +74,7 @@ class Rules(BaseModel):
 
     def accounts_named(self) -> set[str]:
         named = {
-            v
-            for k, v in self.model_dump().items()
-            if isinstance(v, str) and k not in ("discount_posting", "invoice_numbers")
+            v for k, v in self.model_dump().items() if isinstance(v, str) and k not in POLICIES
         }
         return named | set(self.tax_accounts.values())
 

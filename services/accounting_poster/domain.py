@@ -1,6 +1,7 @@
 """Pure posting rules: what a sale and a dispatch put in the books. No I/O."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from services.accounting_poster.chart import Rules
 from shared.events.orders import OrderPlaced
@@ -148,3 +149,21 @@ def doc_number(order_name: str, kind: str, nth: int, clash: int = 0) -> str:
     suffix += f"~{clash}" if clash else ""
     room = QBO_DOC_NUMBER_MAX - len(suffix)
     return base[-room:] + suffix
+
+
+def recognised(policy: str, sale: dict[str, Any]) -> bool:
+    """Whether the sale is revenue now, by the chart's policy (chart.Rules.recognise),
+    from what is known of it (its amounts, acceptance, payment, shipment)."""
+    placed = sale["placed"]
+    if placed is None or sale["cancelled"] or sale["posted"]:
+        return False
+    if policy == "shipment":
+        return bool(sale["shipped"])
+    if not sale["reserved"]:
+        return False
+    said = placed.get("payment")
+    if policy == "payment":
+        return bool(sale["paid"]) or said == "paid"
+    if policy == "payment_state":
+        return bool(sale["paid"]) or said in (None, "paid")
+    return True  # acceptance

@@ -1,11 +1,15 @@
-"""Use cases of the accounting-poster: book sales when accepted, cost of goods when shipped.
+"""Use cases of the accounting-poster: book sales when they are revenue, cost of goods
+when shipped.
 
-A sale needs two facts that travel on different topics — the amounts (OrderPlaced) and
-the acceptance (OrderStatusChanged to reserved) — so whichever arrives second posts it.
+A sale needs facts that travel on different topics — the amounts (OrderPlaced), the
+acceptance (OrderStatusChanged to reserved), the payment (OrderPaid), the first parcel
+(ShipmentDispatched) — and the chart's `recognise` policy says which count; whichever
+completes them posts it (domain.recognised).
 """
 
 import json
 from typing import Any
+from uuid import UUID
 
 from services.accounting_poster import repository
 from services.accounting_poster import sales_repository as sales
@@ -13,6 +17,7 @@ from services.accounting_poster.chart import Rules
 from services.accounting_poster.domain import (
     MissingCost,
     cogs_lines,
+    recognised,
     refund_lines,
     sale_lines,
     void_lines,
@@ -20,7 +25,13 @@ from services.accounting_poster.domain import (
 from shared.db import UnitOfWork
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.inventory import StockHandedOver
-from shared.events.orders import OrderPlaced, OrderStatus, OrderStatusChanged
+from shared.events.orders import (
+    OrderPaid,
+    OrderPlaced,
+    OrderStatus,
+    OrderStatusChanged,
+    PaymentState,
+)
 from shared.events.returns import RefundIssued, ReturnReceived
 
 REMEMBER_ORDER = "accounting-poster.remember-order"
@@ -48,8 +59,8 @@ async def remember_order(order: OrderPlaced, uow: UnitOfWork, rules: Rules) -> N
     async with uow:
         if not await uow.inbox.claim(REMEMBER_ORDER, order.event_id):
             return
-        if await sales.remember_placed(uow.connection, order):
-            await _post_sale(uow, order, rules)
+        await sales.remember_placed(uow.connection, order)
+        await _try_sale(uow, order.order_id, rules)
         waiting = await repository.parked_for_order(uow.connection, order.order_id)
         await _post_parked(uow, waiting, rules)
         await uow.commit()
@@ -88,10 +99,27 @@ async def note_acceptance(change: OrderStatusChanged, uow: UnitOfWork, rules: Ru
         if change.to_status is OrderStatus.CANCELLED:
             await _void(uow, change)
         else:
-            order = await sales.remember_reserved(uow.connection, change.order_id)
-            if order is not None:
-                await _post_sale(uow, order, rules)
+            await sales.note(uow.connection, change.order_id, "reserved")
+            await _try_sale(uow, change.order_id, rules)
         await uow.commit()
+
+
+async def note_payment(paid: OrderPaid, uow: UnitOfWork, rules: Rules) -> None:
+    """The channel says the order is paid: revenue now, where the policy waited for it."""
+    async with uow:
+        if not await uow.inbox.claim(REMEMBER_ORDER, paid.event_id):
+            return
+        if paid.payment is PaymentState.PAID:
+            await sales.note(uow.connection, paid.order_id, "paid")
+            await _try_sale(uow, paid.order_id, rules)
+        await uow.commit()
+
+
+async def _try_sale(uow: UnitOfWork, order_id: UUID, rules: Rules) -> None:
+    """Posts the sale once what the chart's policy waits for is known."""
+    sale = await sales.facts(uow.connection, order_id)
+    if sale is not None and recognised(rules.recognise, sale):
+        await _post_sale(uow, OrderPlaced.model_validate(sale["placed"]), rules)
 
 
 async def _void(uow: UnitOfWork, change: OrderStatusChanged) -> None:
@@ -110,6 +138,8 @@ async def post_cogs(dispatch: ShipmentDispatched, uow: UnitOfWork, rules: Rules)
     async with uow:
         if not await uow.inbox.claim(POST_COGS, dispatch.event_id):
             return
+        await sales.note(uow.connection, dispatch.order_id, "shipped")
+        await _try_sale(uow, dispatch.order_id, rules)
         await _try_cogs(uow, dispatch, rules)
         await uow.commit()
 
@@ -128,6 +158,8 @@ async def post_counter_cogs(handed: StockHandedOver, uow: UnitOfWork, rules: Rul
     async with uow:
         if not await uow.inbox.claim(POST_COUNTER_COGS, handed.event_id):
             return
+        await sales.note(uow.connection, handed.order_id, "shipped")
+        await _try_sale(uow, handed.order_id, rules)
         await _try_cogs(uow, handed, rules)
         await uow.commit()
 

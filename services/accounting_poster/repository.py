@@ -54,6 +54,15 @@ async def post(
     if not inserted:
         return False
     await number_entry(conn, entry_id, order_id, kind)
+    await _insert_lines(conn, entry_id, lines)
+    # Owed to every accounting system configured, in the same transaction as the entry.
+    await conn.execute(
+        "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets", entry_id
+    )
+    return True
+
+
+async def _insert_lines(conn: asyncpg.Connection, entry_id: UUID, lines: list[Line]) -> None:
     await conn.executemany(
         "INSERT INTO journal_lines (entry_id, line_no, account, debit_minor, credit_minor,"
         " description) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -62,11 +71,6 @@ async def post(
             for n, line in enumerate(lines, start=1)
         ],
     )
-    # Owed to every accounting system configured, in the same transaction as the entry.
-    await conn.execute(
-        "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets", entry_id
-    )
-    return True
 
 
 async def issue_invoice(conn: asyncpg.Connection, order: OrderPlaced, yearly: bool) -> None:

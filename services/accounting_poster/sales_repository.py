@@ -10,29 +10,39 @@ import asyncpg
 from services.accounting_poster.domain import Line, doc_number
 from shared.events.orders import OrderPlaced
 
+FACTS = ("reserved", "paid", "shipped")
 
-async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> bool:
-    """Stores the order's amounts; True when its acceptance is already known."""
-    reserved = await conn.fetchval(
+
+async def remember_placed(conn: asyncpg.Connection, order: OrderPlaced) -> None:
+    """Stores the order's amounts (the first that came stand)."""
+    await conn.execute(
         "INSERT INTO sales (order_id, placed) VALUES ($1, $2)"
-        " ON CONFLICT (order_id) DO UPDATE SET placed = coalesce(sales.placed, EXCLUDED.placed)"
-        " RETURNING reserved AND NOT cancelled",
+        " ON CONFLICT (order_id) DO UPDATE SET placed = coalesce(sales.placed, EXCLUDED.placed)",
         order.order_id,
         json.loads(order.model_dump_json()),
     )
-    return bool(reserved)
 
 
-async def remember_reserved(conn: asyncpg.Connection, order_id: UUID) -> OrderPlaced | None:
-    """Marks the order accepted; returns its amounts when they are already known (and
-    it was not cancelled meanwhile)."""
-    placed = await conn.fetchval(
-        "INSERT INTO sales (order_id, reserved) VALUES ($1, true)"
-        " ON CONFLICT (order_id) DO UPDATE SET reserved = true"
-        " RETURNING CASE WHEN cancelled THEN NULL ELSE placed END",
+async def note(conn: asyncpg.Connection, order_id: UUID, fact: str) -> None:
+    """One fact of the sale: accepted (reserved), paid, shipped."""
+    assert fact in FACTS
+    await conn.execute(
+        f"INSERT INTO sales (order_id, {fact}) VALUES ($1, true)"
+        f" ON CONFLICT (order_id) DO UPDATE SET {fact} = true",
         order_id,
     )
-    return OrderPlaced.model_validate(placed) if placed else None
+
+
+async def facts(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | None:
+    """What is known of the sale, locked: amounts, acceptance, payment, shipment,
+    cancellation — and whether it is posted."""
+    record = await conn.fetchrow(
+        "SELECT placed, reserved, paid, shipped, cancelled, EXISTS (SELECT 1 FROM"
+        " journal_entries WHERE order_id = $1 AND kind = 'sale') AS posted"
+        " FROM sales WHERE order_id = $1 FOR UPDATE",
+        order_id,
+    )
+    return dict(record) if record else None
 
 
 async def cancel(conn: asyncpg.Connection, order_id: UUID) -> str | None:

@@ -11,7 +11,7 @@ from shared.db import UnitOfWork
 from shared.events.codec import Decoder
 from shared.events.fulfilment import ShipmentDispatched
 from shared.events.inventory import StockHandedOver
-from shared.events.orders import OrderPlaced, OrderStatusChanged
+from shared.events.orders import OrderPaid, OrderPlaced, OrderStatusChanged
 from shared.events.returns import RefundIssued, ReturnReceived
 from shared.runtime import ServiceRuntime
 
@@ -22,7 +22,11 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
     (
         topics.STOREFRONT_ORDERS,
         handlers.REMEMBER_ORDER,
-        {OrderPlaced: handlers.remember_order, RefundIssued: handlers.post_refund},
+        {
+            OrderPlaced: handlers.remember_order,
+            OrderPaid: handlers.note_payment,
+            RefundIssued: handlers.post_refund,
+        },
     ),
     (topics.ORDERS, handlers.NOTE_ACCEPTANCE, {OrderStatusChanged: handlers.note_acceptance}),
     (
