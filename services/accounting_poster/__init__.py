@@ -8,7 +8,9 @@ or shipped, as the chart's `recognise` policy says), `shipments`
 `stock-reservations` (StockHandedOver: a counter sale's goods leave the shop); `orders`
 OrderStatusChanged to cancelled reverses a posted sale.
 Produces: nothing on Kafka; `GET /journal`, `GET /trial-balance`, `GET /parked`, and
-journals exported to each configured accounting system.
+journals exported — idempotently (QuickBooks `requestid`, Xero `Idempotency-Key`), each
+with a document number from its order's name — to the accounting systems of the
+channel's legal entity (`entities`), in their home currency only.
 Posts: sales (tax-inclusive prices net of each line's own tax, shipping net of its own,
 tax by rate to each rate's account, discounts as contra revenue or net as the chart
 says), refunds (to the chart's returns account where it has one), the reversal of a

@@ -3,10 +3,10 @@
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 
 class AccountType(StrEnum):
@@ -72,6 +72,19 @@ class Rules(BaseModel):
                 raise ValueError(f"tax_accounts: {rate!r} is not a rate in percent") from exc
         return self
 
+    # Per channel: these rules with its entity's and its own overrides, and the export
+    # targets its entries go to (None: every one). Set by the Chart when it loads.
+    _per_channel: dict[str, "Rules"] = PrivateAttr(default_factory=dict)
+    _exports_to: tuple[str, ...] | None = PrivateAttr(default=None)
+
+    def for_channel(self, channel: str | None) -> "Rules":
+        """The rules a channel's entries are posted by (its legal entity's chart)."""
+        return self._per_channel.get(channel or "", self)
+
+    @property
+    def exports_to(self) -> tuple[str, ...] | None:
+        return self._exports_to
+
     def accounts_named(self) -> set[str]:
         named = {
             v for k, v in self.model_dump().items() if isinstance(v, str) and k not in POLICIES
@@ -103,6 +116,24 @@ class ExportTarget(BaseModel):
     base_url: str = Field(pattern=r"^https?://")
     company: str = Field(description="QuickBooks realm id, or Xero tenant id.")
     token_env: str = Field(description="Variable holding the API access token.")
+    currency: str | None = Field(
+        None,
+        pattern=r"^[A-Z]{3}$",
+        description="The company's home currency: only entries in it are sent there.",
+    )
+
+
+class Entity(BaseModel):
+    """A legal entity: its channels, its own postings where they differ from the chart's
+    (a clearing account per payment gateway, its VAT accounts), its accounting systems."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,30}$")
+    channels: tuple[str, ...] = Field(min_length=1)
+    exports: tuple[str, ...] = Field(
+        (), description="Export target ids its entries go to (none: not exported)."
+    )
+    rules: dict[str, Any] = Field(default_factory=dict, description="Overrides of `rules`.")
 
 
 class Chart(BaseModel):
@@ -111,6 +142,11 @@ class Chart(BaseModel):
     accounts: tuple[Account, ...]
     rules: Rules
     exports: tuple[ExportTarget, ...] = ()
+    entities: tuple[Entity, ...] = ()
+    channel_rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Per channel, overrides of its entity's rules (its clearing account).",
+    )
 
     @model_validator(mode="after")
     def _rules_name_known_accounts(self) -> Self:
@@ -118,7 +154,33 @@ class Chart(BaseModel):
         unknown = sorted(self.rules.accounts_named() - codes)
         if unknown:
             raise ValueError(f"posting rules name accounts not in the chart: {unknown}")
+        self._per_channel_rules(codes)
         return self
+
+    def _per_channel_rules(self, codes: set[str]) -> None:
+        """Each channel's rules (chart < its entity < its own), checked like the chart's."""
+        targets = {t.id for t in self.exports}
+        channels = {c for e in self.entities for c in e.channels} | set(self.channel_rules)
+        for channel in sorted(channels):
+            entities = [e for e in self.entities if channel in e.channels]
+            if len(entities) > 1:
+                raise ValueError(f"channel {channel} is in two entities")
+            entity = entities[0] if entities else None
+            if entity is not None and set(entity.exports) - targets:
+                raise ValueError(f"entity {entity.id} exports to unknown targets")
+            merged = {
+                **self.rules.model_dump(),
+                **(entity.rules if entity else {}),
+                **self.channel_rules.get(channel, {}),
+            }
+            rules = Rules.model_validate(merged)
+            unknown = sorted(rules.accounts_named() - codes)
+            if unknown:
+                raise ValueError(
+                    f"channel {channel}'s rules name accounts not in the chart: {unknown}"
+                )
+            rules._exports_to = entity.exports if entity else None
+            self.rules._per_channel[channel] = rules
 
 
 class ChartError(ValueError):

@@ -40,7 +40,8 @@ POST_COGS = "accounting-poster.post-cogs"
 POST_COUNTER_COGS = "accounting-poster.post-counter-cogs"
 
 
-async def _post_sale(uow: UnitOfWork, order: OrderPlaced, rules: Rules) -> None:
+async def _post_sale(uow: UnitOfWork, order: OrderPlaced, chart_rules: Rules) -> None:
+    rules = chart_rules.for_channel(order.channel)
     if order.customer_company:
         yearly = rules.invoice_numbers == "yearly"
         await repository.issue_invoice(uow.connection, order, yearly)
@@ -52,6 +53,7 @@ async def _post_sale(uow: UnitOfWork, order: OrderPlaced, rules: Rules) -> None:
         order.currency,
         f"sale {order.channel} {order.channel_order_name}",
         sale_lines(order, rules),
+        exports_to=rules.exports_to,
     )
 
 
@@ -73,6 +75,7 @@ async def post_refund(refund: RefundIssued, uow: UnitOfWork, rules: Rules) -> No
         if not await uow.inbox.claim(REMEMBER_ORDER, refund.event_id):
             return
         conn = uow.connection
+        rules = rules.for_channel(refund.channel)
         if not await sales.voided(conn, refund.order_id):
             rates, shipping_rate = await sales.tax_rates(conn, refund.order_id)
             await repository.post(
@@ -84,6 +87,7 @@ async def post_refund(refund: RefundIssued, uow: UnitOfWork, rules: Rules) -> No
                 f"refund {refund.refund_ref} on {refund.channel} {refund.channel_order_ref}",
                 refund_lines(refund, rules, rates, shipping_rate),
                 resource=refund.refund_ref,
+                exports_to=rules.exports_to,
             )
         await uow.commit()
 
@@ -97,7 +101,7 @@ async def note_acceptance(change: OrderStatusChanged, uow: UnitOfWork, rules: Ru
         if not await uow.inbox.claim(NOTE_ACCEPTANCE, change.event_id):
             return
         if change.to_status is OrderStatus.CANCELLED:
-            await _void(uow, change)
+            await _void(uow, change, rules.for_channel(change.channel))
         else:
             await sales.note(uow.connection, change.order_id, "reserved")
             await _try_sale(uow, change.order_id, rules)
@@ -118,11 +122,14 @@ async def note_payment(paid: OrderPaid, uow: UnitOfWork, rules: Rules) -> None:
 async def _try_sale(uow: UnitOfWork, order_id: UUID, rules: Rules) -> None:
     """Posts the sale once what the chart's policy waits for is known."""
     sale = await sales.facts(uow.connection, order_id)
-    if sale is not None and recognised(rules.recognise, sale):
+    policy = (
+        rules.for_channel(sale["placed"]["channel"]).recognise if sale and sale["placed"] else ""
+    )
+    if sale is not None and recognised(policy, sale):
         await _post_sale(uow, OrderPlaced.model_validate(sale["placed"]), rules)
 
 
-async def _void(uow: UnitOfWork, change: OrderStatusChanged) -> None:
+async def _void(uow: UnitOfWork, change: OrderStatusChanged, rules: Rules) -> None:
     conn = uow.connection
     currency = await sales.cancel(conn, change.order_id)
     if currency is None:
@@ -130,7 +137,10 @@ async def _void(uow: UnitOfWork, change: OrderStatusChanged) -> None:
     lines = void_lines(await sales.sale_and_refunds(conn, change.order_id), "order cancelled")
     if lines:
         memo = f"void: order cancelled ({change.reason or 'no reason given'})"
-        await repository.post(conn, "void", change.event_id, change.order_id, currency, memo, lines)
+        await repository.post(
+            conn, "void", change.event_id, change.order_id, currency, memo, lines,
+            exports_to=rules.exports_to,
+        )  # fmt: skip
 
 
 async def post_cogs(dispatch: ShipmentDispatched, uow: UnitOfWork, rules: Rules) -> None:
@@ -197,10 +207,12 @@ async def _try_cogs(uow: UnitOfWork, moved: GoodsMoved, rules: Rules) -> bool:
     the order's amounts have not arrived: the two travel on different topics, read by
     different consumer groups, so a dispatch may well be read first."""
     quantities, back, memo = _movement(moved)
-    currency = await repository.order_currency(uow.connection, moved.order_id)
-    if currency is None:
+    known = await repository.order_of(uow.connection, moved.order_id)
+    if known is None:
         await _park(uow, moved, AWAITING_ORDER)
         return False
+    currency, channel = known
+    rules = rules.for_channel(channel)
     costs = await repository.unit_costs(uow.connection, sorted(quantities), currency)
     try:
         lines = cogs_lines(quantities, costs, rules, back=back)
@@ -209,8 +221,9 @@ async def _try_cogs(uow: UnitOfWork, moved: GoodsMoved, rules: Rules) -> bool:
         return False
     if lines:
         await repository.post(
-            uow.connection, "cogs", moved.event_id, moved.order_id, currency, memo, lines
-        )
+            uow.connection, "cogs", moved.event_id, moved.order_id, currency, memo, lines,
+            exports_to=rules.exports_to,
+        )  # fmt: skip
     return True
 
 

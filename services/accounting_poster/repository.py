@@ -22,7 +22,8 @@ async def install_chart(conn: asyncpg.Connection, chart: Chart) -> None:
         )
         await conn.execute("DELETE FROM export_targets")
         await conn.executemany(
-            "INSERT INTO export_targets (id) VALUES ($1)", [(t.id,) for t in chart.exports]
+            "INSERT INTO export_targets (id, currency) VALUES ($1, $2)",
+            [(t.id, t.currency) for t in chart.exports],
         )
 
 
@@ -35,9 +36,11 @@ async def post(
     memo: str,
     lines: list[Line],
     resource: str | None = None,
+    exports_to: tuple[str, ...] | None = None,
 ) -> bool:
     """Posts one entry; False when this source (or this order's sale, or this refund) is
-    already posted."""
+    already posted. It is owed to the accounting systems `exports_to` names (None: every
+    one) whose home currency is the entry's (or that have none)."""
     entry_id = uuid4()
     inserted = await conn.fetchval(
         "INSERT INTO journal_entries"
@@ -57,7 +60,11 @@ async def post(
     await _insert_lines(conn, entry_id, lines)
     # Owed to every accounting system configured, in the same transaction as the entry.
     await conn.execute(
-        "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets", entry_id
+        "INSERT INTO exports (entry_id, target) SELECT $1, id FROM export_targets"
+        " WHERE ($2::text[] IS NULL OR id = ANY($2)) AND (currency IS NULL OR currency = $3)",
+        entry_id,
+        list(exports_to) if exports_to is not None else None,
+        currency,
     )
     return True
 
@@ -104,9 +111,10 @@ async def invoice(conn: asyncpg.Connection, order_id: UUID) -> dict[str, Any] | 
     return dict(document) if document else None
 
 
-async def order_currency(conn: asyncpg.Connection, order_id: UUID) -> str | None:
+async def order_of(conn: asyncpg.Connection, order_id: UUID) -> tuple[str, str] | None:
+    """The order's (currency, channel), once its amounts are known."""
     placed: Any = await conn.fetchval("SELECT placed FROM sales WHERE order_id = $1", order_id)
-    return str(placed["currency"]) if placed else None
+    return (str(placed["currency"]), str(placed["channel"])) if placed else None
 
 
 async def unit_costs(conn: asyncpg.Connection, skus: list[str], currency: str) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The journal reaches QuickBooks- and Xero-style systems in their shapes; an entry a system
 refuses is parked with its reason and goes out once the cause is fixed — never lost."""
 
+import json
 import random
 
 import httpx
@@ -64,7 +65,9 @@ async def test_a_refused_export_is_parked_with_the_reason_and_sent_after_the_fix
     hub: Hub, client: httpx.AsyncClient
 ) -> None:
     chart_codes = ["1100", "1300", "2200", "4000", "4900", "5000"]  # 4100 missing there
-    await client.post(hub.url("accounting-api", "/_control"), json={"accounts": chart_codes})
+    control = hub.url("accounting-api", "/_control")
+    before = (await client.post(control, json={})).json()["accounts"]
+    await client.post(control, json={"accounts": chart_codes})
     try:
         order_id = await place(hub, client)
         sale = await sale_of(hub, client, order_id)
@@ -78,9 +81,7 @@ async def test_a_refused_export_is_parked_with_the_reason_and_sent_after_the_fix
         assert "account 4100 does not exist" in reasons["quickbooks"]
         assert "'4100' is not a valid code" in reasons["xero"]
     finally:
-        await client.post(
-            hub.url("accounting-api", "/_control"), json={"accounts": [*chart_codes, "4100"]}
-        )
+        await client.post(control, json={"accounts": before})  # 4100 and the rest, back
 
     retried = await client.post(
         hub.url("accounting-poster", "/exports/retry"),
@@ -134,3 +135,44 @@ async def test_a_retry_after_a_lost_answer_leaves_one_journal_in_each_system(
     assert [j["DocNumber"] for j in received["quickbooks"]].count(name) == 1
     narrations = [j["Narration"] for j in received["xero"]]
     assert sum(1 for n in narrations if n.startswith(f"{name}: ")) == 1
+
+
+async def test_each_shop_books_into_its_own_entitys_system_only(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """The test hub's chart: the BigCommerce store is the European entity's (Xero only,
+    its own clearing account 1120); the Shopify store the US entity's (QuickBooks, USD)."""
+    from simulators.bigcommerce_payloads import bigcommerce_order, bigcommerce_webhook
+    from tests.support.hub_files import BC_STORE
+
+    us = await sale_of(hub, client, await place(hub, client))
+    bc_id = random.randrange(10**6, 10**7)
+    item = f"EU-{bc_id}"
+    await hub.set_stock(client, item, "wh-1", 5)
+    documents = bigcommerce_order(bc_id, [Line(item, 1, "20.00")], currency="EUR")
+    store = hub.url("storefront-api", f"/_orders/bigcommerce/{BC_STORE}")
+    (await client.post(store, json=documents)).raise_for_status()
+    hook = bigcommerce_webhook(BC_STORE, bc_id)
+    sent = await client.post(
+        hub.url("storefront-gateway", "/webhooks/json/bc-test"),
+        content=json.dumps(hook).encode(),
+        headers={"content-type": "application/json",
+                 "X-Crossdock-Token": hub.store_keys["bc_header"]},
+    )  # fmt: skip
+    assert sent.json()["status"] == "accepted", sent.text
+    eu = await sale_of(hub, client, hub.order_id("bc-test", str(bc_id)))
+    assert {line["account"] for line in eu["lines"] if line["debit_minor"]} == {"1120"}
+
+    async def settled(entry: dict, count: int) -> list[dict] | None:
+        done = await exports(hub, client, "exported", entry["entry_id"])
+        return done if len(done) == count else None
+
+    assert {x["target"] for x in await eventually(lambda: settled(us, 2))} == {
+        "quickbooks",
+        "xero",
+    }
+    assert [x["target"] for x in await eventually(lambda: settled(eu, 1))] == ["xero"]
+    pending = [
+        x for s in ("pending", "rejected") for x in await exports(hub, client, s, eu["entry_id"])
+    ]
+    assert pending == []  # never owed to the US company's QuickBooks

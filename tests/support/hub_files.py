@@ -43,6 +43,16 @@ def write_chart(hub: "Hub") -> None:
         {"code": "2219", "name": "VAT 19 %", "type": "liability"},
     ]
     chart["rules"]["tax_accounts"] = {"7": "2207", "19%": "2219"}
+    # Two legal entities: the BigCommerce store belongs to the European company, which
+    # books into its Xero tenant only, its payments cleared through their own account;
+    # every other channel to the US company, into both systems (QuickBooks takes USD).
+    chart["accounts"].append(
+        {"code": "1120", "name": "Payment clearing (EU gateway)", "type": "asset"}
+    )
+    chart["entities"] = [
+        {"id": "eu-gmbh", "channels": ["bc-test"], "exports": ["xero"],
+         "rules": {"receivable": "1120"}},
+    ]  # fmt: skip
     books = hub.url("accounting-api", "")
     chart["exports"] = [
         {
@@ -51,6 +61,7 @@ def write_chart(hub: "Hub") -> None:
             "base_url": books,
             "company": "4620816365",
             "token_env": "TEST_QBO_TOKEN",
+            "currency": "USD",
         },
         {
             "id": "xero",
