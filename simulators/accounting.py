@@ -10,8 +10,12 @@ Both honour their idempotency keys as documented — QuickBooks' `requestid` que
 parameter, Xero's `Idempotency-Key` header: a request repeating one is answered with
 the first answer and creates nothing. QuickBooks refuses a second entry with a
 DocNumber already used (its "Duplicate Document Number" check, code 6140).
+Either takes a long-lived token, or the short-lived access tokens of its OAuth 2.0 token
+endpoint (simulators/accounting_oauth.py; OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET and the
+first OAUTH_REFRESH_TOKEN in the environment).
 Test side: POST /_control (accounts, fail_next, lose_next: take the journal, then
-answer 502 as if the answer were lost on the way), GET /_received.
+answer 502 as if the answer were lost on the way; the token endpoint's knobs),
+GET /_received.
 
     QBO_TOKEN=.. QBO_REALM=.. XERO_TOKEN=.. XERO_TENANT=.. ACCOUNTS=1100,4000 \\
         python -m simulators.accounting --port 9301
@@ -27,6 +31,9 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+
+from simulators.accounting_oauth import Tokens
+from simulators.accounting_oauth import router as oauth_router
 
 
 def _cents(value: Any) -> Decimal:
@@ -62,7 +69,7 @@ Sim = Annotated[Books, Depends(_sim)]
 
 
 @router.post("/_control")
-async def control(sim: Sim, update: dict[str, Any]) -> dict[str, Any]:
+async def control(sim: Sim, request: Request, update: dict[str, Any]) -> dict[str, Any]:
     if "accounts" in update:
         sim.state["accounts"] = set(update["accounts"])
     for knob in ("fail_next", "lose_next"):
@@ -71,6 +78,7 @@ async def control(sim: Sim, update: dict[str, Any]) -> dict[str, Any]:
         "accounts": sorted(sim.state["accounts"]),
         "fail_next": sim.state["fail_next"],
         "lose_next": sim.state["lose_next"],
+        "oauth": request.app.state.tokens.control(update),
     }
 
 
@@ -87,7 +95,9 @@ async def journal_entry(
     authorization: str | None = Header(None),
     requestid: str | None = None,
 ) -> JSONResponse:
-    if authorization != f"Bearer {sim.qbo[0]}" or realm != sim.qbo[1]:
+    tokens = request.app.state.tokens
+    signed_in = authorization == f"Bearer {sim.qbo[0]}" or tokens.valid(authorization)
+    if not signed_in or realm != sim.qbo[1]:
         return JSONResponse({"fault": {"error": [{"message": "AuthenticationFailed"}]}}, 401)
     maybe_fail(sim)
     if requestid and f"qbo:{requestid}" in sim.answers:
@@ -118,7 +128,9 @@ async def manual_journals(
     xero_tenant_id: str | None = Header(None),
     idempotency_key: str | None = Header(None),
 ) -> JSONResponse:
-    if authorization != f"Bearer {sim.xero[0]}" or xero_tenant_id != sim.xero[1]:
+    tokens = request.app.state.tokens
+    signed_in = authorization == f"Bearer {sim.xero[0]}" or tokens.valid(authorization)
+    if not signed_in or xero_tenant_id != sim.xero[1]:
         return JSONResponse({"Title": "Unauthorized", "Status": 401}, 401)
     maybe_fail(sim)
     if idempotency_key and f"xero:{idempotency_key}" in sim.answers:
@@ -156,10 +168,18 @@ def maybe_lose(sim: Books) -> None:
         raise HTTPException(502, "bad gateway")
 
 
-def create_app(qbo: tuple[str, str], xero: tuple[str, str], accounts: set[str]) -> FastAPI:
+def create_app(
+    qbo: tuple[str, str],
+    xero: tuple[str, str],
+    accounts: set[str],
+    oauth_client: tuple[str, str] | None = None,
+    first_refresh: str | None = None,
+) -> FastAPI:
     app = FastAPI(title="accounting simulator")
     app.state.sim = Books(qbo, xero, accounts)
+    app.state.tokens = Tokens(oauth_client, first_refresh)
     app.include_router(router)
+    app.include_router(oauth_router)
     return app
 
 
@@ -216,6 +236,10 @@ def main() -> None:
         (env["QBO_TOKEN"], env["QBO_REALM"]),
         (env["XERO_TOKEN"], env["XERO_TENANT"]),
         set(env["ACCOUNTS"].split(",")),
+        (env["OAUTH_CLIENT_ID"], env["OAUTH_CLIENT_SECRET"])
+        if env.get("OAUTH_CLIENT_ID")
+        else None,
+        env.get("OAUTH_REFRESH_TOKEN"),
     )
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
 

@@ -10,7 +10,9 @@ OrderStatusChanged to cancelled reverses a posted sale.
 Produces: nothing on Kafka; `GET /journal`, `GET /trial-balance`, `GET /parked`, and
 journals exported — idempotently (QuickBooks `requestid`, Xero `Idempotency-Key`), each
 with a document number from its order's name — to the accounting systems of the
-channel's legal entity (`entities`), in their home currency only.
+channel's legal entity (`entities`), in their home currency only; OAuth 2.0 access
+tokens refreshed (the rotating refresh token kept), a refused refresh parking the
+exports with the reason until an operator reconnects.
 Posts: sales (tax-inclusive prices net of each line's own tax, shipping net of its own,
 tax by rate to each rate's account, discounts as contra revenue or net as the chart
 says), refunds (to the chart's returns account where it has one), the reversal of a

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from services.accounting_poster import handlers, repository
 from services.accounting_poster.chart import Rules
 from services.accounting_poster.invoices import invoice_html
+from services.accounting_poster.oauth import replace_refresh_token
 from shared.auth import require_admin
 from shared.db import UnitOfWork
 from shared.deps import Uow
@@ -108,3 +109,18 @@ async def retry_rejected(uow: Uow, target: str | None = None) -> dict[str, Any]:
         reopened = await repository.reopen_rejected(uow.connection, target)
         await uow.commit()
     return {"reopened": reopened}
+
+
+class RefreshToken(BaseModel):
+    refresh_token: str = Field(min_length=8, max_length=4000)
+
+
+@router.put("/exports/targets/{target}/refresh-token", dependencies=[Depends(require_admin)])
+async def reconnect(target: str, body: RefreshToken, uow: Uow) -> dict[str, Any]:
+    """After reconnecting the app to the accounting system (its refresh token was refused):
+    the new refresh token, and the exports parked meanwhile sent again."""
+    async with uow:
+        await replace_refresh_token(uow.connection, target, body.refresh_token)
+        reopened = await repository.reopen_rejected(uow.connection, target)
+        await uow.commit()
+    return {"target": target, "reopened": reopened}

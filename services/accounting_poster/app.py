@@ -16,6 +16,7 @@ from services.accounting_poster import repository, subscribers
 from services.accounting_poster.chart import Chart, ChartError, load_chart
 from services.accounting_poster.export_client import AccountingClient
 from services.accounting_poster.export_sender import ExportSender
+from services.accounting_poster.oauth import TokenKeeper
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import ACCOUNTING_POSTER
@@ -30,16 +31,15 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
     settings = settings or AccountingPosterSettings()
     chart = load_chart(settings.chart_file)
     runtime = ServiceRuntime(ACCOUNTING_POSTER, settings, "services.accounting_poster.migrations")
-    tokens = export_tokens(chart)
+    check_export_secrets(chart)
     subscribers.register(runtime, chart.rules)
     runtime.setup_steps.append(lambda conn: repository.install_chart(conn, chart))
 
     @asynccontextmanager
     async def exporting(_: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
-            sender = ExportSender(
-                runtime.pool, settings.database_url, chart.exports, AccountingClient(http, tokens)
-            )
+            client = AccountingClient(http, TokenKeeper(runtime.pool, http))
+            sender = ExportSender(runtime.pool, settings.database_url, chart.exports, client)
             await sender.start()
             try:
                 yield
@@ -53,9 +53,16 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
     return app
 
 
-def export_tokens(chart: Chart) -> dict[str, str]:
-    """Every export target's token, from the environment; missing ones fail start-up."""
-    missing = [t.token_env for t in chart.exports if not os.environ.get(t.token_env)]
+def check_export_secrets(chart: Chart) -> None:
+    """Every export target's secrets are in the environment — its token, or its OAuth
+    client and first refresh token; a missing one fails start-up."""
+    names = []
+    for target in chart.exports:
+        if target.oauth is None:
+            names.append(target.token_env or "")
+        else:
+            oauth = target.oauth
+            names += [oauth.client_id_env, oauth.client_secret_env]
+    missing = [n for n in names if not os.environ.get(n)]
     if missing:
-        raise ChartError(f"export tokens not set in the environment: {', '.join(missing)}")
-    return {t.id: os.environ[t.token_env] for t in chart.exports}
+        raise ChartError(f"export secrets not set in the environment: {', '.join(missing)}")

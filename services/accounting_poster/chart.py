@@ -107,6 +107,20 @@ class ExportKind(StrEnum):
     XERO = "xero"
 
 
+class OAuth(BaseModel):
+    """OAuth 2.0 with short-lived access tokens, as QuickBooks Online and Xero use: the
+    access token is got from the token endpoint with the refresh token (which each use
+    may replace: the new one is kept, in the database, before the access token is used)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    token_url: str = Field(pattern=r"^https?://")
+    client_id_env: str
+    client_secret_env: str
+    refresh_token_env: str = Field(
+        description="Variable holding the first refresh token (later ones are stored)."
+    )
+
+
 class ExportTarget(BaseModel):
     """An accounting system the journal is exported to."""
 
@@ -115,12 +129,21 @@ class ExportTarget(BaseModel):
     kind: ExportKind
     base_url: str = Field(pattern=r"^https?://")
     company: str = Field(description="QuickBooks realm id, or Xero tenant id.")
-    token_env: str = Field(description="Variable holding the API access token.")
+    token_env: str | None = Field(
+        None, description="Variable holding a long-lived API access token (else `oauth`)."
+    )
+    oauth: OAuth | None = None
     currency: str | None = Field(
         None,
         pattern=r"^[A-Z]{3}$",
         description="The company's home currency: only entries in it are sent there.",
     )
+
+    @model_validator(mode="after")
+    def _one_way_in(self) -> Self:
+        if (self.token_env is None) == (self.oauth is None):
+            raise ValueError(f"export {self.id}: give token_env or oauth, one of them")
+        return self
 
 
 class Entity(BaseModel):

@@ -7,11 +7,8 @@ and Xero's `Idempotency-Key` header
 the entry's id, so a retry after a lost answer is answered with the journal already
 made, never a second one.
 
-Exceptions::
-
-    ExportError
-    ├── ExportRejected      the system refused the entry (4xx other than 429): park it
-    └── ExportUnavailable   timeout, connection failure, 429 or 5xx: retry later
+A short-lived access token comes from the token keeper (oauth.py); an answer of 401 has
+it refreshed and the call made once more. Failures: export_errors.py.
 """
 
 from typing import Any
@@ -19,30 +16,34 @@ from typing import Any
 import httpx
 
 from services.accounting_poster.chart import ExportKind, ExportTarget
+from services.accounting_poster.export_errors import ExportRejected, ExportUnavailable
 from services.accounting_poster.exports import quickbooks_journal_entry, xero_manual_journal
-
-
-class ExportError(Exception):
-    """Any failure to export an entry."""
-
-
-class ExportRejected(ExportError):
-    """The accounting system refused the entry: retrying will not help."""
-
-
-class ExportUnavailable(ExportError):
-    """The accounting system could not be reached or was overloaded."""
+from services.accounting_poster.oauth import TokenKeeper
 
 
 class AccountingClient:
-    def __init__(self, http: httpx.AsyncClient, tokens: dict[str, str]) -> None:
+    def __init__(self, http: httpx.AsyncClient, tokens: TokenKeeper) -> None:
         self._http = http
         self._tokens = tokens
 
     async def export(self, target: ExportTarget, entry: dict[str, Any]) -> str:
         """The accounting system's id for the entry."""
+        response = await self._send(target, entry)
+        if response.status_code == 401:  # the access token expired early, or was revoked
+            await self._tokens.expire(target)
+            response = await self._send(target, entry)
+        if response.status_code == 429 or response.status_code >= 500:
+            raise ExportUnavailable(f"{target.id}: HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise ExportRejected(f"{target.id}: HTTP {response.status_code}: {response.text[:500]}")
+        answer = response.json()
+        if target.kind is ExportKind.QUICKBOOKS:
+            return str(answer["JournalEntry"]["Id"])
+        return str(answer["ManualJournals"][0]["ManualJournalID"])
+
+    async def _send(self, target: ExportTarget, entry: dict[str, Any]) -> httpx.Response:
         headers = {
-            "Authorization": f"Bearer {self._tokens[target.id]}",
+            "Authorization": f"Bearer {await self._tokens.access_token(target)}",
             "Accept": "application/json",
         }
         if target.kind is ExportKind.QUICKBOOKS:
@@ -55,14 +56,6 @@ class AccountingClient:
             headers["Idempotency-Key"] = str(entry["entry_id"])
             body = xero_manual_journal(entry)
         try:
-            response = await self._http.post(url, json=body, headers=headers, timeout=10)
+            return await self._http.post(url, json=body, headers=headers, timeout=10)
         except httpx.HTTPError as exc:
             raise ExportUnavailable(f"{target.id}: {type(exc).__name__}: {exc}") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise ExportUnavailable(f"{target.id}: HTTP {response.status_code}")
-        if response.status_code >= 400:
-            raise ExportRejected(f"{target.id}: HTTP {response.status_code}: {response.text[:500]}")
-        answer = response.json()
-        if target.kind is ExportKind.QUICKBOOKS:
-            return str(answer["JournalEntry"]["Id"])
-        return str(answer["ManualJournals"][0]["ManualJournalID"])

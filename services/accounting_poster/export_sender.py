@@ -7,11 +7,8 @@ import structlog
 
 from services.accounting_poster import repository
 from services.accounting_poster.chart import ExportTarget
-from services.accounting_poster.export_client import (
-    AccountingClient,
-    ExportRejected,
-    ExportUnavailable,
-)
+from services.accounting_poster.export_client import AccountingClient
+from services.accounting_poster.export_errors import ExportRejected, ExportUnavailable
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)

@@ -1,6 +1,7 @@
 """The journal reaches QuickBooks- and Xero-style systems in their shapes; an entry a system
 refuses is parked with its reason and goes out once the cause is fixed — never lost."""
 
+import asyncio
 import json
 import random
 
@@ -176,3 +177,45 @@ async def test_each_shop_books_into_its_own_entitys_system_only(
         x for s in ("pending", "rejected") for x in await exports(hub, client, s, eu["entry_id"])
     ]
     assert pending == []  # never owed to the US company's QuickBooks
+
+
+async def test_short_lived_tokens_are_refreshed_and_a_refused_refresh_parks_until_reconnected(
+    hub: Hub, client: httpx.AsyncClient
+) -> None:
+    """Xero is reached by OAuth 2.0 in the test hub (tests/support/hub_files): its access
+    tokens expire, its refresh tokens are single-use."""
+    control = hub.url("accounting-api", "/_control")
+    before = (await client.post(control, json={"token_seconds": 2})).json()["oauth"]
+    await asyncio.sleep(2.5)  # the token the poster holds has expired at Xero meanwhile
+
+    async def exported_to_xero(entry_id: str) -> list[dict] | None:
+        done = await exports(hub, client, "exported", entry_id)
+        return [x for x in done if x["target"] == "xero"] or None
+
+    # Tokens refreshed a minute before they expire: 2 s ones before every use, and the
+    # one held when they became that short is refused (401) and refreshed then.
+    for _ in range(2):
+        sale = await sale_of(hub, client, await place(hub, client))
+        await eventually(lambda sale=sale: exported_to_xero(sale["entry_id"]), timeout=30)
+    after = (await client.post(control, json={})).json()["oauth"]
+    assert after["refreshed"] >= before["refreshed"] + 2 and after["refused"] == before["refused"]
+
+    await client.post(control, json={"revoke_refresh": True})
+    sale = await sale_of(hub, client, await place(hub, client))
+
+    async def parked() -> list[dict] | None:
+        rejected = await exports(hub, client, "rejected", sale["entry_id"])
+        return [x for x in rejected if x["target"] == "xero"] or None
+
+    [refused] = await eventually(parked, timeout=30)
+    assert "refused the refresh token" in refused["last_error"], refused
+
+    granted = await client.post(control, json={"grant_refresh": True, "token_seconds": 1800})
+    token = granted.json()["oauth"]["granted_refresh"]
+    reconnected = await client.put(
+        hub.url("accounting-poster", "/exports/targets/xero/refresh-token"),
+        json={"refresh_token": token},
+        headers={"Authorization": f"Bearer {hub.admin_token}"},
+    )
+    assert reconnected.status_code == 200 and reconnected.json()["reopened"] >= 1
+    assert await eventually(lambda: exported_to_xero(sale["entry_id"]), timeout=30)

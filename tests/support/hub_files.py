@@ -68,7 +68,13 @@ def write_chart(hub: "Hub") -> None:
             "kind": "xero",
             "base_url": books,
             "company": "tenant-test",
-            "token_env": "TEST_XERO_TOKEN",
+            # Xero by OAuth 2.0: short-lived access tokens from its token endpoint.
+            "oauth": {
+                "token_url": f"{books}/connect/token",
+                "client_id_env": "TEST_XERO_CLIENT_ID",
+                "client_secret_env": "TEST_XERO_CLIENT_SECRET",
+                "refresh_token_env": "TEST_XERO_REFRESH",
+            },
         },
     ]
     (hub.workdir / "accounts.yaml").write_text(yaml.safe_dump(chart))
