@@ -70,7 +70,35 @@ def document(service: str) -> dict[str, Any]:
         del publisher
     spec = AsyncAPI(runtime.broker, title=f"Crossdock {service}", version="1.0.0")
     result: dict[str, Any] = spec.to_specification().to_jsonable()
+    with_event_schemas(result)
     return result
+
+
+def with_event_schemas(document: dict[str, Any]) -> None:
+    """Every message of a domain topic carries the schema of each event the topic holds
+    (one of them, told apart by `event_type`), from the frozen pydantic models."""
+    topics = {t.name: t for t in DOMAIN_TOPICS}
+    components = document["components"]
+    schemas = components.setdefault("schemas", {})
+    for channel in document["channels"].values():
+        topic = topics.get(channel.get("address", ""))
+        if topic is None:
+            continue
+        for event in topic.event_types:
+            found = event.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(found.pop("$defs", {}))
+            schemas[event.__name__] = found
+        refs = [{"$ref": f"#/components/schemas/{e.__name__}"} for e in topic.event_types]
+        for ref in channel["messages"].values():
+            name = ref["$ref"].rsplit("/", 1)[-1]
+            components["messages"][name]["payload"] = {
+                "oneOf": refs,
+                "discriminator": "event_type",
+            }
+    used = json.dumps(document)
+    for name in [n for n in schemas if n == "EmptyPayload" or n.endswith(":Payload")]:
+        if f'#/components/schemas/{name}"' not in used:
+            del schemas[name]
 
 
 def main(out: Path) -> None:
