@@ -17,6 +17,8 @@ from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
 from shared.topics import DOMAIN_TOPICS, SERVICES, dead_letter_topic
 
+LOCAL_BROKER = "127.0.0.1:19092"
+
 
 def runtime_of(service: str) -> ServiceRuntime:
     """The service's runtime with its real subscribers, built without connecting."""
@@ -27,7 +29,11 @@ def runtime_of(service: str) -> ServiceRuntime:
     from services.shipping_bridge import subscribers as bridge
 
     package = service.replace("-", "_")
-    settings = HubSettings(admin_token=SecretStr("documents-only-" + "0" * 32))
+    # The documented server is the local stack's broker, whatever this shell points at.
+    settings = HubSettings(
+        admin_token=SecretStr("documents-only-" + "0" * 32),
+        kafka_bootstrap_servers=LOCAL_BROKER,
+    )
     runtime = ServiceRuntime(service, settings, f"services.{package}.migrations")
     if service == "order-router":
         router.register(runtime, ())
