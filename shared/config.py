@@ -32,7 +32,19 @@ class HubSettings(BaseSettings):
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
     consumer_workers: int = Field(
-        3, ge=1, description="Consumers per use case; each owns some partitions, in order."
+        1,
+        ge=1,
+        description="Consumers per use case in a process; each owns some partitions, in"
+        " order. Instances of a service share the partitions the same way.",
+    )
+    consumer_batch_size: int = Field(
+        200, ge=1, description="Most messages a consumer handles in one transaction."
+    )
+    consumer_idle_wait_ms: int = Field(
+        1000,
+        ge=10,
+        description="How long an idle consumer's poll waits for data (it returns as soon"
+        " as some arrives): longer costs less CPU idle, never latency.",
     )
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2

@@ -12,12 +12,11 @@ import time
 import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import structlog
 from faststream.kafka import KafkaBroker
-from faststream.kafka.message import KafkaMessage
 from pydantic import ValidationError
 
 from shared.events.codec import Decoder, UnknownEventType
@@ -29,12 +28,23 @@ log = structlog.get_logger(__name__)
 
 Handler = Callable[[Any], Awaitable[None]]
 
+
+class Consumed(Protocol):
+    """A consumed record as the runner reads it (FastStream's message, or a batch's)."""
+
+    @property
+    def body(self) -> bytes: ...
+
+    @property
+    def raw_message(self) -> Any: ...
+
+
 # Retrying cannot fix a message that does not parse; park it at once.
-_POISON = (ValidationError, UnknownEventType, ValueError)
+POISON = (ValidationError, UnknownEventType, ValueError)
 # Nor is a message to blame when the database or the network is away (a restart, a
 # failover): it waits, its partition paused, for as long as that lasts; parking it would
 # lose the order of its key and leave the hub needing a person to replay it.
-_UNAVAILABLE = (
+UNAVAILABLE = (
     OSError,
     TimeoutError,
     asyncpg.PostgresConnectionError,
@@ -57,20 +67,18 @@ class ConsumerRunner:
     ) -> None:
         self._broker = broker
         self._dead_letter_topic = dead_letter_topic
-        self._metrics = metrics
-        self._failpoints = failpoints
-        self._max_attempts = max_attempts
-        self._backoff_seconds = backoff_seconds
+        self.metrics = metrics
+        self.failpoints = failpoints
+        self.max_attempts = max_attempts
+        self.backoff_seconds = backoff_seconds
 
-    async def run(
-        self, consumer: str, msg: KafkaMessage, decoder: Decoder, handle: Handler
-    ) -> None:
+    async def run(self, consumer: str, msg: Consumed, decoder: Decoder, handle: Handler) -> None:
         structlog.contextvars.clear_contextvars()
         started = time.perf_counter()
         try:
             event = decoder.decode(msg.body)
-        except _POISON as exc:
-            await self._dead_letter(consumer, msg, exc, attempts=0)
+        except POISON as exc:
+            await self.dead_letter(consumer, msg, exc, attempts=0)
             return
         if event is None:
             return  # another consumer's event on a shared topic
@@ -80,36 +88,36 @@ class ConsumerRunner:
             correlation_id=str(event.correlation_id),
         )
         outcome = await self._handle_with_retries(consumer, msg, event, handle)
-        self._metrics.processing_seconds.labels(consumer, outcome).observe(
+        self.metrics.processing_seconds.labels(consumer, outcome).observe(
             time.perf_counter() - started
         )
-        self._failpoints.hit(AFTER_COMMIT_BEFORE_ACK)
+        self.failpoints.hit(AFTER_COMMIT_BEFORE_ACK)
 
     async def _handle_with_retries(
-        self, consumer: str, msg: KafkaMessage, event: Event, handle: Handler
+        self, consumer: str, msg: Consumed, event: Event, handle: Handler
     ) -> str:
         attempt, outage = 1, 0
         while True:
             try:
                 await handle(event)
                 return "ok"
-            except _UNAVAILABLE as exc:
+            except UNAVAILABLE as exc:
                 outage += 1
-                wait = min(self._backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
+                wait = min(self.backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
                 log.warning("infrastructure unavailable; waiting", error=repr(exc), wait=wait)
                 await asyncio.sleep(wait)
                 continue
             except Exception as exc:
-                if attempt == self._max_attempts:
-                    await self._dead_letter(consumer, msg, exc, attempts=attempt)
+                if attempt == self.max_attempts:
+                    await self.dead_letter(consumer, msg, exc, attempts=attempt)
                     return "dead_lettered"
-                self._metrics.retries.labels(consumer).inc()
+                self.metrics.retries.labels(consumer).inc()
                 log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
-                await asyncio.sleep(self._backoff_seconds * 2 ** (attempt - 1))
+                await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
                 attempt += 1
 
-    async def _dead_letter(
-        self, consumer: str, msg: KafkaMessage, exc: BaseException, attempts: int
+    async def dead_letter(
+        self, consumer: str, msg: Consumed, exc: BaseException, attempts: int
     ) -> None:
         record = msg.raw_message
         headers = {k: v.decode(errors="replace") for k, v in getattr(record, "headers", ())}
@@ -131,5 +139,5 @@ class ConsumerRunner:
             key=getattr(record, "key", None),
             headers=headers,
         )
-        self._metrics.dead_letters.labels(consumer, type(exc).__name__).inc()
+        self.metrics.dead_letters.labels(consumer, type(exc).__name__).inc()
         log.error("message dead-lettered", error=headers["x-error"], attempts=attempts)

@@ -6,6 +6,9 @@ its own tables.
 """
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
 
@@ -32,10 +35,38 @@ async def create_pool(dsn: str, schema: str, service: str, min_size: int, max_si
     )
 
 
+class _Batch:
+    """The connection of the batch being handled; None once its transaction ended (a task
+    started inside a batch keeps the context, never the connection)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn: asyncpg.Connection | None = conn
+
+
+_current_batch: ContextVar[_Batch | None] = ContextVar("crossdock_batch", default=None)
+
+
+@asynccontextmanager
+async def batch_transaction(pool: Any) -> AsyncIterator[None]:
+    """One transaction for a whole batch of consumed messages: each use case's unit of work
+    inside it is a savepoint, so one message's failure rolls back that message alone, and
+    the batch costs one commit (one WAL flush) instead of one per message."""
+    async with pool.acquire() as conn, conn.transaction():
+        batch = _Batch(conn)
+        token = _current_batch.set(batch)
+        try:
+            yield
+        finally:
+            batch.conn = None
+            _current_batch.reset(token)
+
+
 class UnitOfWork:
     """One transaction: the state change, the outbox rows and the inbox claim commit together.
 
-    Leaving the block without `commit()` rolls everything back.
+    Leaving the block without `commit()` rolls everything back. Inside a batch (see
+    `batch_transaction`) it is a savepoint of the batch's transaction: `commit()` keeps
+    the work for the batch's commit, leaving without it undoes this unit's work alone.
     """
 
     def __init__(self, pool: Any, service: str, topic_prefix: str) -> None:
@@ -44,6 +75,7 @@ class UnitOfWork:
         self._topic_prefix = topic_prefix
         self._conn: Any = None
         self._tx: Any = None
+        self._borrowed = False
 
     @property
     def connection(self) -> asyncpg.Connection:
@@ -52,8 +84,11 @@ class UnitOfWork:
         return conn
 
     async def __aenter__(self) -> "UnitOfWork":
-        self._conn = await self._pool.acquire()
-        self._tx = self._conn.transaction()
+        batch = _current_batch.get()
+        shared = batch.conn if batch is not None else None
+        self._borrowed = shared is not None
+        self._conn = shared if shared is not None else await self._pool.acquire()
+        self._tx = self._conn.transaction()  # nested in a batch's: a savepoint
         await self._tx.start()
         self.outbox = Outbox(self._conn, self._service, self._topic_prefix)
         self.inbox = Inbox(self._conn)
@@ -73,5 +108,6 @@ class UnitOfWork:
             if self._tx is not None:
                 await self._tx.rollback()
         finally:
-            await self._pool.release(self._conn)
+            if not self._borrowed:
+                await self._pool.release(self._conn)
             self._conn = self._tx = None

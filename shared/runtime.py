@@ -22,6 +22,7 @@ from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 
 from shared import dead_letters
 from shared.auth import Credential, Scope, TokenStore, credential, require_reader
+from shared.batches import run_batch, without_idle_sleep
 from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
@@ -90,26 +91,42 @@ class ServiceRuntime:
         """Subscribe `handle` to `topic`; offsets commit only after it has committed.
 
         Each consumer (use case) is its own consumer group, so one use case's rebalance
-        never pauses another. Its workers split the topic's partitions between them and
-        each processes its partitions in order, committing only what it has finished.
-        A use case that sees little traffic (catalog, customers) asks for fewer workers:
-        an idle consumer still fetches and heartbeats.
+        never pauses another. It takes what Kafka has for its partitions, up to a batch,
+        and handles the batch in partition order in one transaction (`shared.batches`),
+        committing the offsets once. More workers in the process split the partitions
+        between them; instances of the service do the same across processes.
         """
-
-        @self.broker.subscriber(
-            topic.qualified(self.settings.topic_prefix),
-            group_id=f"{self.settings.topic_prefix}{consumer}",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            max_workers=min(workers or self.settings.consumer_workers, topic.partitions),
-            auto_offset_reset="earliest",
-            title=f"{self.service}:{topic.name}",
-            description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "
-            + ", ".join(t.__name__ for t in topic.event_types),
-        )
-        async def subscriber(message: KafkaMessageParam) -> None:
-            await self.runner.run(consumer, message, decoder, handle)
-
+        s = self.settings
+        for _ in range(min(workers or s.consumer_workers, topic.partitions)):
+            subscriber = self.broker.subscriber(
+                topic.qualified(s.topic_prefix),
+                group_id=f"{s.topic_prefix}{consumer}",
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                batch=True,
+                max_records=s.consumer_batch_size,
+                batch_timeout_ms=s.consumer_idle_wait_ms,
+                # The broker answers a fetch as soon as a record arrives; only an idle
+                # consumer waits this long, so a longer wait costs no latency, only fewer
+                # empty fetches.
+                fetch_max_wait_ms=s.consumer_idle_wait_ms,
+                auto_offset_reset="earliest",
+                title=f"{self.service}:{topic.name}",
+                description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "
+                + ", ".join(t.__name__ for t in topic.event_types),
+            )
+            without_idle_sleep(subscriber)
+            subscriber(self._batch_handler(consumer, decoder, handle))
         self.handlers[consumer] = (decoder, handle)
+
+    def _batch_handler(
+        self, consumer: str, decoder: Decoder, handle: Handler
+    ) -> Callable[[Any], Awaitable[None]]:
+        async def on_batch(message: KafkaMessageParam) -> None:
+            records = message.raw_message
+            batch = records if isinstance(records, tuple) else (records,)
+            await run_batch(self.runner, self.pool, consumer, batch, decoder, handle)
+
+        return on_batch
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:

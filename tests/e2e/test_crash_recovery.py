@@ -70,6 +70,50 @@ async def test_ledger_killed_after_commit_before_ack_reserves_exactly_once_on_re
     assert await eventually(redelivered, timeout=30) == 1, "the uncommitted offset came again"
 
 
+async def test_a_batch_killed_after_its_commit_is_redelivered_whole_and_applied_once(
+    crash_hub: Hub,
+) -> None:
+    """Orders wait in Kafka while the ledger is down, so it takes several in one batch."""
+    hub = crash_hub
+    for service in ("storefront-gateway", "order-router", "inventory-ledger"):
+        hub.start(service)
+        await hub.wait_ready(service)
+    sku = f"BATCH-{random.randrange(10**9)}"
+    async with httpx.AsyncClient(timeout=30, headers=hub.reader) as client:
+        await hub.set_stock(client, sku, "wh-1", 50)
+        hub.stop("inventory-ledger")
+        order_ids = []
+        for _ in range(6):
+            order = shopify_order(random.randrange(10**11, 10**12), [Line(sku, 2, "1.00")])
+            hook = signed_shopify(order, hub.shop, hub.shopify_secret)
+            order_ids.append((await hub.deliver(client, hook)).json()["order_id"])
+
+        async def all_commanded() -> bool:
+            commands = [json.loads(r.value) for r in await hub.records("stock-commands")]
+            return {c.get("order_id") for c in commands} >= set(order_ids)
+
+        assert await eventually(all_commanded, timeout=30)
+        hub.start("inventory-ledger", {"CROSSDOCK_FAILPOINT": "after-commit-before-ack"})
+        exit_code = await asyncio.to_thread(hub.procs["inventory-ledger"].wait, 60)
+        assert exit_code == 86, "the failpoint ended the ledger after its batch's commit"
+        in_first_batch = await reserved_in_database(hub, sku) // 2
+        assert in_first_batch >= 2, "several orders committed in the one batch"
+        hub.stop("inventory-ledger")
+        hub.start("inventory-ledger")
+        await hub.wait_ready("inventory-ledger")
+        for order_id in order_ids:
+            await hub.settled_order(client, order_id)
+        assert (await hub.stock(client, sku))["reserved"] == 12, "each order reserved once"
+    verdicts = [json.loads(r.value)["order_id"] for r in await hub.records("stock-reservations")]
+    assert sorted(v for v in verdicts if v in order_ids) == sorted(order_ids)
+
+    async def redelivered() -> int | None:
+        log = (hub.workdir / "inventory-ledger.log").read_text()
+        return log.count('"event": "redelivery ignored"') or None
+
+    assert await eventually(redelivered, timeout=30) == in_first_batch, "the batch came again"
+
+
 async def reserved_in_database(hub: Hub, sku: str) -> int:
     conn = await asyncpg.connect(hub.database_url)
     try:

@@ -1,0 +1,152 @@
+"""Running a batch of consumed messages: one transaction, one offset commit.
+
+A consumer takes what Kafka has for its partitions (up to the batch size) and hands the
+records here in partition order. Every message's use case runs inside one PostgreSQL
+transaction (each unit of work a savepoint of it), so the batch costs one commit and one
+offset commit instead of one of each per message. The contract is the per-message one:
+
+- the offsets are committed only after this returns, and it returns only once the
+  batch's transaction committed and every message that could not be handled sits on the
+  dead-letter topic (published after the commit, so a crash in between redelivers the
+  batch: the applied messages are no-ops through the inbox, the poison is parked again);
+- a message whose use case keeps failing is rolled back alone (its savepoint) and parked;
+  the rest of the batch is applied;
+- the database or the network away: the whole batch is rolled back and run again once
+  it is back, messages kept in order;
+- a lock conflict between two batches (a deadlock, a serialization failure) rolls the
+  batch back and runs its messages one transaction each, the way a message alone is run.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+import asyncpg
+import structlog
+
+from shared.consumer import MAX_WAIT_SECONDS, POISON, UNAVAILABLE, ConsumerRunner, Handler
+from shared.db import batch_transaction
+from shared.events.codec import Decoder
+from shared.failpoints import AFTER_COMMIT_BEFORE_ACK
+
+log = structlog.get_logger(__name__)
+
+# Two batches that lock rows in different orders: one of them must start again.
+_CONFLICT = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.InFailedSQLTransactionError,
+)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One record of a batch, shaped as the per-message runner reads a message."""
+
+    body: bytes
+    raw_message: Any
+
+
+@dataclass(frozen=True)
+class Parked:
+    message: Delivered
+    error: BaseException
+    attempts: int
+
+
+async def run_batch(
+    runner: ConsumerRunner,
+    pool: Any,
+    consumer: str,
+    records: tuple[Any, ...],
+    decoder: Decoder,
+    handle: Handler,
+) -> None:
+    messages = [Delivered(record.value, record) for record in records]
+    outage = 0
+    while True:
+        try:
+            parked = await _in_one_transaction(runner, pool, consumer, messages, decoder, handle)
+            break
+        except UNAVAILABLE as exc:
+            outage += 1
+            wait = min(runner.backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
+            log.warning("infrastructure unavailable; batch waits", error=repr(exc), wait=wait)
+            await asyncio.sleep(wait)
+        except _CONFLICT as exc:
+            log.info("batch conflicted; one transaction per message", error=repr(exc))
+            for message in messages:
+                await runner.run(consumer, message, decoder, handle)
+            return
+    for each in parked:
+        await runner.dead_letter(consumer, each.message, each.error, each.attempts)
+    runner.failpoints.hit(AFTER_COMMIT_BEFORE_ACK)
+
+
+async def _in_one_transaction(
+    runner: ConsumerRunner,
+    pool: Any,
+    consumer: str,
+    messages: list[Delivered],
+    decoder: Decoder,
+    handle: Handler,
+) -> list[Parked]:
+    parked: list[Parked] = []
+    async with batch_transaction(pool):
+        for message in messages:
+            failed = await _one(runner, consumer, message, decoder, handle)
+            if failed is not None:
+                parked.append(failed)
+    return parked
+
+
+async def _one(
+    runner: ConsumerRunner, consumer: str, message: Delivered, decoder: Decoder, handle: Handler
+) -> Parked | None:
+    structlog.contextvars.clear_contextvars()
+    started = time.perf_counter()
+    try:
+        event = decoder.decode(message.body)
+    except POISON as exc:
+        return Parked(message, exc, 0)
+    if event is None:
+        return None  # another consumer's event on a shared topic
+    structlog.contextvars.bind_contextvars(
+        consumer=consumer, event_id=str(event.event_id), correlation_id=str(event.correlation_id)
+    )
+    attempt = 1
+    while True:
+        try:
+            await handle(event)
+            outcome, failed = "ok", None
+            break
+        except (*UNAVAILABLE, *_CONFLICT):
+            raise  # the batch's transaction is gone: it is run again as a whole
+        except Exception as exc:
+            if attempt == runner.max_attempts:
+                outcome, failed = "dead_lettered", Parked(message, exc, attempt)
+                break
+            runner.metrics.retries.labels(consumer).inc()
+            log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))
+            await asyncio.sleep(runner.backoff_seconds * 2 ** (attempt - 1))
+            attempt += 1
+    runner.metrics.processing_seconds.labels(consumer, outcome).observe(
+        time.perf_counter() - started
+    )
+    return failed
+
+
+def without_idle_sleep(subscriber: Any) -> None:
+    """FastStream's batch subscriber sleeps a whole batch timeout after a poll that found
+    nothing, so a message arriving then waited that long for nothing: `getmany` already
+    waits for data and returns as soon as some arrives."""
+
+    async def get_msg(consumer: Any) -> tuple[Any, ...]:
+        found = await consumer.getmany(
+            timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records
+        )
+        return tuple(chain(*found.values()))  # each partition's records in offset order
+
+    subscriber.get_msg = get_msg
