@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 STACK := $(PY) deploy/local/stack.py
 # The test suite runs on its own stack (own ports, own state) so it never disturbs `make up`.
 TEST_STACK := CROSSDOCK_STATE_DIR=.local/test-stack CROSSDOCK_KAFKA_PORT=29092 CROSSDOCK_PG_PORT=25432 $(STACK)
-BENCH_STACK := CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
+BENCH_STACK := CROSSDOCK_PG_STATEMENTS=1 CROSSDOCK_STATE_DIR=.local/bench-stack CROSSDOCK_KAFKA_PORT=39092 CROSSDOCK_PG_PORT=35432 $(STACK)
 # The fault-injection suite owns its stack: it kills Kafka and PostgreSQL themselves.
 CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 CROSSDOCK_PG_PORT=45432 CROSSDOCK_TEST_PORTS=26000-32000
 CHAOS_STACK := $(CHAOS_ENV) $(STACK)

@@ -18,6 +18,7 @@ from typing import Any
 import asyncpg
 
 TICK = os.sysconf("SC_CLK_TCK")
+QUIET_CORES = 0.6
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -44,6 +45,27 @@ def _seconds(pid: int, tree: Mapping[int, list[int]]) -> float:
     # utime, stime, cutime, cstime are fields 14-17 of stat; 11-14 after the name.
     own = sum(int(x) for x in fields[11:15]) / TICK
     return own + sum(_seconds(child, tree) for child in tree.get(pid, []))
+
+
+async def settled(pids: Mapping[str, int], most_seconds: float = 240) -> float:
+    """Waits until the processes are quiet (the last load's tail, the shipments, books
+    and exports of a backlog, has drained): two windows in a row within 0.05 cores of
+    each other and under QUIET_CORES (a backlog drains steadily, but busily). Returns
+    the cores they burn then."""
+    import asyncio
+
+    previous = None
+    deadline = time.monotonic() + most_seconds
+    while True:
+        before, started = snapshot(pids), time.monotonic()
+        await asyncio.sleep(3)
+        after = snapshot(pids)
+        cores = sum(after.values()) - sum(before.values())
+        cores /= time.monotonic() - started
+        quiet = previous is not None and cores < QUIET_CORES and abs(cores - previous) < 0.05
+        if quiet or time.monotonic() > deadline:
+            return round(cores, 2)
+        previous = cores
 
 
 def infra_pids(state: Path) -> dict[str, int]:

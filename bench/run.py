@@ -34,8 +34,9 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import statements  # noqa: E402
 from bench.channel_stock import bench_channel_stock  # noqa: E402
-from bench.cpu import Window, infra_pids, per_order  # noqa: E402
+from bench.cpu import Window, infra_pids, per_order, settled  # noqa: E402
 from bench.limit import STEP_SECONDS, find_limit, peak_rss_mib, rates  # noqa: E402
 from bench.null_pipeline import NullPipeline  # noqa: E402
 from simulators.storefronts import Line, shopify_order, signed_shopify  # noqa: E402
@@ -144,15 +145,20 @@ async def bench_with_cpu(hub: Hub, count: int, rate: float) -> dict[str, Any]:
     their cost is counted and the stock figures that follow are the stock path's own.
     """
     pids = {name: proc.pid for name, proc in hub.procs.items()} | infra_pids(STACK_STATE)
+    await settled(pids)
     idle = Window(pids, hub.database_url)
     await idle.open()
     await asyncio.sleep(IDLE_SECONDS)
     idle_reading = await idle.close()
     run = Window(pids, hub.database_url)
+    counting = await statements.reset(hub.database_url)
     await run.open()
     result = await bench_hub(hub, count, rate)
     await asyncio.sleep(15)
-    return result | per_order(idle_reading, await run.close(), count)
+    result |= per_order(idle_reading, await run.close(), count)
+    if counting:
+        result["statements"] = await statements.per_order(hub.database_url, count)
+    return result
 
 
 async def null_step(pipeline: NullPipeline, reader: Hub, count: int, rate: float) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from shared.failpoints import AFTER_COMMIT_BEFORE_ACK
 log = structlog.get_logger(__name__)
 
 # Two batches that lock rows in different orders: one of them must start again.
-_CONFLICT = (
+CONFLICT = (
     asyncpg.exceptions.DeadlockDetectedError,
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.InFailedSQLTransactionError,
@@ -75,7 +75,7 @@ async def run_batch(
             wait = min(runner.backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
             log.warning("infrastructure unavailable; batch waits", error=repr(exc), wait=wait)
             await asyncio.sleep(wait)
-        except _CONFLICT as exc:
+        except CONFLICT as exc:
             log.info("batch conflicted; one transaction per message", error=repr(exc))
             for message in messages:
                 await runner.run(consumer, message, decoder, handle)
@@ -122,7 +122,7 @@ async def _one(
             await handle(event)
             outcome, failed = "ok", None
             break
-        except (*UNAVAILABLE, *_CONFLICT):
+        except (*UNAVAILABLE, *CONFLICT):
             raise  # the batch's transaction is gone: it is run again as a whole
         except Exception as exc:
             if attempt == runner.max_attempts:

@@ -38,7 +38,12 @@ class HubSettings(BaseSettings):
         " order. Instances of a service share the partitions the same way.",
     )
     consumer_batch_size: int = Field(
-        200, ge=1, description="Most messages a consumer handles in one transaction."
+        50,
+        ge=1,
+        le=60,
+        description="Most messages a consumer handles in one transaction (each a savepoint:"
+        " PostgreSQL caches 64 subtransactions per transaction, past which every other"
+        " session's snapshots slow down).",
     )
     consumer_idle_wait_ms: int = Field(
         1000,

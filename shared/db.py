@@ -14,6 +14,7 @@ from typing import Any
 
 import asyncpg
 
+from shared import outbox
 from shared.inbox import Inbox
 from shared.outbox import Outbox
 
@@ -25,9 +26,21 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+class _PooledConnection(asyncpg.Connection):  # type: ignore[misc]
+    """No reset query when a connection goes back to the pool: asyncpg's default (unlock
+    advisory locks, close cursors, UNLISTEN, RESET ALL) is a round trip per transaction,
+    and the hub leaves none of that on a pooled connection — its locks are transaction
+    locks, its settings SET LOCAL, its listeners on connections of their own. An open
+    transaction is still rolled back."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 async def create_pool(dsn: str, schema: str, service: str, min_size: int, max_size: int) -> Any:
     return await asyncpg.create_pool(
         dsn,
+        connection_class=_PooledConnection,
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
@@ -41,6 +54,7 @@ class _Batch:
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn: asyncpg.Connection | None = conn
+        self.outbox_rows: list[outbox.Row] = []  # the committed units' events, in order
 
 
 _current_batch: ContextVar[_Batch | None] = ContextVar("crossdock_batch", default=None)
@@ -56,6 +70,7 @@ async def batch_transaction(pool: Any) -> AsyncIterator[None]:
         token = _current_batch.set(batch)
         try:
             yield
+            await outbox.append(conn, batch.outbox_rows)
         finally:
             batch.conn = None
             _current_batch.reset(token)
@@ -75,7 +90,7 @@ class UnitOfWork:
         self._topic_prefix = topic_prefix
         self._conn: Any = None
         self._tx: Any = None
-        self._borrowed = False
+        self._batch: _Batch | None = None  # the batch this unit is a savepoint of
 
     @property
     def connection(self) -> asyncpg.Connection:
@@ -85,8 +100,8 @@ class UnitOfWork:
 
     async def __aenter__(self) -> "UnitOfWork":
         batch = _current_batch.get()
-        shared = batch.conn if batch is not None else None
-        self._borrowed = shared is not None
+        self._batch = batch if batch is not None and batch.conn is not None else None
+        shared = self._batch.conn if self._batch is not None else None
         self._conn = shared if shared is not None else await self._pool.acquire()
         self._tx = self._conn.transaction()  # nested in a batch's: a savepoint
         await self._tx.start()
@@ -95,7 +110,12 @@ class UnitOfWork:
         return self
 
     async def commit(self) -> None:
-        await self._tx.commit()
+        if self._batch is not None:
+            await self._tx.commit()  # the savepoint released: the events join the batch's
+            self._batch.outbox_rows.extend(self.outbox.pending)
+        else:
+            await outbox.append(self._conn, self.outbox.pending)
+            await self._tx.commit()
         self._tx = None
 
     async def __aexit__(
@@ -108,6 +128,6 @@ class UnitOfWork:
             if self._tx is not None:
                 await self._tx.rollback()
         finally:
-            if not self._borrowed:
+            if self._batch is None:
                 await self._pool.release(self._conn)
-            self._conn = self._tx = None
+            self._conn = self._tx = self._batch = None

@@ -81,7 +81,7 @@ class DeadLetterSource:
     uow_factory: Callable[[], UnitOfWork]
 
 
-def dead_letter_source(request: Request) -> DeadLetterSource:
+async def dead_letter_source(request: Request) -> DeadLetterSource:
     source: DeadLetterSource = request.app.state.dead_letters
     return source
 

@@ -3,6 +3,9 @@ the app is built), so routes are plain top-level functions and nothing connects 
 
     @router.get("/channel-updates")
     async def channel_updates(uow: Uow) -> ...
+
+Dependencies are `async def` even when they await nothing: FastAPI runs a plain `def`
+one in its thread pool, a thread hop (and GIL hand-offs) on every request.
 """
 
 from collections.abc import Callable
@@ -13,7 +16,7 @@ from fastapi import Depends, Request
 from shared.db import UnitOfWork
 
 
-def unit_of_work(request: Request) -> UnitOfWork:
+async def unit_of_work(request: Request) -> UnitOfWork:
     """A fresh unit of work on the service's pool, for one request."""
     uow: UnitOfWork = request.app.state.runtime.uow()
     return uow
@@ -22,7 +25,7 @@ def unit_of_work(request: Request) -> UnitOfWork:
 Uow = Annotated[UnitOfWork, Depends(unit_of_work)]
 
 
-def unit_of_work_factory(request: Request) -> Callable[[], UnitOfWork]:
+async def unit_of_work_factory(request: Request) -> Callable[[], UnitOfWork]:
     """For a route that works in several transactions (one per item it replays, say)."""
     factory: Callable[[], UnitOfWork] = request.app.state.runtime.uow
     return factory

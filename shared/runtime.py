@@ -30,6 +30,7 @@ from shared.db import UnitOfWork, create_pool
 from shared.dead_letters import DeadLetterSource
 from shared.events.codec import Decoder
 from shared.failpoints import Failpoints
+from shared.group_commit import GroupCommit
 from shared.health import health_router
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
@@ -76,6 +77,8 @@ class ServiceRuntime:
         self.handlers: dict[str, tuple[Decoder, Handler]] = {}
         self._producer: AIOKafkaProducer | None = None
         self._joining: asyncio.Task[None] | None = None
+        # Requests that need a durable commit before they answer may share one.
+        self.group_commit = GroupCommit(lambda: self.pool)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
@@ -141,6 +144,7 @@ class ServiceRuntime:
                 await step(conn)
         log.info("migrations applied", versions=applied)
         await self._start_relay()
+        self.group_commit.start()
         self._joining = asyncio.create_task(self._start_consumers(), name="consumers")
         log.info("service started", port=s.http_port)
         try:
@@ -149,6 +153,7 @@ class ServiceRuntime:
             self._joining.cancel()
             await asyncio.gather(self._joining, return_exceptions=True)
             await self.broker.stop()
+            await self.group_commit.stop()
             if self._relay is not None:
                 await self._relay.stop()
             if self._producer is not None:

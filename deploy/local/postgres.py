@@ -16,6 +16,12 @@ from pathlib import Path
 from deploy.local.procs import Procs, require_free, wait_until
 
 ROLE = "crossdock"
+# `make bench` profiles the statements (calls and time per order): pg_stat_statements.
+_STATEMENTS = (
+    " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all"
+    if os.environ.get("CROSSDOCK_PG_STATEMENTS")
+    else ""
+)
 DATABASE = "crossdock"
 
 
@@ -91,7 +97,8 @@ class Postgres:
                     "-t",
                     "60",
                     "-o",
-                    f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+                    f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
+                    + _STATEMENTS,
                     "start",
                 ]
             ),

@@ -25,7 +25,7 @@ class UnitCost(BaseModel):
 router = APIRouter(tags=["books"])
 
 
-def posting_rules(request: Request) -> Rules:
+async def posting_rules(request: Request) -> Rules:
     """The chart's posting rules, as the app was built with them."""
     rules: Rules = request.app.state.rules
     return rules

@@ -57,7 +57,7 @@ VIEWED = (
 )
 
 
-def configured_locations(request: Request) -> tuple[Location, ...]:
+async def configured_locations(request: Request) -> tuple[Location, ...]:
     """Where orders can be fulfilled from, as the app was built with them."""
     locations: tuple[Location, ...] = request.app.state.locations
     return locations

@@ -63,7 +63,9 @@ class ShipmentView(BaseModel):
 router = APIRouter(prefix="/3pl/v1", tags=["3PL API"])
 
 
-def calling_fulfiller(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> str:
+async def calling_fulfiller(
+    request: Request, x_api_key: Annotated[str | None, Header()] = None
+) -> str:
     """The 3PL whose key this is (the app's fulfillers, compared in constant time)."""
     fulfillers: Fulfillers = request.app.state.fulfillers
     found = fulfillers.authenticate(x_api_key)

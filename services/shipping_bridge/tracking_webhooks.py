@@ -46,7 +46,7 @@ class TrackingDoors:
     http: Callable[[], httpx.AsyncClient]  # the bridge's client, once it has started
 
 
-def tracking_doors(request: Request) -> TrackingDoors:
+async def tracking_doors(request: Request) -> TrackingDoors:
     doors: TrackingDoors = request.app.state.tracking
     return doors
 

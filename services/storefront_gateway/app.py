@@ -115,6 +115,7 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         settings.edi_id,
         background.started_channel_api,
         background.started_http,
+        runtime.group_commit,
     )
     return app
 

@@ -57,6 +57,8 @@ class Probe:
             await uow.connection.execute(
                 "INSERT INTO batch_probe (order_id) VALUES ($1)", event.order_id
             )
+            verdict = StockReserved.caused_by(event, order_id=event.order_id, allocations=())
+            await uow.outbox.add(verdict, key=str(event.order_id))
             await self._faults(event)
             async with self.pool.acquire() as other:
                 self.seen_by_others.append(await other.fetchval(COUNT))
@@ -81,7 +83,8 @@ async def pool(ledger_pool: Any) -> AsyncIterator[Any]:
     async with ledger_pool.acquire() as conn:
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS batch_probe"
-            " (seq bigserial PRIMARY KEY, order_id uuid NOT NULL); TRUNCATE batch_probe"
+            " (seq bigserial PRIMARY KEY, order_id uuid NOT NULL); TRUNCATE batch_probe;"
+            " TRUNCATE outbox"
         )
     yield ledger_pool
 
@@ -112,6 +115,13 @@ async def applied(pool: Any) -> list[uuid.UUID]:
     return [r["order_id"] for r in rows]
 
 
+async def published(pool: Any) -> list[uuid.UUID]:
+    """The orders of the outbox's events, in the order the relay would publish them."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch("SELECT payload FROM outbox ORDER BY id")
+    return [StockReserved.model_validate_json(r["payload"]).order_id for r in rows]
+
+
 async def run(probe: Probe, broker: Broker, records: tuple[Record, ...]) -> None:
     await run_batch(runner(broker), probe.pool, "probe", records, Decoder(StockReserved), probe)
 
@@ -123,6 +133,7 @@ async def test_a_batch_is_one_transaction_applied_in_the_order_of_its_records(po
     await run(probe, Broker(), records)
 
     assert await applied(pool) == orders
+    assert await published(pool) == orders, "the events in one statement, in order"
     assert probe.seen_by_others == [0, 0, 0, 0, 0], "nothing visible before the batch commits"
 
 
@@ -134,6 +145,7 @@ async def test_a_poison_record_and_a_failing_use_case_are_parked_alone(pool: Any
     await run(probe, broker, (*records[:2], poison, *records[2:]))
 
     assert await applied(pool) == [o for o in orders if o != orders[2]], "its insert undone"
+    assert await published(pool) == [o for o in orders if o != orders[2]], "its event too"
     parked = {p["headers"]["x-origin-offset"]: p["headers"]["x-error"] for p in broker.published}
     assert parked == {
         "99": parked["99"],
@@ -150,6 +162,7 @@ async def test_a_batch_redelivered_after_its_commit_applies_nothing_twice(pool: 
     await run(probe, broker, records)  # the offsets were never committed: Kafka sends it again
 
     assert await applied(pool) == orders
+    assert await published(pool) == orders
     assert broker.published == []
 
 
@@ -170,6 +183,7 @@ async def test_a_lock_conflict_runs_the_messages_one_transaction_each(pool: Any)
     await run(probe, broker, records)
 
     assert await applied(pool) == orders
+    assert await published(pool) == orders, "the rolled-back batch's events are gone"
     assert broker.published == []
     assert probe.seen_by_others[-3:] == [1, 2, 3], "each message committed on its own"
 

@@ -213,3 +213,32 @@ def test_a_cycle_is_found_where_there_is_one() -> None:
         "mapping",
         "edi",
     ]
+
+
+def _dependencies(tree: ast.AST) -> set[str]:
+    """The names of the functions a module's `Depends(...)` calls point at."""
+    return {
+        node.args[0].id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and getattr(node.func, "id", None) == "Depends"
+        and node.args
+        and isinstance(node.args[0], ast.Name)
+    }
+
+
+def test_every_request_dependency_is_a_coroutine_so_no_request_hops_threads() -> None:
+    """FastAPI runs a plain `def` dependency in its thread pool: a thread hop per request."""
+    trees = {
+        p: ast.parse(p.read_text())
+        for p in [*ROOT.glob("services/**/*.py"), *ROOT.glob("shared/**/*.py")]
+    }
+    wanted = set().union(*(_dependencies(t) for t in trees.values()))
+    plain = sorted(
+        f"{path.relative_to(ROOT)}:{node.name}"
+        for path, tree in trees.items()
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef) and node.name in wanted
+    )
+    assert wanted, "the dependencies were found"
+    assert plain == []

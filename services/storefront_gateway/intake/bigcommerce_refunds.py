@@ -50,7 +50,9 @@ async def take_refunds(
             channel.id, "bigcommerce", f"refund:{refund.id}", "refund", headers, _body(raw)
         )
         mapped = _mapper(refund, products, channel, currency)
-        receipts.append(await accept_delivery(delivery, mapped, units(), parts.metrics))
+        receipts.append(
+            await accept_delivery(delivery, mapped, units(), parts.metrics, parts.group_commit)
+        )
     return refunds_receipt(receipts)
 
 

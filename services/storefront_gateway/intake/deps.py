@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from services.storefront_gateway.channels import Channels
 from services.storefront_gateway.connectors.channel_api import ChannelApi
 from services.storefront_gateway.mapping.engine import Mapper, Resolve
+from shared.group_commit import GroupCommit
 from shared.metrics import ServiceMetrics
 
 
@@ -24,9 +25,10 @@ class IntakeParts:
     edi_id: str  # our X12 interchange id
     channel_api: Callable[[], ChannelApi]  # the running gateway's, once it has started
     http: Callable[[], httpx.AsyncClient]  # its HTTP client, for thin webhooks' fetches
+    group_commit: GroupCommit  # deliveries arriving together share one durable commit
 
 
-def intake_parts(request: Request) -> IntakeParts:
+async def intake_parts(request: Request) -> IntakeParts:
     parts: IntakeParts = request.app.state.intake
     return parts
 

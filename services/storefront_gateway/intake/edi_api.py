@@ -117,7 +117,7 @@ async def _take(
     key = f"x12:{interchange.control}:{group}:{st.control}"
     body = f"{group}|{st.control}|{raw}".encode()
     delivery = handlers.Delivery(channel.id, "edi", key, "850", {}, body)
-    receipt = await accept_delivery(delivery, mapper, units(), parts.metrics)
+    receipt = await accept_delivery(delivery, mapper, units(), parts.metrics, parts.group_commit)
     if receipt.status != "quarantined":
         return None
     # Kept with its reason (replayable); the partner hears where, where we know it.

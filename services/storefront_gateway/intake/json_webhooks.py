@@ -97,7 +97,7 @@ async def _take(
         stored = json.dumps(document).encode()
     mapped = await mapper.attempt(document, channel)
     delivery = handlers.Delivery(channel.id, "json", key, kind, headers, stored)
-    return await accept_delivery(delivery, mapped, units(), parts.metrics)
+    return await accept_delivery(delivery, mapped, units(), parts.metrics, parts.group_commit)
 
 
 def _named(mapper: Mapper, payload: Any) -> str:

@@ -23,14 +23,18 @@ async def take_update(
     receipts = {}
     paid = payments.payment_of(parts.mappers[channel.id], channel, payload)
     if paid is not None:
-        receipts["payment"] = await accept_delivery(delivery, paid, units(), parts.metrics)
+        receipts["payment"] = await accept_delivery(
+            delivery, paid, units(), parts.metrics, parts.group_commit
+        )
     amended = await amendments.mapping(parts.mappers[channel.id], channel, payload)
     amendment = replace(
         delivery,
         dedupe_key=f"amend:{delivery.dedupe_key}",
         topic=delivery.topic + amendments.TOPIC_SUFFIX,
     )
-    receipts["amendment"] = await accept_delivery(amendment, amended, units(), parts.metrics)
+    receipts["amendment"] = await accept_delivery(
+        amendment, amended, units(), parts.metrics, parts.group_commit
+    )
     return _together(receipts)
 
 

@@ -52,7 +52,7 @@ async def marketplace_webhook(request: Request, parts: Parts, units: UowFactory)
         body,
     )
     mapper = await parts.mappers[channel.id].attempt(json.loads(body), channel)
-    return await accept_delivery(delivery, mapper, units(), parts.metrics)
+    return await accept_delivery(delivery, mapper, units(), parts.metrics, parts.group_commit)
 
 
 @router.post("/webhooks/pos")
@@ -71,7 +71,7 @@ async def pos_webhook(request: Request, parts: Parts, units: UowFactory) -> Webh
         channel.id, "pos", f"sale:{sale.sale_id}", "sale", kept_headers(h, "x-pos-"), body
     )
     mapper = await parts.mappers[channel.id].attempt(json.loads(body), channel)
-    return await accept_delivery(delivery, mapper, units(), parts.metrics)
+    return await accept_delivery(delivery, mapper, units(), parts.metrics, parts.group_commit)
 
 
 def _authenticate(

@@ -107,7 +107,7 @@ async def _shopify(
         refund = parse_payload(body, shopify.ShopifyRefund)
         currency = await _known_currency(units, order_id_for(channel, str(refund.order_id)))
         mapped = lambda: shopify.map_refund(refund, channel, currency)  # noqa: E731
-        return await accept_delivery(delivery, mapped, units(), parts.metrics)
+        return await accept_delivery(delivery, mapped, units(), parts.metrics, parts.group_commit)
     order = parse_payload(body, shopify.ShopifyOrder)
     contradiction = shopify.shop_contradiction(order, channel.shop)
     if contradiction:
@@ -117,7 +117,7 @@ async def _shopify(
     if topic in payments.SHOPIFY_TOPICS:
         return await _payment(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, SHOPIFY_TOPICS[topic])
-    return await accept_delivery(delivery, mapping, units(), parts.metrics)
+    return await accept_delivery(delivery, mapping, units(), parts.metrics, parts.group_commit)
 
 
 async def _not_an_order_topic(
@@ -155,7 +155,7 @@ async def _payment(
     mapping = payments.payment_of(parts.mappers[channel.id], channel, json.loads(delivery.body))
     if mapping is None:
         return WebhookReceipt(status="ignored", reason="its payment state routes nothing")
-    return await accept_delivery(delivery, mapping, units(), parts.metrics)
+    return await accept_delivery(delivery, mapping, units(), parts.metrics, parts.group_commit)
 
 
 async def _new_account(
@@ -206,7 +206,7 @@ async def _woocommerce(
     if topic == "order.updated" and not cancelled:
         return await order_updates.take_update(parts, units, channel, delivery)
     mapping = await _mapped(parts, channel, body, "cancellation" if cancelled else "order")
-    return await accept_delivery(delivery, mapping, units(), parts.metrics)
+    return await accept_delivery(delivery, mapping, units(), parts.metrics, parts.group_commit)
 
 
 async def _woo_refunds(
@@ -241,7 +241,9 @@ async def _woo_refunds(
             json.dumps(raw).encode(),
         )
         mapped = _refund_mapper(refund, order_ref, channel, currency)
-        receipts.append(await accept_delivery(delivery, mapped, units(), parts.metrics))
+        receipts.append(
+            await accept_delivery(delivery, mapped, units(), parts.metrics, parts.group_commit)
+        )
     return refunds_receipt(receipts)
 
 

@@ -105,7 +105,7 @@ class ThinFetcher(DrainLoop):
             headers,
             json.dumps(document).encode(),
         )
-        await accept_delivery(delivery, mapped, self._units(), parts.metrics)
+        await accept_delivery(delivery, mapped, self._units(), parts.metrics, parts.group_commit)
         async with self._units() as uow:
             await thin_repository.done(uow.connection, row["id"])
             await uow.commit()

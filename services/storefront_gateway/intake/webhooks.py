@@ -19,6 +19,7 @@ from services.storefront_gateway.domain import MappedOrder
 from services.storefront_gateway.intake import handlers, signatures
 from shared.bounded import InputRejected, json_loads
 from shared.db import UnitOfWork
+from shared.group_commit import GroupCommit
 from shared.metrics import ServiceMetrics
 
 
@@ -77,9 +78,14 @@ async def accept_delivery(
     mapper: Callable[[], MappedOrder],
     uow: UnitOfWork,
     metrics: ServiceMetrics,
+    together: GroupCommit | None = None,
 ) -> WebhookReceipt:
-    """Store, map and publish (or quarantine) one authenticated delivery; count it."""
-    receipt = await handlers.accept_delivery(delivery, mapper, uow)
+    """Store, map and publish (or quarantine) one authenticated delivery; count it.
+    `together`: the delivery shares its durable commit with those arriving with it."""
+    if together is None:
+        receipt = await handlers.accept_delivery(delivery, mapper, uow)
+    else:
+        receipt = await together.run(lambda: handlers.accept_delivery(delivery, mapper, uow))
     metrics.webhooks.labels(delivery.platform, receipt.status).inc()
     return WebhookReceipt(
         status=receipt.status,

@@ -22,7 +22,7 @@ from shared.deps import Uow
 router = APIRouter(tags=["channel stock"])
 
 
-def running_sync(request: Request) -> StockSync:
+async def running_sync(request: Request) -> StockSync:
     """The gateway's stock sync, once it has started."""
     started: Callable[[], StockSync] = request.app.state.stock_sync
     return started()
