@@ -1,35 +1,36 @@
-"""`make bench`: signed webhooks at a fixed arrival rate, against the real hub and against
-the null pipeline, on the same Kafka and PostgreSQL in the same run.
+"""`make bench`: the whole hub on one machine, against the batched null pipeline of the
+same run, on the same Kafka and PostgreSQL. To the console and bench/results/<time>.json.
 
-Reports webhook acknowledgement p50/p99, OrderPlaced -> StockReserved p50/p99 (Kafka
-record timestamps, one clock), webhook sent -> StockReserved, and sustained orders/s;
-then stock changes at BENCH_STOCK_RATE per second on 20 SKUs listed on the four
-simulated channels: change -> each channel's API call p50/p99, change -> all channels,
-and the API calls coalescing and batching saved (bench/channel_stock.py). To the console
-and to bench/results/<time>.json.
+The hub runs every service at its production cadence with the simulated partners, and
+the 3PLs ship and call back, so each order's whole lifecycle runs behind it (routing,
+shipment, dispatch, delivery, books, exports, channel stock). In order:
 
-First the limit: the offered rate steps up until the hub falls behind (bench/limit.py),
-and the same for the null pipeline (batched: the honest limit of the hops). Then each is
-run at half its limit for BENCH_SECONDS, where latencies and cost are read: CPU ms per
-order per process from /proc and PostgreSQL's statistics (bench/cpu.py), commits and
-rows written per order, net of an idle window measured first; the cores the hub burns
-idle; each process's peak RSS. BENCH_RATE fixes the measured rate instead (no steps).
+1. The limit: the offered rate (open loop, signed Shopify webhooks, one line each over
+   fifty SKUs) steps up until the hub falls behind (bench/limit.py, bench/orders.py).
+2. At half the limit for BENCH_SECONDS: webhook ack, placed -> reserved, webhook ->
+   reserved, webhook -> fulfilment order at the 3PL (p50/p99); CPU ms per order per
+   process from /proc net of an idle window measured first, the idle cores, PostgreSQL
+   commits, rows and statements per order (bench/cpu.py, bench/statements.py).
+3. Stock changes at BENCH_STOCK_RATE on 20 SKUs listed on four channels while orders
+   keep arriving at half the limit: change -> each channel, -> all (bench/channel_stock.py).
+4. A flash sale: half the lines on one SKU whose stock runs out (bench/flash_sale.py).
+5. Two instances of the order-router and the inventory-ledger (bench/scale_out.py).
+6. BENCH_HISTORY_ORDERS orders of history seeded (bench/history.py; 0 skips it), then 1
+   and 2 again, against the empty database's figures.
+7. The null pipeline's limit and its cost at half of it (bench/null_pipeline.py).
 
+BENCH_RATE fixes the measured rate instead of stepping; peak RSS per process closes it.
 """
 
 import asyncio
 import json
 import os
 import platform
-import random
-import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -37,10 +38,15 @@ sys.path.insert(0, str(ROOT))
 from bench import statements  # noqa: E402
 from bench.channel_stock import bench_channel_stock  # noqa: E402
 from bench.cpu import Window, infra_pids, per_order, settled  # noqa: E402
+from bench.flash_sale import bench_flash_sale  # noqa: E402
+from bench.history import seed  # noqa: E402
 from bench.limit import STEP_SECONDS, find_limit, peak_rss_mib, rates  # noqa: E402
 from bench.null_pipeline import NullPipeline  # noqa: E402
-from simulators.storefronts import Line, shopify_order, signed_shopify  # noqa: E402
+from bench.orders import SKUS, at_fixed_rate, bench_hub, client_for, summary  # noqa: E402
+from bench.scale_out import bench_scale_out  # noqa: E402
+from simulators.storefronts import Line, shopify_order  # noqa: E402
 from tests.support.hub import Hub  # noqa: E402
+from tests.support.hub_files import FULFILLERS  # noqa: E402
 from tests.support.infra import Infra, create_database  # noqa: E402
 
 FIXED_RATE = float(os.environ.get("BENCH_RATE", 0))
@@ -48,94 +54,24 @@ START_RATE = float(os.environ.get("BENCH_START_RATE", 10))
 NULL_START_RATE = float(os.environ.get("BENCH_NULL_START_RATE", 100))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 20))
 STOCK_RATE = float(os.environ.get("BENCH_STOCK_RATE", 20))
-SKU = "BENCH-SKU"
+HISTORY_ORDERS = int(os.environ.get("BENCH_HISTORY_ORDERS", 1_000_000))
+# The bench runs the services' own cadence, not the test suite's quick one: a quiet
+# shipment is asked after in 15 minutes, not 3 seconds; reconciliations, the ERP poll
+# and the backoffs at their defaults.
+PRODUCTION_CADENCE: dict[str, str | None] = {
+    name: None
+    for name in (
+        "CROSSDOCK_SHIPMENT_QUIET_SECONDS",
+        "CROSSDOCK_SEND_BACKOFF_SECONDS",
+        "CROSSDOCK_CONSUMER_BACKOFF_SECONDS",
+        "CROSSDOCK_ERP_POLL_SECONDS",
+        "CROSSDOCK_RECONCILE_INTERVAL_SECONDS",
+        "CROSSDOCK_ORDER_RECONCILE_SECONDS",
+    )
+}
 # Where the local stack keeps Kafka's and PostgreSQL's pid files (`make bench` sets it).
 STACK_STATE = Path(os.environ.get("CROSSDOCK_BENCH_STATE", ROOT / ".local" / "bench-stack"))
 IDLE_SECONDS = 10
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
-
-
-def summary(values_ms: list[float]) -> dict[str, float]:
-    return {
-        "p50_ms": pct(values_ms, 0.50),
-        "p99_ms": pct(values_ms, 0.99),
-        "mean_ms": round(statistics.fmean(values_ms), 2) if values_ms else float("nan"),
-    }
-
-
-async def at_fixed_rate(count: int, send: Any, rate: float) -> float:
-    """Open-loop arrivals: request i leaves at start + i/rate whatever the others do."""
-    start = time.monotonic()
-
-    async def one(i: int) -> None:
-        await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
-        await send(i)
-
-    await asyncio.gather(*(one(i) for i in range(count)))
-    return start
-
-
-async def wait_for(hub: Hub, topic: str, wanted: set[str], timeout: float = 120) -> dict[str, int]:
-    """Record timestamps of the wanted orders on `topic`, once all are there (or time is up)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        seen: dict[str, int] = {}
-        for record in await hub.records(topic, timeout=30):
-            order_id = json.loads(record.value)["order_id"]
-            if order_id in wanted:
-                seen[order_id] = record.timestamp
-        if len(seen) == len(wanted) or time.monotonic() > deadline:
-            return seen
-        await asyncio.sleep(0.5)
-
-
-async def bench_hub(hub: Hub, count: int, rate: float) -> dict[str, Any]:
-    acks: list[float] = []
-    transport_retries: list[int] = []
-    sent_at: dict[str, float] = {}
-    base = random.randrange(10**11, 10**12)
-    # Idle connections expire on our side first (uvicorn closes them after 5 s), so a
-    # request never races a server-side close of the connection it was sent on.
-    limits = httpx.Limits(max_connections=200, keepalive_expiry=2)
-    async with httpx.AsyncClient(timeout=30, limits=limits, headers=hub.reader) as client:
-        await hub.set_stock(client, SKU, "wh-1", 10_000_000)
-        hooks = [
-            signed_shopify(
-                shopify_order(base + i, [Line(SKU, 1, "9.99")]), hub.shop, hub.shopify_secret
-            )
-            for i in range(count)
-        ]
-
-        async def send(i: int) -> None:
-            started = time.time()
-            try:
-                response = await hub.deliver(client, hooks[i])
-            except httpx.TransportError:
-                transport_retries.append(i)  # as a platform would: deliver again
-                response = await hub.deliver(client, hooks[i])
-            acks.append((time.time() - started) * 1000)
-            sent_at[response.json()["order_id"]] = started * 1000
-
-        await at_fixed_rate(count, send, rate)
-    placed = await wait_for(hub, "storefront-orders", set(sent_at))
-    reserved = await wait_for(hub, "stock-reservations", set(sent_at))
-    mine = [o for o in sent_at if o in reserved and o in placed]
-    span_s = (max(reserved[o] for o in mine) - min(sent_at[o] for o in mine)) / 1000
-    return {
-        "orders": count,
-        "completed": len(mine),
-        "webhook_ack": summary(acks),
-        "placed_to_reserved": summary([reserved[o] - placed[o] for o in mine]),
-        "webhook_to_reserved": summary([reserved[o] - sent_at[o] for o in mine]),
-        "sustained_orders_per_s": round(len(mine) / span_s, 1),
-        "transport_retries": len(transport_retries),
-    }
 
 
 async def bench_with_cpu(hub: Hub, count: int, rate: float) -> dict[str, Any]:
@@ -162,7 +98,7 @@ async def bench_with_cpu(hub: Hub, count: int, rate: float) -> dict[str, Any]:
 
 
 async def null_step(pipeline: NullPipeline, reader: Hub, count: int, rate: float) -> dict[str, Any]:
-    body = json.dumps(shopify_order(1, [Line(SKU, 1, "9.99")])).encode()
+    body = json.dumps(shopify_order(1, [Line(SKUS[0], 1, "9.99")])).encode()
     sent: list[float] = []
     keys: set[bytes] = set()
 
@@ -232,30 +168,72 @@ async def _timestamps(reader: Hub, topic: str, wanted: set[bytes]) -> dict[bytes
         await asyncio.sleep(0.5)
 
 
-async def bench_the_hub(hub: Hub) -> dict[str, Any]:
+async def limit_and_cost(hub: Hub) -> dict[str, Any]:
     """The hub's limit (unless BENCH_RATE fixes the rate), then its cost and latencies at
-    half of it, then stock changes to the channels."""
-    # Warm-up: consumer groups settle their partitions, pools fill, caches warm.
-    await bench_hub(hub, int(START_RATE * 5), START_RATE)
-    await asyncio.sleep(10)
+    half of it."""
     limit: dict[str, Any] = {}
     if not FIXED_RATE:
         limit = await find_limit(lambda r, n: bench_hub(hub, n, r), rates(START_RATE))
         await asyncio.sleep(15)  # the last step's backlog drains
     rate = FIXED_RATE or max(1.0, limit["limit_orders_per_s"] / 2)
     measured = await bench_with_cpu(hub, int(rate * SECONDS), rate)
+    return limit | {"at_half_the_limit": measured | {"rate_per_s": rate}}
+
+
+async def stock_while_orders_flow(hub: Hub, rate: float) -> dict[str, Any]:
+    """Stock changes to the channels while orders arrive at `rate`."""
+    orders = asyncio.create_task(bench_hub(hub, int(rate * SECONDS), rate))
     stock = await bench_channel_stock(hub, STOCK_RATE, SECONDS, sku_count=20)
-    pids = {name: proc.pid for name, proc in hub.procs.items()}
-    return limit | {
-        "at_half_the_limit": measured | {"rate_per_s": rate},
-        "channel_stock": stock,
-        "peak_rss_mib": peak_rss_mib(pids),
+    return stock | {"orders_meanwhile": await orders}
+
+
+async def with_history(hub: Hub, empty: dict[str, Any]) -> dict[str, Any]:
+    """The same limit and cost once the hub holds HISTORY_ORDERS orders of history."""
+    seeded = await seed(hub.database_url, HISTORY_ORDERS)
+    print(f"  history: {seeded['orders']} orders in {seeded['seconds']} s", flush=True)
+    await asyncio.sleep(10)
+    again = await limit_and_cost(hub)
+    ratios = {
+        "limit": again.get("limit_orders_per_s", 0) / empty.get("limit_orders_per_s", 1),
+        "cpu_per_order": again["at_half_the_limit"]["cpu_ms_per_order"]
+        / empty["at_half_the_limit"]["cpu_ms_per_order"],
     }
+    return {"seeded": seeded} | again | {"against_empty": _rounded(ratios)}
+
+
+def _rounded(figures: dict[str, float]) -> dict[str, float]:
+    return {name: round(value, 3) for name, value in figures.items()}
+
+
+async def bench_the_hub(hub: Hub) -> dict[str, Any]:
+    """Limit and cost; stock to the channels while orders flow; a flash sale on one SKU;
+    two instances of the order-router and the ledger; then all again on a year of
+    history."""
+    async with client_for(hub) as client:
+        for sku in SKUS:
+            await hub.set_stock(client, sku, "wh-1", 10_000_000)
+        for fulfiller in FULFILLERS:  # the whole lifecycle: the 3PLs ship and call back
+            await hub.tpl(client, fulfiller, auto_ship=True)
+    # Warm-up: consumer groups settle their partitions, pools fill, caches warm.
+    await bench_hub(hub, int(START_RATE * 5), START_RATE)
+    await asyncio.sleep(10)
+    result = await limit_and_cost(hub)
+    half = result["at_half_the_limit"]["rate_per_s"]
+    print("stock to the channels while orders flow", flush=True)
+    result["channel_stock_while_orders_flow"] = await stock_while_orders_flow(hub, half)
+    print("a flash sale on one SKU", flush=True)
+    result["flash_sale"] = await bench_flash_sale(hub, half)
+    print("two instances of the order-router and the ledger", flush=True)
+    result["scale_out"] = await bench_scale_out(hub, half, int(half * SECONDS))
+    if HISTORY_ORDERS:
+        result["with_history"] = await with_history(hub, result)
+    pids = {name: proc.pid for name, proc in hub.procs.items()}
+    return result | {"peak_rss_mib": peak_rss_mib(pids)}
 
 
 async def main() -> None:
     infra = Infra(os.environ["KAFKA_BOOTSTRAP_SERVERS"], os.environ["DATABASE_URL"])
-    hub = Hub(infra, ROOT / ".local" / "bench-hub")
+    hub = Hub(infra, ROOT / ".local" / "bench-hub", overrides=PRODUCTION_CADENCE)
     await hub.provision()
     await hub.start_all()
     try:

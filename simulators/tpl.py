@@ -26,7 +26,9 @@ import itertools
 import os
 import random
 import uuid
-from datetime import date
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 import httpx
@@ -129,6 +131,18 @@ class ThirdPartyLogistics:
         self.requests_seen: list[str] = []
         self.parcel_numbers = itertools.count(random.randrange(10**12, 10**15))
         self.tasks: set[asyncio.Task[None]] = set()
+        self._client: httpx.AsyncClient | None = None
+
+    def callbacks(self) -> httpx.AsyncClient:
+        """One client for every callback, kept alive, as a warehouse system's is."""
+        if self._client is None:
+            headers = {"X-Api-Key": self.bridge_key}
+            self._client = httpx.AsyncClient(headers=headers, timeout=10)
+        return self._client
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
 
 
 router = APIRouter()
@@ -183,6 +197,7 @@ async def create(
     order = {
         "id": f"FO-{uuid.uuid4().hex[:10]}",
         "status": "received",
+        "created_at": datetime.now(UTC).isoformat(),
         "dispatches": [],
         **body.model_dump(),
     }
@@ -241,33 +256,33 @@ def order_for(sim: ThirdPartyLogistics, order_id: str, authorization: str | None
 
 async def fulfil(sim: ThirdPartyLogistics, order: dict[str, Any]) -> None:
     shipment = f"{sim.bridge_url}/3pl/v1/shipments/{order['reference']}"
-    async with httpx.AsyncClient(headers={"X-Api-Key": sim.bridge_key}, timeout=10) as client:
+    client = sim.callbacks()
+    await asyncio.sleep(sim.controls.ship_delay)
+    await call(sim, client, f"{shipment}/acknowledgement", None)
+    for parcel in parcels(order["lines"], sim.controls.split):
         await asyncio.sleep(sim.controls.ship_delay)
-        await call(sim, client, f"{shipment}/acknowledgement", None)
-        for parcel in parcels(order["lines"], sim.controls.split):
-            await asyncio.sleep(sim.controls.ship_delay)
-            if order["status"] == "cancelled":
-                break
-            # From here the parcel is with the carrier: a cancellation is too late, as
-            # at a real warehouse once the label is printed and the parcel handed over.
-            order["status"] = "shipping"
-            number = next(sim.parcel_numbers)
-            dispatch = {
-                "dispatch_id": f"{order['id']}-P{number}",
-                "carrier": sim.carrier,
-                "tracking_number": f"1Z{number:016d}",
-                "tracking_url": f"https://tracking.crossdock.test/{sim.carrier}/1Z{number:016d}",
-                "lines": parcel,
-            }
-            order["dispatches"].append(dispatch)
-            order["status"] = "shipped"
-            await report(sim, client, order, dispatch, number)
-        if not order["dispatches"]:
-            return  # cancelled before anything left
-        await asyncio.sleep(sim.controls.ship_delay)
-        await call(sim, client, f"{shipment}/delivery", None)
-        if order["status"] != "cancelled":
-            order["status"] = "delivered"
+        if order["status"] == "cancelled":
+            break
+        # From here the parcel is with the carrier: a cancellation is too late, as
+        # at a real warehouse once the label is printed and the parcel handed over.
+        order["status"] = "shipping"
+        number = next(sim.parcel_numbers)
+        dispatch = {
+            "dispatch_id": f"{order['id']}-P{number}",
+            "carrier": sim.carrier,
+            "tracking_number": f"1Z{number:016d}",
+            "tracking_url": f"https://tracking.crossdock.test/{sim.carrier}/1Z{number:016d}",
+            "lines": parcel,
+        }
+        order["dispatches"].append(dispatch)
+        order["status"] = "shipped"
+        await report(sim, client, order, dispatch, number)
+    if not order["dispatches"]:
+        return  # cancelled before anything left
+    await asyncio.sleep(sim.controls.ship_delay)
+    await call(sim, client, f"{shipment}/delivery", None)
+    if order["status"] != "cancelled":
+        order["status"] = "delivered"
 
 
 async def report(
@@ -317,8 +332,15 @@ async def call(
 
 
 def create_app(api_key: str, bridge_url: str, bridge_key: str, carrier: str = "UPS") -> FastAPI:
-    app = FastAPI(title="3PL simulator")
-    app.state.sim = ThirdPartyLogistics(api_key, bridge_url, bridge_key, carrier)
+    sim = ThirdPartyLogistics(api_key, bridge_url, bridge_key, carrier)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await sim.close()
+
+    app = FastAPI(title="3PL simulator", lifespan=lifespan)
+    app.state.sim = sim
     app.include_router(router)
     return app
 

@@ -123,6 +123,9 @@ class Hub:
             )
         }
     )
+    # Settings that replace the test cadence (None: the service's own default), as the
+    # bench runs the hub at production cadence.
+    overrides: dict[str, str | None] = field(default_factory=dict)
     tpl_keys: dict[str, tuple[str, str]] = field(
         default_factory=lambda: {
             f: (secrets.token_urlsafe(16), secrets.token_urlsafe(16)) for f in FULFILLERS
@@ -242,11 +245,19 @@ class Hub:
                 str(self.ports[name]),
                 "--no-access-log",
             ],
-            env=self.env(service, extra_env, self.ports[name]),
+            env=self.overridden(self.env(service, extra_env, self.ports[name])),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+    def overridden(self, env: dict[str, str]) -> dict[str, str]:
+        for name, value in self.overrides.items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
+        return env
 
     async def wait_ready(self, service: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

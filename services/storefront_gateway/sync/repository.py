@@ -23,41 +23,45 @@ async def record_level(
     return bool(status.endswith(" 1"))
 
 
-async def totals(
-    conn: asyncpg.Connection, sku: str, locations: tuple[str, ...] | None
-) -> tuple[int, int]:
-    """Units free across the locations and the sum of their versions (which only grows)."""
-    record = await conn.fetchrow(
-        "SELECT coalesce(sum(greatest(available, 0)), 0) AS free, coalesce(sum(version), 0) AS v"
-        " FROM location_stock WHERE sku = $1 AND ($2::text[] IS NULL OR location = ANY($2))",
+async def totals_by_channel(
+    conn: asyncpg.Connection, sku: str, scopes: dict[str, tuple[str, ...] | None]
+) -> dict[str, tuple[int, int]]:
+    """Per channel, the units free across the locations it sells from (None: all) and the
+    sum of their versions (which only grows): one statement for every channel."""
+    records = await conn.fetch(
+        "SELECT s.channel, coalesce(sum(greatest(l.available, 0)), 0) AS free,"
+        " coalesce(sum(l.version), 0) AS v"
+        " FROM jsonb_to_recordset($2::jsonb) AS s(channel text, locations text[])"
+        " LEFT JOIN location_stock l ON l.sku = $1"
+        "  AND (s.locations IS NULL OR l.location = ANY (s.locations))"
+        " GROUP BY s.channel",
         sku,
-        list(locations) if locations is not None else None,
+        [{"channel": c, "locations": scope} for c, scope in scopes.items()],  # the pool's codec
     )
-    return int(record["free"]), int(record["v"])
+    return {r["channel"]: (int(r["free"]), int(r["v"])) for r in records}
 
 
 async def set_desired(
     conn: asyncpg.Connection,
-    channel: str,
     sku: str,
-    desired: int,
-    version: int,
+    wanted: dict[str, tuple[int, int]],
     changed_at: datetime,
 ) -> None:
-    """What the channel should show now; a row already pushed becomes due again and
-    remembers when it fell behind."""
+    """What each channel should show now (channel -> desired, version), in one statement;
+    a row already pushed becomes due again and remembers when it fell behind."""
     await conn.execute(
         "INSERT INTO channel_stock (channel, sku, desired, desired_version, dirty_since)"
-        " VALUES ($1, $2, $3, $4, $5)"
+        " SELECT w.channel, $1, w.desired, w.version, $5"
+        " FROM unnest($2::text[], $3::int[], $4::bigint[]) AS w(channel, desired, version)"
         " ON CONFLICT (channel, sku) DO UPDATE SET desired = EXCLUDED.desired,"
         " desired_version = EXCLUDED.desired_version, changes = channel_stock.changes + 1,"
         " dirty_since = CASE WHEN channel_stock.desired_version <= channel_stock.pushed_version"
         "   THEN EXCLUDED.dirty_since ELSE channel_stock.dirty_since END"
         " WHERE channel_stock.desired_version < EXCLUDED.desired_version",
-        channel,
         sku,
-        desired,
-        version,
+        list(wanted),
+        [desired for desired, _ in wanted.values()],
+        [version for _, version in wanted.values()],
         changed_at,
     )
 
@@ -91,6 +95,9 @@ async def claim_due(
 async def pushed(
     conn: asyncpg.Connection, channel: str, sku: str, quantity: int, version: int
 ) -> None:
+    # One row a statement, outside any transaction: the stock consumer's batch holds the
+    # rows it upserts until its commit, and a pusher holding several locks at once
+    # deadlocks with it (measured: a multi-row update here did).
     await conn.execute(
         "UPDATE channel_stock SET pushed = $3, pushed_version = greatest(pushed_version, $4),"
         " pushed_at = now(), pushes = pushes + 1, attempts = 0, leased_until = NULL,"
