@@ -15,7 +15,7 @@ CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 C
 CHAOS_STACK := $(CHAOS_ENV) $(STACK)
 CHAOS_ARGS ?=
 
-.PHONY: help venv lock jars up down demo test chaos lint asyncapi k8s-topics bench clean
+.PHONY: help venv lock jars browser up down demo test chaos lint asyncapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -23,6 +23,7 @@ help:
 	@echo "make down      stop what make up / make demo started"
 	@echo "make test      run the whole test suite (sets everything up itself)"
 	@echo "make lint      ruff + mypy"
+	@echo "make browser   install Debian's Chromium for the console's browser tests"
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
@@ -43,6 +44,14 @@ lock:
 
 venv: $(STAMP)
 
+# The ops console is tested in a real browser: Debian's Chromium, driven by Playwright
+# (no browser download of Playwright's own). Installed once, as root or through sudo.
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version 2>/dev/null | head -1
+
 jars: $(STAMP)
 	$(PY) -c "from deploy.local.kafka import fetch_jars; fetch_jars()"
 
@@ -55,7 +64,7 @@ down: venv
 demo: up
 	$(PY) deploy/local/demo.py
 
-test: venv jars lint
+test: venv jars browser lint
 	@$(TEST_STACK) reset >/dev/null 2>&1 || true   # every run starts from empty Kafka logs and databases
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \

@@ -309,8 +309,11 @@ async def main() -> None:
             f"rejected: {len(rejected['exports'])}"
         )
     print(
-        "\nThe hub keeps running: orders at :8001/orders/<id>, stock at :8002/stock/<sku>,"
-        " quarantine at :8000/quarantine, metrics at :800x/metrics. `make down` stops it."
+        "\nThe hub keeps running. Ops console: http://127.0.0.1:8000/console — sign in with"
+        " CROSSDOCK_OPERATOR_TOKEN (read) or CROSSDOCK_ADMIN_TOKEN (replay, retry, approve)"
+        " from .local/stack/secrets.env. APIs: orders at :8001/orders/<id>, stock at"
+        " :8002/stock/<sku>, quarantine at :8000/quarantine, metrics at :800x/metrics."
+        " `make down` stops it."
     )
 
 

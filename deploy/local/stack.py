@@ -12,6 +12,7 @@ generated local secrets. Readiness is polled with a time limit; nothing sleeps b
 
 import argparse
 import asyncio
+import json
 import os
 import secrets
 import shutil
@@ -233,6 +234,11 @@ class Stack:
             cwd=ROOT,
         )
 
+    def console_urls(self) -> str:
+        """Where the ops console (served by the gateway) reaches each service."""
+        urls = {name: f"http://127.0.0.1:{self.service_port(name)}" for name in SERVICES}
+        return json.dumps(urls)
+
     def service_port(self, name: str) -> int:
         return SERVICES[name][1] + self.port_offset
 
@@ -247,6 +253,7 @@ class Stack:
             "CROSSDOCK_HTTP_PORT": str(port),
             **{setting: str(path) for setting, path in self.files.items()},
             "CROSSDOCK_ERP_URL": self.erp_url,
+            "CROSSDOCK_CONSOLE_URLS": self.console_urls(),
         }
 
         self.procs.spawn(

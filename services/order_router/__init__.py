@@ -11,7 +11,9 @@ HandOverStock, ReallocateStock when a 3PL refused or the channel amended the lin
 `fulfilment-requests` (ShipmentRequested, ShipmentCancellationRequested, ReturnExpected)
 and `orders` (OrderStatusChanged, one per transition; OrderCancellationRefused;
 OrderApproved), each keyed by order id.
-Serves: `GET /orders/{id}` (status, timeline, shipments, tracking, money).
+Serves: `GET /orders/{id}` (status, timeline, shipments, tracking, money), `GET /orders`
+(operators' search: channel and number, customer email, orders waiting on someone),
+`GET /orders/flow` (orders per minute and channel, placed → reserved).
 Owns the invariants: an order moves only along the allowed transitions, each recorded
 once in its timeline; a shipped order stays shipped whatever a late cancellation says;
 an order is reserved, shipped and refunded at most once per platform resource; an order

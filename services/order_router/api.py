@@ -1,14 +1,16 @@
-"""HTTP API of the order-router: an order, its state and its timeline."""
+"""HTTP API of the order-router: an order, its state and its timeline; the operators'
+search by channel and number, customer email, or the orders that wait on someone."""
 
 from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from services.order_router import credit, handlers, repository
+from services.order_router import credit, flow_repository, handlers, repository
 from services.order_router.locations import Location
+from services.order_router.search_repository import NEEDING_ATTENTION, OrderSearch, search_orders
 from shared.auth import require_admin
 from shared.deps import Uow
 from shared.events.orders import OrderApproved
@@ -90,6 +92,37 @@ async def approve_order(
     if refused is not None:
         raise HTTPException(409, refused)
     return {"status": "approved", "order_id": str(order_id)}
+
+
+@router.get("/orders")
+async def find_orders(
+    uow: Uow,
+    channel: Annotated[str | None, Query(max_length=100)] = None,
+    number: Annotated[str | None, Query(max_length=100)] = None,
+    email: Annotated[str | None, Query(max_length=320)] = None,
+    status: Annotated[list[str] | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Orders by the number their channel shows (`#1001` or 1001; within a channel also
+    the platform's order id), by customer email, or by status among those that wait on
+    someone; newest first. Name at least one of number, email, status."""
+    unknown = sorted(set(status or ()) - set(NEEDING_ATTENTION))
+    if unknown:
+        raise HTTPException(422, f"status lists only {', '.join(NEEDING_ATTENTION)}: {unknown}")
+    if not (number or email or status):
+        raise HTTPException(422, "name a number, an email or a status to search by")
+    search = OrderSearch(channel, number, email, tuple(status or ()), limit)
+    async with uow:
+        found = await search_orders(uow.connection, search)
+    return {"orders": found}
+
+
+@router.get("/orders/flow")
+async def order_flow(uow: Uow, minutes: Annotated[int, Query(ge=1, le=1440)] = 60) -> Any:
+    """Orders per minute and channel over the last `minutes`, and placed → reserved
+    (p50, p99) for them: the ops console's flow chart."""
+    async with uow:
+        return await flow_repository.flow(uow.connection, minutes)
 
 
 @router.get("/orders/{order_id}")

@@ -14,6 +14,9 @@ OrderCancellationRequested, RefundIssued, keyed by order id), `customer-notifica
 (CustomerNotificationRequested), `stock-counts` (StockCounted: a channel's own count of
 a location it is the master of, from Shopify `inventory_levels/update`), and, from the
 ERP, `catalog` (ProductChanged, PriceScheduled) and `customers` (CustomerChanged).
+Serves: the ops console (`/console`, the `console` wing: orders, stock, problems and
+flow for the people who run the hub, each read on the operator's own token from the
+service that owns it) and the operators' APIs of each wing.
 Owns the invariants: a delivery is authenticated before anything happens; an accepted
 delivery is stored durably before the 2xx and published exactly once through the
 outbox; one order, cancellation and refund per platform resource, whatever header

@@ -13,6 +13,12 @@ from services.storefront_gateway import subscribers
 from services.storefront_gateway.background import Background, running
 from services.storefront_gateway.catalog import api as customer_pricing
 from services.storefront_gateway.channels import Channels
+from services.storefront_gateway.connectors.hub import SERVICES as HUB_SERVICES
+from services.storefront_gateway.console import actions_api as console_actions
+from services.storefront_gateway.console import api as console_pages
+from services.storefront_gateway.console import sign_in_api as console_door
+from services.storefront_gateway.console.deps import ConsoleParts
+from services.storefront_gateway.console.session import NotAllowed, SignInNeeded
 from services.storefront_gateway.erp import api as erp_api
 from services.storefront_gateway.feedback import api as feedback_api
 from services.storefront_gateway.intake import (
@@ -61,6 +67,15 @@ class StorefrontGatewaySettings(HubSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_starttls: bool = False
     mail_from: str = "Crossdock <orders@crossdock.invalid>"
+    console_urls: dict[str, str] = Field(
+        default_factory=dict,
+        description="The ops console's way to each service of the hub, JSON:"
+        ' {"order-router": "http://order-router:8001", ...}; the gateway itself defaults'
+        " to its own port.",
+    )
+    console_secure_cookie: bool | None = Field(
+        None, description="Mark the console's cookie Secure; unset: when served over https."
+    )
 
 
 # Operators' routes (behind the read token) and partners' doors (their own credentials).
@@ -74,7 +89,16 @@ ROUTERS = [
     stock_sync_api.router,
     pull_api.router,
 ]
-DOORS = [storefront_webhooks.router, sales_webhooks.router, json_webhooks.router, edi_api.door]
+# The ops console checks its own session (cookie or bearer) and answers with pages.
+DOORS = [
+    storefront_webhooks.router,
+    sales_webhooks.router,
+    json_webhooks.router,
+    edi_api.door,
+    console_door.door,
+    console_pages.router,
+    console_actions.router,
+]
 
 
 def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
@@ -106,6 +130,9 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
         doors=DOORS,
     )
     app.state.stock_sync = background.started_stock_sync  # for /reconcile
+    app.state.console = _console(settings, background)
+    app.add_exception_handler(SignInNeeded, console_door.sign_in_needed)
+    app.add_exception_handler(NotAllowed, console_door.not_allowed)
     app.state.intake = IntakeParts(
         channels,
         mappers,
@@ -140,3 +167,12 @@ def _mappers(
             raise ValueError(f"feed {feed.id}: an order feed needs a mapping and a channel")
         mappers[f"feed:{feed.id}"] = Mapper(load_mapping(feed.mapping), resolve)
     return mappers
+
+
+def _console(settings: StorefrontGatewaySettings, background: Background) -> ConsoleParts:
+    own = f"http://127.0.0.1:{settings.http_port}"
+    urls = {"storefront-gateway": own, **settings.console_urls}
+    unknown = sorted(set(urls) - set(HUB_SERVICES))
+    if unknown:
+        raise ValueError(f"CROSSDOCK_CONSOLE_URLS names no service of the hub: {unknown}")
+    return ConsoleParts(urls, background.started_http, settings.console_secure_cookie)

@@ -133,3 +133,53 @@ async def test_the_feedback_senders_claim_reads_only_what_is_pending(gateway_poo
         claimed = await repository.claim_updates(conn, 20, 30.0)
     assert "Seq Scan on channel_updates" not in shown and "pkey" not in shown, shown
     assert claimed == []  # all of history is done
+
+
+@pytest.fixture(scope="module")
+async def router_pool(database_url: str) -> AsyncIterator[Any]:
+    pool = await migrated_pool(database_url, "order-router", "services.order_router.migrations")
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO orders (order_id, channel, channel_order_ref, channel_order_name,"
+            " status, placed, created_at, updated_at)"
+            " SELECT gen_random_uuid(), 'web', n::text, '#' || n, 'delivered',"
+            " jsonb_build_object('customer_email', 'c' || n || '@example.com'),"
+            " now() - n * interval '1 minute', now() - n * interval '1 minute'"
+            " FROM generate_series(1, $1) n",
+            HISTORY,
+        )
+        await conn.execute("ANALYZE orders")
+    yield pool
+    await pool.close()
+
+
+async def test_the_operators_order_searches_read_by_index(router_pool: Any) -> None:
+    from services.order_router.search_repository import OrderSearch, search_orders, statement
+
+    searches = (
+        OrderSearch(number="#1001"),
+        OrderSearch(channel="web", number="1001"),
+        OrderSearch(email="C1001@example.com"),
+        OrderSearch(statuses=("held_for_approval", "fulfilment_failed")),
+        OrderSearch(channel="web", statuses=("backordered",)),
+    )
+    for search in searches:
+        query, args = statement(search)
+        shown = await plan(router_pool, query, *args)
+        assert "Seq Scan on orders" not in shown, (search, shown)
+    async with router_pool.acquire() as conn:
+        found = await search_orders(conn, OrderSearch(channel="web", number="1001"))
+        by_email = await search_orders(conn, OrderSearch(email="C1001@EXAMPLE.com"))
+    assert [o["channel_order_name"] for o in found] == ["#1001"]
+    assert [o["channel_order_ref"] for o in by_email] == ["1001"]
+
+
+async def test_the_flow_chart_reads_only_its_window(router_pool: Any) -> None:
+    from services.order_router.flow_repository import PER_MINUTE, RESERVED_AFTER, flow
+
+    for query in (PER_MINUTE, RESERVED_AFTER):
+        shown = await plan(router_pool, query, 60)
+        assert "Seq Scan on orders" not in shown, (query, shown)
+    async with router_pool.acquire() as conn:
+        found = await flow(conn, 60)
+    assert sum(m["orders"] for m in found["per_minute"]) == 59  # one a minute, the last hour

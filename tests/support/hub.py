@@ -185,6 +185,7 @@ class Hub:
             "CROSSDOCK_ADMIN_TOKEN": self.admin_token,
             "CROSSDOCK_OPERATOR_TOKEN": self.operator_token,
             "CROSSDOCK_ORDER_ID_KEY": self.order_id_key,
+            "CROSSDOCK_CONSOLE_URLS": self.console_urls(),
             "CROSSDOCK_TOKENS_FILE": str(self.workdir / "tokens.yaml"),
             "TEST_SHOPIFY_SECRET": self.shopify_secret,
             "TEST_SHOPIFY_TOKEN": self.store_keys["shopify"],
@@ -250,6 +251,12 @@ class Hub:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+
+    def console_urls(self) -> str:
+        """Each service's port, fixed before the first starts: the gateway's console
+        reaches the others there."""
+        ports = {name: self.ports.setdefault(name, free_port()) for name in SERVICES}
+        return json.dumps({name: f"http://127.0.0.1:{port}" for name, port in ports.items()})
 
     def overridden(self, env: dict[str, str]) -> dict[str, str]:
         for name, value in self.overrides.items():

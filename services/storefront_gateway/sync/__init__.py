@@ -9,7 +9,8 @@ Takes (from intake, through `ports`): Shopify `inventory_levels/update` — the 
 own report of a level, drift at the location the hub sets is corrected (`channel_levels`).
 Serves: `POST /reconcile` (read every channel back now; a table or JSON report),
 `PUT /channels/{id}/inventory-items` (which SKU each inventory item is, as CSV),
-`GET /channels/{id}/levels/{sku}` (the channel's last reports and the drift seen).
+`GET /channels/{id}/levels/{sku}` (the channel's last reports and the drift seen),
+`GET /channel-stock/{sku}` (per channel: owed, sent, drift), `GET /channel-pushes/failing`.
 Owns: `location_stock`, `channel_stock`, `stock_drift`, `channel_inventory_items`,
 `channel_levels`.
 Owns the invariants: a channel never shows a negative quantity, an older stock level never

@@ -1,9 +1,10 @@
-"""HTTP API of stock sync: reconcile on demand (admin), a channel's inventory items loaded."""
+"""HTTP API of stock sync: reconcile on demand (admin), a channel's inventory items loaded,
+what each channel shows of a SKU, the pushes that keep failing."""
 
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import PlainTextResponse
 
 from services.storefront_gateway.connectors.errors import ConnectorError
@@ -15,6 +16,7 @@ from services.storefront_gateway.sync.levels_repository import (
 )
 from services.storefront_gateway.sync.reconcile import as_table
 from services.storefront_gateway.sync.runner import StockSync
+from services.storefront_gateway.sync.views_repository import channel_stock_of, failing_pushes
 from shared.auth import require_admin
 from shared.csvfeed import CsvFeedError, FeedReport, rows
 from shared.deps import Uow
@@ -90,3 +92,22 @@ async def channel_levels(channel_id: str, sku: str, uow: Uow) -> dict[str, Any]:
         found = await reported(uow.connection, channel_id, sku)
         drift = await drift_of(uow.connection, channel_id, sku)
     return {"channel": channel_id, "sku": sku, "levels": found, "drift": drift}
+
+
+@router.get("/channel-stock/{sku}")
+async def channel_stock(sku: Annotated[str, Path(max_length=64)], uow: Uow) -> dict[str, Any]:
+    """Per channel: what it should show of the SKU, what it was last sent and when, and
+    the drift the last reconciliation found (expected, actual, first and last seen)."""
+    async with uow:
+        found = await channel_stock_of(uow.connection, sku)
+    return {"sku": sku, "channels": found}
+
+
+@router.get("/channel-pushes/failing")
+async def failing_channel_pushes(
+    uow: Uow, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+) -> dict[str, Any]:
+    """Stock owed to a channel whose pushes failed: tries, the channel's last answer."""
+    async with uow:
+        found = await failing_pushes(uow.connection, limit)
+    return {"failing": found}
