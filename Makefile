@@ -15,7 +15,7 @@ CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 C
 CHAOS_STACK := $(CHAOS_ENV) $(STACK)
 CHAOS_ARGS ?=
 
-.PHONY: help venv lock jars browser up down demo test chaos lint asyncapi k8s-topics bench clean
+.PHONY: help venv lock jars test-tools up down demo test chaos lint asyncapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -23,7 +23,7 @@ help:
 	@echo "make down      stop what make up / make demo started"
 	@echo "make test      run the whole test suite (sets everything up itself)"
 	@echo "make lint      ruff + mypy"
-	@echo "make browser   install Debian's Chromium for the console's browser tests"
+	@echo "make test-tools  Debian's Chromium and promtool, which make test uses"
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
@@ -44,13 +44,15 @@ lock:
 
 venv: $(STAMP)
 
-# The ops console is tested in a real browser: Debian's Chromium, driven by Playwright
-# (no browser download of Playwright's own). Installed once, as root or through sudo.
-browser:
-	@command -v chromium >/dev/null || { \
+# What the suite needs from Debian: Chromium (the ops console is tested in a real browser,
+# driven by Playwright; no browser download of Playwright's own) and promtool (the alert
+# rules are checked by Prometheus' own tool). Installed once, as root or through sudo.
+test-tools:
+	@{ command -v chromium && command -v promtool; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
-	@chromium --version 2>/dev/null | head -1
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends chromium prometheus >/dev/null; }
+	@chromium --version 2>/dev/null | head -1; promtool --version 2>&1 | head -1
 
 jars: $(STAMP)
 	$(PY) -c "from deploy.local.kafka import fetch_jars; fetch_jars()"
@@ -64,7 +66,7 @@ down: venv
 demo: up
 	$(PY) deploy/local/demo.py
 
-test: venv jars browser lint
+test: venv jars test-tools lint
 	@$(TEST_STACK) reset >/dev/null 2>&1 || true   # every run starts from empty Kafka logs and databases
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \

@@ -15,6 +15,8 @@ from prometheus_client import (
     generate_latest,
 )
 
+from shared.requests import HttpMetrics
+
 
 class ServiceMetrics:
     def __init__(self, service: str) -> None:
@@ -52,6 +54,7 @@ class ServiceMetrics:
             ["platform", "outcome"],
             registry=registry,
         )
+        self.http = HttpMetrics(registry)
 
     def faststream_middleware(self) -> KafkaPrometheusMiddleware:
         return KafkaPrometheusMiddleware(registry=self.registry, app_name=self.service)

@@ -36,6 +36,7 @@ from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
 from shared.migrations import migrate
 from shared.relay import OutboxRelay
+from shared.requests import RequestIds
 from shared.topics import Topic, dead_letter_topic
 
 log = structlog.get_logger(__name__)
@@ -241,6 +242,7 @@ class ServiceRuntime:
         app.add_middleware(
             BodyLimit, default=self.settings.max_body_bytes, per_route=self.settings.body_limits
         )
+        app.add_middleware(RequestIds, metrics=self.metrics.http)  # outermost: counts 413s too
         return app
 
     def _mount(self, app: FastAPI, routers: list[APIRouter], doors: list[APIRouter]) -> None:

@@ -16,6 +16,7 @@ from services.accounting_poster import repository, subscribers
 from services.accounting_poster.chart import Chart, ChartError, load_chart
 from services.accounting_poster.export_client import AccountingClient
 from services.accounting_poster.export_sender import ExportSender
+from services.accounting_poster.metrics import BooksCounter, BooksMetrics
 from services.accounting_poster.oauth import TokenKeeper
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
@@ -34,16 +35,21 @@ def create_app(settings: AccountingPosterSettings | None = None) -> FastAPI:
     check_export_secrets(chart)
     subscribers.register(runtime, chart.rules)
     runtime.setup_steps.append(lambda conn: repository.install_chart(conn, chart))
+    books_metrics = BooksMetrics(runtime.metrics.registry)
+    targets = [target.id for target in chart.exports]
 
     @asynccontextmanager
     async def exporting(_: FastAPI) -> AsyncIterator[None]:
         async with httpx.AsyncClient() as http:
             client = AccountingClient(http, TokenKeeper(runtime.pool, http))
             sender = ExportSender(runtime.pool, settings.database_url, chart.exports, client)
+            counter = BooksCounter(runtime.pool, books_metrics, targets)
             await sender.start()
+            await counter.start()
             try:
                 yield
             finally:
+                await counter.stop()
                 await sender.stop()
 
     app = runtime.http_app(

@@ -26,6 +26,7 @@ from shared.events.orders import (
     UnmappedLine,
 )
 from shared.events.returns import RefundIssued, RefundLine
+from shared.requests import correlation_id
 
 ChannelEvent = OrderPlaced | OrderPaid | OrderAmended | OrderCancellationRequested | RefundIssued
 
@@ -119,7 +120,7 @@ def build_refund(channel: ChannelConfig, refund: RefundData) -> MappedOrder:
     """The canonical refund, validated: it must add up to what was paid back."""
     try:
         event = RefundIssued(
-            correlation_id=uuid.uuid4(),
+            correlation_id=correlation_id(),
             order_id=order_id_for(channel, refund.order_ref),
             channel=channel.id,
             channel_order_ref=refund.order_ref,
@@ -138,7 +139,7 @@ def build_refund(channel: ChannelConfig, refund: RefundData) -> MappedOrder:
 def cancellation(channel: ChannelConfig, ref: str, reason: str | None) -> MappedOrder:
     return MappedOrder(
         OrderCancellationRequested(
-            correlation_id=uuid.uuid4(),
+            correlation_id=correlation_id(),
             order_id=order_id_for(channel, ref),
             channel=channel.id,
             channel_order_ref=ref,
@@ -231,7 +232,7 @@ def build_order(channel: ChannelConfig, order: ChannelOrder) -> MappedOrder:
             shipping_tax_rate=order.shipping_tax_rate,
         )
         event = OrderPlaced(
-            correlation_id=uuid.uuid4(),
+            correlation_id=correlation_id(),
             order_id=order_id_for(channel, order.ref),
             channel=channel.id,
             channel_order_ref=order.ref,

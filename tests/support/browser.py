@@ -1,5 +1,5 @@
 """A real browser for the console's tests: Debian's Chromium, driven by Playwright.
-`make browser` installs it; each page a test visits is kept as a screenshot under
+`make test-tools` installs it; each page a test visits is kept as a screenshot under
 `test-artifacts/console/` (CI keeps the folder)."""
 
 import os
@@ -17,7 +17,7 @@ SHOTS = ROOT / "test-artifacts" / "console"
 def chromium() -> str:
     found = os.environ.get("CROSSDOCK_CHROMIUM") or shutil.which("chromium")
     if not found:
-        pytest.fail("no Chromium: `make browser` installs Debian's (make test runs it)")
+        pytest.fail("no Chromium: `make test-tools` installs Debian's (make test runs it)")
     return found
 
 

@@ -4,7 +4,6 @@ per order (its effect), and only when the payment state is one the channel's pol
 routes (`route_on_payment`); the order-router holds a waiting order until then. Other
 updates change nothing here (their receipt says so)."""
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from services.storefront_gateway.domain import (
 )
 from services.storefront_gateway.mapping.engine import Mapper
 from shared.events.orders import OrderPaid
+from shared.requests import correlation_id
 
 SHOPIFY_TOPICS = frozenset({"orders/paid", "orders/updated"})
 
@@ -34,7 +34,7 @@ def payment_of(
     if state is None or state not in channel.route_on_payment:
         return None
     paid = OrderPaid(
-        correlation_id=uuid.uuid4(),
+        correlation_id=correlation_id(),
         order_id=order_id_for(channel, ref),
         channel=channel.id,
         channel_order_ref=ref,

@@ -64,6 +64,8 @@ def _counted_refusals(parts: IntakeParts, platform: str) -> Iterator[None]:
         yield
     except HTTPException as exc:
         parts.metrics.webhooks.labels(platform, f"refused_{exc.status_code}").inc()
+        # The reason, never the body: a refused delivery may carry a customer's data.
+        log.warning("webhook refused", platform=platform, status=exc.status_code, reason=exc.detail)
         raise
 
 

@@ -18,7 +18,6 @@ An older `updated_at` never overwrites a newer one; an untracked level is never 
 """
 
 from datetime import datetime
-from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
 
@@ -27,6 +26,7 @@ from services.storefront_gateway.sync import levels_repository as levels
 from services.storefront_gateway.sync.domain import level_verdict
 from shared.db import UnitOfWork
 from shared.events.inventory import StockCounted
+from shared.requests import correlation_id
 
 
 class ShopifyInventoryLevel(BaseModel):
@@ -75,7 +75,7 @@ async def _judge(
     counted = _counted_location(stock, location)
     if counted is not None and level.available is not None:
         count = StockCounted(
-            correlation_id=uuid4(),
+            correlation_id=correlation_id(),
             sku=sku,
             location=counted,
             available=level.available,
