@@ -15,7 +15,7 @@ CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 C
 CHAOS_STACK := $(CHAOS_ENV) $(STACK)
 CHAOS_ARGS ?=
 
-.PHONY: help venv lock jars test-tools up down demo test chaos lint asyncapi k8s-topics bench clean
+.PHONY: help venv lock jars test-tools up down demo test chaos lint asyncapi openapi k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint      ruff + mypy"
 	@echo "make test-tools  Debian's Chromium and promtool, which make test uses"
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
+	@echo "make openapi   write every service's OpenAPI document to docs/openapi/"
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
 	@echo "make chaos     every fault scenario and every invariant, report in chaos-results/"
@@ -46,12 +47,15 @@ venv: $(STAMP)
 
 # What the suite needs from Debian: Chromium (the ops console is tested in a real browser,
 # driven by Playwright; no browser download of Playwright's own) and promtool (the alert
-# rules are checked by Prometheus' own tool). Installed once, as root or through sudo.
+# rules are checked by Prometheus' own tool), and kustomize for the manifests (kubectl's, or
+# built from the Go module proxy). Installed once, as root or through sudo.
 test-tools:
 	@{ command -v chromium && command -v promtool; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    --no-install-recommends chromium prometheus >/dev/null; }
+	@{ command -v kustomize || command -v kubectl || test -x .local/bin/kustomize; } >/dev/null || \
+	  GOBIN=$(CURDIR)/.local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.5.0
 	@chromium --version 2>/dev/null | head -1; promtool --version 2>&1 | head -1
 
 jars: $(STAMP)
@@ -79,6 +83,9 @@ lint: venv
 
 asyncapi: venv
 	$(PY) -m tools.asyncapi docs/asyncapi
+
+openapi: venv
+	$(PY) -m tools.openapi docs/openapi
 
 k8s-topics: venv
 	$(PY) -m tools.k8s_topics > deploy/k8s/base/topics.yaml

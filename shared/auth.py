@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from fastapi import Header, HTTPException, Request
+from fastapi import HTTPException, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MIN_TOKEN_LENGTH = 32
@@ -124,15 +125,21 @@ class TokenStore:
         return granted
 
 
-def _bearer(authorization: str | None) -> str | None:
-    if authorization is None or not authorization.startswith("Bearer "):
-        return None
-    return authorization.removeprefix("Bearer ").strip() or None
+# Declared as a security scheme, so every service's OpenAPI document says how to call it.
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="CrossdockToken",
+    description="A Crossdock read (operator) or admin token: `Authorization: Bearer <token>`"
+    " (docs/security.md).",
+)
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
 
 
-def _check(request: Request, authorization: str | None, needed: Scope) -> None:
+def _check(
+    request: Request, credentials: HTTPAuthorizationCredentials | None, needed: Scope
+) -> None:
     store: TokenStore = request.app.state.tokens
-    token = _bearer(authorization)
+    token = (credentials.credentials.strip() or None) if credentials is not None else None
     if token is None:
         raise HTTPException(
             401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
@@ -144,15 +151,11 @@ def _check(request: Request, authorization: str | None, needed: Scope) -> None:
         raise HTTPException(403, "this endpoint needs an admin token; the token is read-only")
 
 
-async def require_reader(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> None:
+async def require_reader(request: Request, credentials: Credentials) -> None:
     """A FastAPI dependency: an operator (read) or admin token."""
-    _check(request, authorization, Scope.READ)
+    _check(request, credentials, Scope.READ)
 
 
-async def require_admin(
-    request: Request, authorization: Annotated[str | None, Header()] = None
-) -> None:
+async def require_admin(request: Request, credentials: Credentials) -> None:
     """A FastAPI dependency: an admin token."""
-    _check(request, authorization, Scope.ADMIN)
+    _check(request, credentials, Scope.ADMIN)

@@ -9,7 +9,8 @@ from collections.abc import Awaitable
 from typing import Annotated, TypeVar
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, Security
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field, HttpUrl
 
 from services.shipping_bridge import handlers, repository, returns
@@ -63,8 +64,17 @@ class ShipmentView(BaseModel):
 router = APIRouter(prefix="/3pl/v1", tags=["3PL API"])
 
 
+# Declared as a security scheme, so the 3PL API's OpenAPI document says how to call it.
+THREE_PL_KEY = APIKeyHeader(
+    name="X-Api-Key",
+    auto_error=False,
+    scheme_name="ThreePlKey",
+    description="The 3PL's own key (one per 3PL): it sees only its own shipments and returns.",
+)
+
+
 async def calling_fulfiller(
-    request: Request, x_api_key: Annotated[str | None, Header()] = None
+    request: Request, x_api_key: Annotated[str | None, Security(THREE_PL_KEY)] = None
 ) -> str:
     """The 3PL whose key this is (the app's fulfillers, compared in constant time)."""
     fulfillers: Fulfillers = request.app.state.fulfillers
