@@ -15,7 +15,7 @@ CHAOS_ENV := CROSSDOCK_STATE_DIR=.local/chaos-stack CROSSDOCK_KAFKA_PORT=49092 C
 CHAOS_STACK := $(CHAOS_ENV) $(STACK)
 CHAOS_ARGS ?=
 
-.PHONY: help venv lock jars test-tools up down demo test chaos lint asyncapi openapi k8s-topics bench clean
+.PHONY: help venv lock jars test-tools up down demo test chaos test-newest lint asyncapi openapi compose-config k8s-topics bench clean
 
 help:
 	@echo "make demo      run the whole hub with simulated channels (leaves it running)"
@@ -26,6 +26,7 @@ help:
 	@echo "make test-tools  Debian's Chromium and promtool, which make test uses"
 	@echo "make asyncapi  write every service's AsyncAPI document to docs/asyncapi/"
 	@echo "make openapi   write every service's OpenAPI document to docs/openapi/"
+	@echo "make compose-config  write config/ as docker compose sees it, to deploy/compose/config/"
 	@echo "make k8s-topics  write the Strimzi topics of the registry to deploy/k8s/base/"
 	@echo "make bench     throughput and latency benchmark, results in bench/results/"
 	@echo "make chaos     every fault scenario and every invariant, report in chaos-results/"
@@ -75,7 +76,22 @@ test: venv jars test-tools lint
 	$(TEST_STACK) up --infra-only
 	@eval "$$($(TEST_STACK) env)"; status=0; \
 	  $(PY) -m pytest -q -ra $(PYTEST_ARGS) || status=$$?; \
+	  if [ $$status = 0 ] && [ -z "$(PYTEST_ARGS)" ]; then $(MAKE) --no-print-directory test-newest || status=$$?; fi; \
 	  $(TEST_STACK) down; exit $$status
+
+# The newest Python the hub supports (pyproject: 3.11 to 3.13), where the machine has it:
+# the unit and integration suites run on it as well, on the same stack; the oldest, the
+# project's own venv, runs everything.
+NEWEST_PYTHON := $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13; do $$p -c "" 2>/dev/null && { echo $$p; break; }; done)
+NEWEST_VENV := .venv-newest
+test-newest:
+	@if [ -z "$(NEWEST_PYTHON)" ]; then echo "python3.13 is not on this machine: the newest-Python run needs it"; exit 0; fi; \
+	  test -x $(NEWEST_VENV)/bin/python || $(NEWEST_PYTHON) -m venv $(NEWEST_VENV); \
+	  test $(NEWEST_VENV)/.installed -nt requirements.lock || { \
+	    $(NEWEST_VENV)/bin/python -m pip install -q --upgrade pip && \
+	    $(NEWEST_VENV)/bin/python -m pip install -q -c requirements.lock -e '.[dev]' && touch $(NEWEST_VENV)/.installed; }; \
+	  echo "the unit and integration suites on $$($(NEWEST_VENV)/bin/python --version)"; \
+	  $(NEWEST_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/unit tests/integration
 
 lint: venv
 	$(VENV)/bin/ruff check shared services simulators tools deploy tests bench
@@ -86,6 +102,9 @@ asyncapi: venv
 
 openapi: venv
 	$(PY) -m tools.openapi docs/openapi
+
+compose-config: venv
+	$(PY) -m tools.compose_config deploy/compose/config
 
 k8s-topics: venv
 	$(PY) -m tools.k8s_topics > deploy/k8s/base/topics.yaml

@@ -32,6 +32,7 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators import listen
 from simulators.accounting_oauth import Tokens
 from simulators.accounting_oauth import router as oauth_router
 
@@ -241,7 +242,7 @@ def main() -> None:
         else None,
         env.get("OAUTH_REFRESH_TOKEN"),
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

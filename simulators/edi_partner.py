@@ -20,6 +20,8 @@ import httpx
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
+from simulators import listen
+
 
 def interchange(
     sender: str, receiver: str, control: int, fid: str, body: list[list[str]], code: str
@@ -189,7 +191,7 @@ def main() -> None:
     app = create_app(
         args.id, args.hub_id, args.hub_url, os.environ["PARTNER_TOKEN"], os.environ["HUB_TOKEN"]
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators import listen
+
 KINDS = ("products", "prices", "customers")
 
 
@@ -140,7 +142,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     uvicorn.run(
-        create_app(os.environ["ERP_TOKEN"]), host="127.0.0.1", port=args.port, log_level="warning"
+        create_app(os.environ["ERP_TOKEN"]), host=listen.HOST, port=args.port, log_level="warning"
     )
 
 

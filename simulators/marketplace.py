@@ -27,6 +27,7 @@ import uvicorn
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
+from simulators import listen
 from simulators.marketplace_backstage import Marketplace, Sim, backstage
 
 PAGE = 50
@@ -182,7 +183,7 @@ def main() -> None:
         args.seller,
         args.hub_url.rstrip("/"),
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

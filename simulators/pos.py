@@ -29,7 +29,7 @@ import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from simulators import outbound
+from simulators import listen, outbound
 from simulators.calllog import CallLog
 from simulators.outage import add_outage_switch
 from simulators.ratelimit import TokenBucket
@@ -282,7 +282,7 @@ def main() -> None:
         args.outlet,
         args.hub_url.rstrip("/"),
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request
 
+from simulators import listen
+
 
 def create_app(key: str, secret: str) -> FastAPI:
     app = FastAPI(title="ShipStation-style API simulator")
@@ -60,7 +62,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     app = create_app(os.environ["SHIPSTATION_KEY"], os.environ["SHIPSTATION_SECRET"])
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from typing import Annotated, Any
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request
 
+from simulators import listen
 from simulators.bigcommerce_store import add_bigcommerce
 from simulators.fulfillment_events import add_fulfillment_events
 from simulators.order_tags import tags_add
@@ -258,7 +259,7 @@ def main() -> None:
         os.environ["WOO_SECRET"],
         os.environ.get("BIGCOMMERCE_TOKEN", ""),
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request,
 from pydantic import BaseModel, Field
 
 from shared.events.addresses import NO_POSTAL_CODE
+from simulators import listen
 from simulators.ship_notices import Notice, Pack, ship_notice, sscc
 
 
@@ -368,7 +369,7 @@ def main() -> None:
     args = parser.parse_args()
     api_key, bridge_key = os.environ["TPL_API_KEY"], os.environ["TPL_BRIDGE_KEY"]
     app = create_app(api_key, args.bridge_url, bridge_key, args.carrier)
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host=listen.HOST, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

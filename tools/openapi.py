@@ -38,7 +38,9 @@ def _placeholder(name: str) -> str:
 
 
 def _environment() -> _Environment:
-    names = {n for path in (ROOT / "config").glob("*.yaml") for n in NAMED.findall(path.read_text())}
+    names = {
+        n for path in (ROOT / "config").glob("*.yaml") for n in NAMED.findall(path.read_text())
+    }
     return _Environment({name: _placeholder(name) for name in names})
 
 
