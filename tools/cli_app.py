@@ -144,12 +144,7 @@ def quarantine_replay(
 ) -> None:
     """Through the current mapping, oldest first, once. Exit 1 when some stay quarantined."""
     choices = _one_choice("ids", id, reason, all_, "--id, --reason, --all")
-    results: list[dict[str, Any]] = []
-    with progress("replaying", len(id) if id else None) as advance:
-        for choice in choices:
-            done = _gateway().call("POST", "/quarantine/replay", admin=True, json=choice).json()
-            results += done["results"]
-            advance(len(choice.get("ids", [])) or 1)
+    results = _replayed(_gateway(), "/quarantine/replay", "ids", choices)
     accepted = sum(1 for r in results if r["status"] == "accepted")
     if json_:
         emit_json({"replayed": len(results), "accepted": accepted, "results": results})
@@ -158,6 +153,19 @@ def quarantine_replay(
             say(f"delivery {result['delivery_id']}: {result['status']} {result['reason'] or ''}")
         say(f"replayed {len(results)}, accepted {accepted}")
     raise typer.Exit(OK if accepted == len(results) else FOUND)
+
+
+def _replayed(
+    service: Service, path: str, key: str, choices: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Every chunk's results; the bar counts what was named (or the one call for all)."""
+    named = sum(len(choice.get(key, [])) for choice in choices)
+    results: list[dict[str, Any]] = []
+    with progress("replaying", named or None) as advance:
+        for choice in choices:
+            results += service.call("POST", path, admin=True, json=choice).json()["results"]
+            advance(len(choice.get(key, [])) or 1)
+    return results
 
 
 def _one_choice(
@@ -215,13 +223,7 @@ def letters_replay(
 ) -> None:
     """Through the consumer that parked each, once. Exit 1 when some did not take."""
     choices = _one_choice("offsets", offset, reason, all_, "--offset, --reason, --all")
-    results: list[dict[str, Any]] = []
-    with progress("replaying", len(offset) if offset else None) as advance:
-        for choice in choices:
-            results += ctx.obj.call("POST", "/dead-letters/replay", admin=True, json=choice).json()[
-                "results"
-            ]
-            advance(len(choice.get("offsets", [])) or 1)
+    results = _replayed(ctx.obj, "/dead-letters/replay", "offsets", choices)
     replayed = sum(1 for r in results if r["outcome"] == "replayed")
     if json_:
         emit_json({"chosen": len(results), "replayed": replayed, "results": results})

@@ -122,28 +122,14 @@ def create_app(settings: StorefrontGatewaySettings | None = None) -> FastAPI:
             [*pulls, fetcher],
         )  # fmt: skip
 
-    app = runtime.http_app(
-        "Crossdock storefront-gateway",
-        __doc__ or "",
-        ROUTERS,
-        extra_lifespan=extra_lifespan,
-        doors=DOORS,
-    )
+    title = "Crossdock storefront-gateway"
+    app = runtime.http_app(title, __doc__ or "", ROUTERS, extra_lifespan, doors=DOORS)
     app.state.stock_sync = background.started_stock_sync  # for /reconcile
-    app.state.console = _console(settings, background)
-    app.add_exception_handler(SignInNeeded, console_door.sign_in_needed)
-    app.add_exception_handler(NotAllowed, console_door.not_allowed)
+    _with_console(app, settings, background)
     app.state.intake = IntakeParts(
-        channels,
-        mappers,
-        resolve,
-        runtime.metrics,
-        settings.max_body_bytes,
-        settings.edi_id,
-        background.started_channel_api,
-        background.started_http,
-        runtime.group_commit,
-    )
+        channels, mappers, resolve, runtime.metrics, settings.max_body_bytes, settings.edi_id,
+        background.started_channel_api, background.started_http, runtime.group_commit,
+    )  # fmt: skip
     return app
 
 
@@ -167,6 +153,15 @@ def _mappers(
             raise ValueError(f"feed {feed.id}: an order feed needs a mapping and a channel")
         mappers[f"feed:{feed.id}"] = Mapper(load_mapping(feed.mapping), resolve)
     return mappers
+
+
+def _with_console(
+    app: FastAPI, settings: StorefrontGatewaySettings, background: Background
+) -> None:
+    """The ops console's parts, and the pages that answer a missing or short session."""
+    app.state.console = _console(settings, background)
+    app.add_exception_handler(SignInNeeded, console_door.sign_in_needed)
+    app.add_exception_handler(NotAllowed, console_door.not_allowed)
 
 
 def _console(settings: StorefrontGatewaySettings, background: Background) -> ConsoleParts:
