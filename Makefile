@@ -49,7 +49,8 @@ venv: $(STAMP)
 # What the suite needs from Debian: Chromium (the ops console is tested in a real browser,
 # driven by Playwright; no browser download of Playwright's own) and promtool (the alert
 # rules are checked by Prometheus' own tool), and kustomize for the manifests (kubectl's, or
-# built from the Go module proxy). Installed once, as root or through sudo.
+# built from the Go module proxy), and axe-core from npm (the console's accessibility
+# checks, run in that browser). Installed once, as root or through sudo.
 test-tools:
 	@{ command -v chromium && command -v promtool; } >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -57,6 +58,8 @@ test-tools:
 	    --no-install-recommends chromium prometheus >/dev/null; }
 	@{ command -v kustomize || command -v kubectl || test -x .local/bin/kustomize; } >/dev/null || \
 	  GOBIN=$(CURDIR)/.local/bin go install sigs.k8s.io/kustomize/kustomize/v5@v5.5.0
+	@test -f .local/npm/node_modules/axe-core/axe.min.js || \
+	  npm install --silent --no-save --no-audit --no-fund --prefix .local/npm axe-core@4.14.1
 	@chromium --version 2>/dev/null | head -1; promtool --version 2>&1 | head -1
 
 jars: $(STAMP)

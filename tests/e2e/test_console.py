@@ -14,7 +14,7 @@ from shared.events.inventory import Allocation, StockReserved
 from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.e2e.test_dead_letters import publish_verdict
 from tests.e2e.test_mapping_and_quarantine import load_xref, send, social_order
-from tests.support.browser import keep, launched, sign_in
+from tests.support.browser import accessibility_violations, keep, launched, sign_in
 from tests.support.hub import Hub
 from tests.support.waiting import eventually
 
@@ -210,3 +210,39 @@ async def test_the_flow_page_counts_the_orders_and_shows_every_services_backlog(
     for service in ("storefront-gateway", "order-router", "inventory-ledger"):
         await expect(page.locator(f"tr[data-service='{service}'] td.num").first).to_be_visible()
     await keep(page, "flow")
+
+
+async def test_every_page_passes_the_accessibility_checks_and_works_by_keyboard(
+    hub: Hub, client: httpx.AsyncClient, browser: Browser
+) -> None:
+    sku = f"CONA-{uuid.uuid4().hex[:6]}"
+    await hub.set_stock(client, sku, "wh-1", 2)
+    ref = int(uuid.uuid4().int % 10**12)
+    await hub.deliver(
+        client,
+        signed_shopify(shopify_order(ref, [Line(sku, 1, "2.00")]), hub.shop, hub.shopify_secret),
+    )
+    order_id = hub.order_id("shopify-test", str(ref))
+    await hub.settled_order(client, order_id)
+    context = await browser.new_context(bypass_csp=True)  # for axe's injected script only
+    page = await context.new_page()
+    try:
+        await page.set_content("<html><body><input><img src=x></body></html>")
+        assert await accessibility_violations(page), "the checker finds an unlabelled field"
+        await page.goto(f"{console(hub)}/console/sign-in")
+        assert await accessibility_violations(page) == []
+        await page.keyboard.press("Tab")  # the skip link, then the token field
+        await page.keyboard.press("Tab")
+        await page.keyboard.type(hub.admin_token)
+        await page.keyboard.press("Enter")
+        await page.wait_for_url("**/console/orders")
+        for path in (
+            "/console/orders?q=" + order_id,
+            f"/console/stock?sku={sku}",
+            "/console/problems",
+            "/console/flow",
+        ):
+            await page.goto(console(hub) + path)
+            assert await accessibility_violations(page) == [], path
+    finally:
+        await context.close()

@@ -41,3 +41,21 @@ async def sign_in(page: Page, console: str, token: str) -> None:
     await page.get_by_label("Your Crossdock token").fill(token)
     await page.get_by_role("button", name="Sign in").click()
     await page.wait_for_url("**/console/orders")
+
+
+AXE = ROOT / ".local/npm/node_modules/axe-core/axe.min.js"
+
+
+async def accessibility_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page as it stands (WCAG 2.1 A and
+    AA: contrast, labels, names, landmarks, keyboard). The page's context must bypass the
+    console's CSP, which rightly refuses the injected script."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test-tools` installs it from npm")
+    await page.add_script_tag(path=str(AXE))
+    found = await page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']}))"
+        ".violations.filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.help + ' — ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    return list(found)
