@@ -15,7 +15,8 @@ from pydantic import SecretStr
 
 from shared.config import HubSettings
 from shared.runtime import ServiceRuntime
-from shared.topics import DOMAIN_TOPICS, SERVICES, dead_letter_topic
+from shared.topics import DOMAIN_TOPICS, dead_letter_topic
+from tools.documents import write_documents
 
 LOCAL_BROKER = "127.0.0.1:19092"
 
@@ -108,11 +109,7 @@ def with_event_schemas(document: dict[str, Any]) -> None:
 
 
 def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for service in SERVICES:
-        path = out / f"{service}.json"
-        path.write_text(json.dumps(document(service), indent=2, sort_keys=True) + "\n")
-        print(f"wrote {path}")
+    write_documents(out, document)
 
 
 if __name__ == "__main__":

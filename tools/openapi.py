@@ -6,7 +6,6 @@ given distinct placeholders (a document needs none, and the 3PL keys must differ
 """
 
 import importlib
-import json
 import re
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from unittest import mock
 from pydantic import SecretStr
 
 from shared.config import HubSettings
-from shared.topics import SERVICES
+from tools.documents import write_documents
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMED = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
@@ -61,11 +60,7 @@ def document(service: str) -> dict[str, Any]:
 
 
 def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for service in SERVICES:
-        path = out / f"{service}.json"
-        path.write_text(json.dumps(document(service), indent=2, sort_keys=True) + "\n")
-        print(f"wrote {path}")
+    write_documents(out, document)
 
 
 if __name__ == "__main__":
