@@ -1,9 +1,11 @@
 """Running a batch of consumed messages: one transaction, one offset commit.
 
-A consumer takes what Kafka has for its partitions (up to the batch size) and hands the
-records here in partition order. Every message's use case runs inside one PostgreSQL
-transaction (each unit of work a savepoint of it), so the batch costs one commit and one
-offset commit instead of one of each per message. The contract is the per-message one:
+A service's consumer takes what Kafka has for its partitions of all the service's topics
+(up to the batch size) and hands the records here in partition order; each record goes
+to the use cases its topic is routed to (`shared.subscriptions`). Every message's use
+case runs inside one PostgreSQL transaction (each unit of work a savepoint of it), so
+the batch costs one commit and one offset commit instead of one of each per message.
+The contract is the per-message one:
 
 - the offsets are committed only after this returns, and it returns only once the
   batch's transaction committed and every message that could not be handled sits on the
@@ -30,6 +32,7 @@ from shared.consumer import MAX_WAIT_SECONDS, POISON, UNAVAILABLE, ConsumerRunne
 from shared.db import batch_transaction
 from shared.events.codec import Decoder
 from shared.failpoints import AFTER_COMMIT_BEFORE_ACK
+from shared.subscriptions import Route, Routes
 
 log = structlog.get_logger(__name__)
 
@@ -51,24 +54,25 @@ class Delivered:
 
 @dataclass(frozen=True)
 class Parked:
+    consumer: str
     message: Delivered
     error: BaseException
     attempts: int
 
 
 async def run_batch(
-    runner: ConsumerRunner,
-    pool: Any,
-    consumer: str,
-    records: tuple[Any, ...],
-    decoder: Decoder,
-    handle: Handler,
+    runner: ConsumerRunner, pool: Any, records: tuple[Any, ...], routes: Routes
 ) -> None:
-    messages = [Delivered(record.value, record) for record in records]
+    """Every record handled by each use case its topic is routed to, in record order."""
+    work = [
+        (Delivered(record.value, record), route)
+        for record in records
+        for route in routes.get(record.topic, ())
+    ]
     outage = 0
     while True:
         try:
-            parked = await _in_one_transaction(runner, pool, consumer, messages, decoder, handle)
+            parked = await _in_one_transaction(runner, pool, work)
             break
         except UNAVAILABLE as exc:
             outage += 1
@@ -77,26 +81,21 @@ async def run_batch(
             await asyncio.sleep(wait)
         except CONFLICT as exc:
             log.info("batch conflicted; one transaction per message", error=repr(exc))
-            for message in messages:
-                await runner.run(consumer, message, decoder, handle)
+            for message, route in work:
+                await runner.run(route.consumer, message, route.decoder, route.handle)
             return
     for each in parked:
-        await runner.dead_letter(consumer, each.message, each.error, each.attempts)
+        await runner.dead_letter(each.consumer, each.message, each.error, each.attempts)
     runner.failpoints.hit(AFTER_COMMIT_BEFORE_ACK)
 
 
 async def _in_one_transaction(
-    runner: ConsumerRunner,
-    pool: Any,
-    consumer: str,
-    messages: list[Delivered],
-    decoder: Decoder,
-    handle: Handler,
+    runner: ConsumerRunner, pool: Any, work: list[tuple[Delivered, Route]]
 ) -> list[Parked]:
     parked: list[Parked] = []
     async with batch_transaction(pool):
-        for message in messages:
-            failed = await _one(runner, consumer, message, decoder, handle)
+        for message, route in work:
+            failed = await _one(runner, route.consumer, message, route.decoder, route.handle)
             if failed is not None:
                 parked.append(failed)
     return parked
@@ -110,7 +109,7 @@ async def _one(
     try:
         event = decoder.decode(message.body)
     except POISON as exc:
-        return Parked(message, exc, 0)
+        return Parked(consumer, message, exc, 0)
     if event is None:
         return None  # another consumer's event on a shared topic
     structlog.contextvars.bind_contextvars(
@@ -126,7 +125,7 @@ async def _one(
             raise  # the batch's transaction is gone: it is run again as a whole
         except Exception as exc:
             if attempt == runner.max_attempts:
-                outcome, failed = "dead_lettered", Parked(message, exc, attempt)
+                outcome, failed = "dead_lettered", Parked(consumer, message, exc, attempt)
                 break
             runner.metrics.retries.labels(consumer).inc()
             log.warning("handler failed; retrying", attempt=attempt, error=repr(exc))

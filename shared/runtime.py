@@ -37,6 +37,7 @@ from shared.metrics import ServiceMetrics
 from shared.migrations import migrate
 from shared.relay import OutboxRelay
 from shared.requests import RequestIds
+from shared.subscriptions import Route, Subscriptions, carry_offsets_over
 from shared.topics import Topic, dead_letter_topic
 
 log = structlog.get_logger(__name__)
@@ -76,6 +77,8 @@ class ServiceRuntime:
         self._relay: OutboxRelay | None = None
         # Each consumer's decoder and handler, by name: what replaying a dead letter needs.
         self.handlers: dict[str, tuple[Decoder, Handler]] = {}
+        self.subscriptions = Subscriptions(service, settings.topic_prefix)
+        self._subscribed = False
         self._producer: AIOKafkaProducer | None = None
         self._joining: asyncio.Task[None] | None = None
         # Requests that need a durable commit before they answer may share one.
@@ -84,27 +87,29 @@ class ServiceRuntime:
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.pool, self.service, self.settings.topic_prefix)
 
-    def consume(
-        self,
-        topic: Topic,
-        consumer: str,
-        decoder: Decoder,
-        handle: Handler,
-        workers: int | None = None,
-    ) -> None:
-        """Subscribe `handle` to `topic`; offsets commit only after it has committed.
+    def consume(self, topic: Topic, consumer: str, decoder: Decoder, handle: Handler) -> None:
+        """Route `topic` to the use case `consumer`; offsets commit only after it committed.
 
-        Each consumer (use case) is its own consumer group, so one use case's rebalance
-        never pauses another. It takes what Kafka has for its partitions, up to a batch,
-        and handles the batch in partition order in one transaction (`shared.batches`),
-        committing the offsets once. More workers in the process split the partitions
-        between them; instances of the service do the same across processes.
+        Every use case of a service is read by the service's one consumer group
+        (`shared.subscriptions`): a member takes what Kafka has for its partitions of
+        all the service's topics, up to a batch, and handles the batch in partition
+        order in one transaction (`shared.batches`), committing the offsets once. More
+        workers in the process split the partitions between them; instances of the
+        service do the same across processes.
         """
-        s = self.settings
-        for _ in range(min(workers or s.consumer_workers, topic.partitions)):
+        self.subscriptions.add(topic, Route(consumer, decoder, handle))
+        self.handlers[consumer] = (decoder, handle)
+
+    def subscribe(self) -> None:
+        """The group's members, subscribed to every routed topic (once all are routed)."""
+        s, routes = self.settings, self.subscriptions
+        if self._subscribed or not routes.topics:
+            return
+        self._subscribed = True
+        for _ in range(routes.workers(s.consumer_workers)):
             subscriber = self.broker.subscriber(
-                topic.qualified(s.topic_prefix),
-                group_id=f"{s.topic_prefix}{consumer}",
+                *routes.topics,
+                group_id=routes.group,
                 ack_policy=AckPolicy.NACK_ON_ERROR,
                 batch=True,
                 max_records=s.consumer_batch_size,
@@ -114,23 +119,16 @@ class ServiceRuntime:
                 # empty fetches.
                 fetch_max_wait_ms=s.consumer_idle_wait_ms,
                 auto_offset_reset="earliest",
-                title=f"{self.service}:{topic.name}",
-                description=f"Keyed by {topic.key}, written by {topic.writer}. Events: "
-                + ", ".join(t.__name__ for t in topic.event_types),
+                title=self.service,
+                description=routes.description(),
             )
             without_idle_sleep(subscriber)
-            subscriber(self._batch_handler(consumer, decoder, handle))
-        self.handlers[consumer] = (decoder, handle)
+            subscriber(self._on_batch)
 
-    def _batch_handler(
-        self, consumer: str, decoder: Decoder, handle: Handler
-    ) -> Callable[[Any], Awaitable[None]]:
-        async def on_batch(message: KafkaMessageParam) -> None:
-            records = message.raw_message
-            batch = records if isinstance(records, tuple) else (records,)
-            await run_batch(self.runner, self.pool, consumer, batch, decoder, handle)
-
-        return on_batch
+    async def _on_batch(self, message: KafkaMessageParam) -> None:
+        records = message.raw_message
+        batch = records if isinstance(records, tuple) else (records,)
+        await run_batch(self.runner, self.pool, batch, self.subscriptions.routes)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -198,12 +196,13 @@ class ServiceRuntime:
         after another (`broker.start()`) made a restarted service answer its webhooks
         only after the sum of those waits. Messages wait in Kafka meanwhile."""
         try:
+            await carry_offsets_over(self.settings.kafka_bootstrap_servers, self.subscriptions)
             await self.broker.connect()
             await asyncio.gather(*(sub.start() for sub in self.broker.subscribers))
             for publisher in self.broker.publishers:
                 await publisher.start()
             self.broker.running = True
-            log.info("consumers joined", groups=len(self.broker.subscribers))
+            log.info("consumers joined", members=len(self.broker.subscribers))
         except Exception:
             log.exception("consumers could not start; the service is not ready")
             raise
@@ -234,6 +233,7 @@ class ServiceRuntime:
                     async with extra_lifespan(app):
                         yield
 
+        self.subscribe()
         app = FastAPI(title=title, description=description, lifespan=lifespan)
         app.state.tokens = self.tokens()
         app.state.runtime = self  # what routes' dependencies resolve from (shared/deps.py)

@@ -49,6 +49,7 @@ def runtime_of(service: str) -> ServiceRuntime:
         gateway.register(runtime, Channels.load(Path("config/channels.yaml"), _Placeholders()))
     elif service == "accounting-poster":
         books.register(runtime, load_chart(Path("config/accounts.yaml")).rules)
+    runtime.subscribe()
     return runtime
 
 

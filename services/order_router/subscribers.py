@@ -67,8 +67,8 @@ async def _account(customer: CustomerChanged, uow: UnitOfWork, _: Locations) -> 
         await uow.commit()
 
 
-# (topic, consumer, event type -> use case, workers)
-ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase], int | None], ...] = (
+# (topic, consumer, event type -> use case)
+ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase]], ...] = (
     (
         topics.STOREFRONT_ORDERS,
         handlers.PLACE_ORDER,
@@ -79,29 +79,26 @@ ROUTES: tuple[tuple[topics.Topic, str, dict[type[Any], UseCase], int | None], ..
             OrderCancellationRequested: _cancel,
             RefundIssued: _refund,
         },
-        None,
     ),
     (
         topics.STOCK_RESERVATIONS,
         handlers.RECORD_RESERVATION,
         dict.fromkeys(topics.STOCK_RESERVATIONS.event_types, _verdict),
-        None,
     ),
     (
         topics.SHIPMENTS,
         fulfilment.CONSUMER,
         {**dict.fromkeys(topics.SHIPMENTS.event_types, _follow), ReturnReceived: _returned},
-        None,
     ),
-    (topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, {StockLevelChanged: _stock_level}, None),
-    (topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, {CustomerChanged: _account}, 1),
+    (topics.STOCK_LEVELS, backorders.RETRY_BACKORDERS, {StockLevelChanged: _stock_level}),
+    (topics.CUSTOMERS, credit.ACCOUNTS_CONSUMER, {CustomerChanged: _account}),
 )
 
 
 def register(runtime: ServiceRuntime, locations: Locations) -> None:
-    for topic, consumer, table, workers in ROUTES:
+    for topic, consumer, table in ROUTES:
         decoder = Decoder(*table, skipping=topic.event_types)
-        runtime.consume(topic, consumer, decoder, _routed(runtime, table, locations), workers)
+        runtime.consume(topic, consumer, decoder, _routed(runtime, table, locations))
 
 
 def _routed(

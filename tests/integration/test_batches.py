@@ -5,7 +5,7 @@ conflict runs the batch again, a redelivered batch applies nothing twice."""
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import asyncpg
@@ -18,6 +18,7 @@ from shared.events.codec import Decoder, encode
 from shared.events.inventory import StockReserved
 from shared.failpoints import Failpoints
 from shared.metrics import ServiceMetrics
+from shared.subscriptions import Route
 
 SERVICE = "inventory-ledger"
 
@@ -122,8 +123,12 @@ async def published(pool: Any) -> list[uuid.UUID]:
     return [StockReserved.model_validate_json(r["payload"]).order_id for r in rows]
 
 
+def routed_to(handle: Any) -> dict[str, list[Route]]:
+    return {"stock-reservations": [Route("probe", Decoder(StockReserved), handle)]}
+
+
 async def run(probe: Probe, broker: Broker, records: tuple[Record, ...]) -> None:
-    await run_batch(runner(broker), probe.pool, "probe", records, Decoder(StockReserved), probe)
+    await run_batch(runner(broker), probe.pool, records, routed_to(probe))
 
 
 async def test_a_batch_is_one_transaction_applied_in_the_order_of_its_records(pool: Any) -> None:
@@ -204,7 +209,52 @@ async def test_work_started_inside_a_batch_and_finishing_after_it_has_its_own_tr
         later.append(asyncio.create_task(afterwards()))
         await probe(event)
 
-    await run_batch(runner(Broker()), pool, "probe", records, Decoder(StockReserved), starts_a_task)
+    await run_batch(runner(Broker()), pool, records, routed_to(starts_a_task))
     await asyncio.gather(*later)
 
     assert len(await applied(pool)) == 2, "the task's unit of work committed on its own"
+
+
+async def test_one_batch_of_several_topics_reaches_each_topics_use_cases(pool: Any) -> None:
+    """One consumer group per service: a batch mixes the service's topics; each record
+    goes to every use case its topic is routed to, under that use case's own name."""
+    orders, records = batch_of(4)
+    mixed = (records[0], replace(records[1], topic="shipments"), records[2], records[3])
+    seen: list[tuple[str, uuid.UUID]] = []
+
+    def use_case(name: str, failing: uuid.UUID | None = None) -> Any:
+        async def handle(event: StockReserved) -> None:
+            async with UnitOfWork(pool, SERVICE, "") as uow:
+                if await uow.inbox.claim(name, event.event_id):
+                    if event.order_id == failing:
+                        raise RuntimeError(f"{name} cannot handle this order")
+                    seen.append((name, event.order_id))
+                    await uow.commit()
+
+        return handle
+
+    reservations = [
+        Route("reserved", Decoder(StockReserved), use_case("reserved")),
+        Route("audit", Decoder(StockReserved), use_case("audit", failing=orders[2])),
+    ]
+    routes = {
+        "stock-reservations": reservations,
+        "shipments": [Route("shipped", Decoder(StockReserved), use_case("shipped"))],
+    }
+    broker = Broker()
+
+    await run_batch(runner(broker), pool, mixed, routes)
+    await run_batch(runner(broker), pool, mixed, routes)  # redelivered: nothing twice
+
+    assert seen == [
+        ("reserved", orders[0]),
+        ("audit", orders[0]),
+        ("shipped", orders[1]),
+        ("reserved", orders[2]),
+        ("reserved", orders[3]),
+        ("audit", orders[3]),
+    ]
+    parked = [
+        (p["headers"]["x-consumer"], p["headers"]["x-origin-offset"]) for p in broker.published
+    ]
+    assert parked == [("audit", "2"), ("audit", "2")], "parked under its use case, each run"

@@ -22,12 +22,10 @@ def register(runtime: ServiceRuntime, channels: Channels) -> None:
         handlers.CATALOG_CONSUMER,
         Decoder(*topics.CATALOG.event_types),
         on_catalog,
-        workers=1,
     )
     runtime.consume(
         topics.CUSTOMERS,
         handlers.CUSTOMERS_CONSUMER,
         Decoder(CustomerChanged),
         on_customer,
-        workers=1,
     )
