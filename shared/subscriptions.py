@@ -10,6 +10,7 @@ as before). Per-key order holds: a key's records are on one partition of one top
 a batch keeps each partition's records in offset order.
 """
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
 from shared.consumer import Handler
@@ -72,6 +74,19 @@ class Subscriptions:
 
 
 async def carry_offsets_over(bootstrap_servers: str, subscriptions: Subscriptions) -> None:
+    """As `_carry_over`, waiting out what a broker says will pass (a fresh cluster's
+    group coordinator not elected yet, a coordinator moving)."""
+    for attempt in range(60):
+        try:
+            return await _carry_over(bootstrap_servers, subscriptions)
+        except KafkaError as exc:
+            if not exc.retriable or attempt == 59:
+                raise
+            log.info("offsets not carried over yet; retrying", error=repr(exc))
+            await asyncio.sleep(0.5)
+
+
+async def _carry_over(bootstrap_servers: str, subscriptions: Subscriptions) -> None:
     """Upgrading a hub that ran a group per use case: the service's group starts where
     those groups left off, rather than from the start of every topic (the inboxes would
     drop the replay, but a week of events read again is an hour of catching up). Done
