@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from shared.db import UnitOfWork
+from shared.group_commit import GroupCommit
 
 
 async def unit_of_work(request: Request) -> UnitOfWork:
@@ -32,3 +33,13 @@ async def unit_of_work_factory(request: Request) -> Callable[[], UnitOfWork]:
 
 
 UowFactory = Annotated[Callable[[], UnitOfWork], Depends(unit_of_work_factory)]
+
+
+async def shared_commit(request: Request) -> GroupCommit:
+    """For a request that answers after a durable commit, which others arriving together
+    may share (`shared.group_commit`)."""
+    commit: GroupCommit = request.app.state.runtime.group_commit
+    return commit
+
+
+SharedCommit = Annotated[GroupCommit, Depends(shared_commit)]

@@ -22,7 +22,7 @@ from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 
 from shared import dead_letters
 from shared.auth import Credential, Scope, TokenStore, credential, require_reader
-from shared.batches import run_batch, without_idle_sleep
+from shared.batches import run_by_topic, without_idle_sleep
 from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
@@ -128,7 +128,7 @@ class ServiceRuntime:
     async def _on_batch(self, message: KafkaMessageParam) -> None:
         records = message.raw_message
         batch = records if isinstance(records, tuple) else (records,)
-        await run_batch(self.runner, self.pool, batch, self.subscriptions.routes)
+        await run_by_topic(self.runner, self.pool, batch, self.subscriptions.routes)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:

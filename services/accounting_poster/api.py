@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from services.accounting_poster import handlers, repository
+from services.accounting_poster import export_repository, handlers, repository
 from services.accounting_poster.chart import Rules
 from services.accounting_poster.invoices import invoice_html
 from services.accounting_poster.oauth import replace_refresh_token
@@ -106,7 +106,7 @@ async def list_exports(
 async def retry_rejected(uow: Uow, target: str | None = None) -> dict[str, Any]:
     """After fixing the cause in the accounting system: send the rejected ones again."""
     async with uow:
-        reopened = await repository.reopen_rejected(uow.connection, target)
+        reopened = await export_repository.reopen_rejected(uow.connection, target)
         await uow.commit()
     return {"reopened": reopened}
 
@@ -121,6 +121,6 @@ async def reconnect(target: str, body: RefreshToken, uow: Uow) -> dict[str, Any]
     the new refresh token, and the exports parked meanwhile sent again."""
     async with uow:
         await replace_refresh_token(uow.connection, target, body.refresh_token)
-        reopened = await repository.reopen_rejected(uow.connection, target)
+        reopened = await export_repository.reopen_rejected(uow.connection, target)
         await uow.commit()
     return {"target": target, "reopened": reopened}

@@ -1,14 +1,17 @@
 """Drains owed exports to the accounting systems: retried with backoff while a system is
 down, parked as rejected with its reason when it refuses, never lost."""
 
+import asyncio
 from typing import Any
+from uuid import UUID
 
 import structlog
 
-from services.accounting_poster import repository
+from services.accounting_poster import export_repository as repository
 from services.accounting_poster.chart import ExportTarget
 from services.accounting_poster.export_client import AccountingClient
 from services.accounting_poster.export_errors import ExportRejected, ExportUnavailable
+from services.accounting_poster.export_repository import ExportOutcome
 from shared.drain import DrainLoop, backoff
 
 log = structlog.get_logger(__name__)
@@ -28,31 +31,29 @@ class ExportSender(DrainLoop):
         return handled >= BATCH
 
     async def drain(self) -> int:
+        """A batch: claimed and read in three statements, sent together (each call is
+        idempotent on its entry), the outcomes written in one transaction."""
         async with self._pool.acquire() as conn:
             due = await repository.claim_exports(conn, BATCH, lease_seconds=60)
-        for owed in due:
-            await self._export(dict(owed))
+            entries = await repository.entries(conn, [owed["entry_id"] for owed in due])
+        outcomes = await asyncio.gather(*(self._export(owed, entries) for owed in due))
+        async with self._pool.acquire() as conn, conn.transaction():
+            await repository.record_export_outcomes(conn, outcomes)
         return len(due)
 
-    async def _export(self, owed: dict[str, Any]) -> None:
+    async def _export(self, owed: Any, entries: dict[UUID, dict[str, Any]]) -> ExportOutcome:
         entry_id, target_id = owed["entry_id"], owed["target"]
-        async with self._pool.acquire() as conn:
-            target = self._targets.get(target_id)
-            if target is None:
-                await repository.finish_export(
-                    conn, entry_id, target_id, "rejected", error="target no longer configured"
-                )
-                return
-            entry = await repository.entry(conn, entry_id)
-            try:
-                external_id = await self._client.export(target, entry)
-            except ExportRejected as exc:
-                log.error("export rejected; parked", target=target_id, error=str(exc))
-                await repository.finish_export(
-                    conn, entry_id, target_id, "rejected", error=str(exc)
-                )
-            except ExportUnavailable as exc:
-                delay = backoff(owed["attempts"], 0.5)
-                await repository.retry_export_later(conn, entry_id, target_id, str(exc), delay)
-            else:
-                await repository.finish_export(conn, entry_id, target_id, "exported", external_id)
+        target = self._targets.get(target_id)
+        if target is None:
+            return ExportOutcome(
+                entry_id, target_id, "rejected", error="target no longer configured"
+            )
+        try:
+            external_id = await self._client.export(target, entries[entry_id])
+        except ExportRejected as exc:
+            log.error("export rejected; parked", target=target_id, error=str(exc))
+            return ExportOutcome(entry_id, target_id, "rejected", error=str(exc))
+        except ExportUnavailable as exc:
+            delay = backoff(owed["attempts"], 0.5)
+            return ExportOutcome(entry_id, target_id, "pending", error=str(exc), retry_in=delay)
+        return ExportOutcome(entry_id, target_id, "exported", external_id=external_id)

@@ -12,6 +12,7 @@ exports wait, parked with the reason, for an operator to reconnect.
 
 import base64
 import os
+import time
 from typing import Any
 
 import asyncpg
@@ -31,24 +32,37 @@ class TokenKeeper:
     def __init__(self, pool: Any, http: httpx.AsyncClient, env: dict[str, str] | None = None):
         self._pool, self._http = pool, http
         self._env = dict(os.environ if env is None else env)
+        # Each target's access token and when it expires (monotonic): asked of the
+        # database once per token, not once per export (a locked row and three
+        # statements each). The database stays the truth replicas share.
+        self._held: dict[str, tuple[str, float]] = {}
 
     async def access_token(self, target: ExportTarget) -> str:
         if target.oauth is None:
             return self._env[target.token_env or ""]
+        held = self._held.get(target.id)
+        if held is not None and held[1] - time.monotonic() > EARLY_SECONDS:
+            return held[0]
         async with self._pool.acquire() as conn, conn.transaction():
             row = await self._locked(conn, target)
-            fresh = await conn.fetchval(
-                "SELECT access_token FROM export_tokens WHERE target = $1 AND access_token"
-                " IS NOT NULL AND expires_at > now() + make_interval(secs => $2)",
+            fresh = await conn.fetchrow(
+                "SELECT access_token, extract(epoch FROM expires_at - now())::float8 AS left_s"
+                " FROM export_tokens WHERE target = $1 AND access_token IS NOT NULL"
+                " AND expires_at > now() + make_interval(secs => $2)",
                 target.id,
                 EARLY_SECONDS,
             )
             if fresh:
-                return str(fresh)
+                return self._hold(target, fresh["access_token"], fresh["left_s"])
             return await self._refresh(conn, target, row["refresh_token"])
+
+    def _hold(self, target: ExportTarget, token: str, seconds_left: float) -> str:
+        self._held[target.id] = (token, time.monotonic() + seconds_left)
+        return token
 
     async def expire(self, target: ExportTarget) -> None:
         """The system refused the access token: the next call refreshes first."""
+        self._held.pop(target.id, None)
         async with self._pool.acquire() as conn:
             await conn.execute(
                 "UPDATE export_tokens SET expires_at = now() WHERE target = $1", target.id
@@ -75,15 +89,16 @@ class TokenKeeper:
 
     async def _refresh(self, conn: asyncpg.Connection, target: ExportTarget, refresh: str) -> str:
         answer = await self._ask(target, refresh)
+        seconds = float(answer.get("expires_in") or 1800)
         await conn.execute(
             "UPDATE export_tokens SET access_token = $2, refresh_token = $3, refreshed_at = now(),"
             " expires_at = now() + make_interval(secs => $4) WHERE target = $1",
             target.id,
             answer["access_token"],
             answer.get("refresh_token") or refresh,
-            float(answer.get("expires_in") or 1800),
+            seconds,
         )
-        return str(answer["access_token"])
+        return self._hold(target, str(answer["access_token"]), seconds)
 
     async def _ask(self, target: ExportTarget, refresh: str) -> dict[str, Any]:
         assert target.oauth is not None

@@ -3,6 +3,8 @@
 Every call carries the 3PL's own key in `X-Api-Key`. A 3PL sees only the shipments
 assigned to it: another 3PL's shipment is answered exactly like a missing one (404).
 Repeated or late reports are safe: duplicates change nothing and states never move back.
+A report is answered once it is durably committed; reports arriving together share that
+commit (`shared.group_commit`), each its own savepoint, a refusal its own.
 """
 
 from collections.abc import Awaitable
@@ -16,7 +18,7 @@ from pydantic import BaseModel, Field, HttpUrl
 from services.shipping_bridge import handlers, repository, returns
 from services.shipping_bridge.domain import DispatchError
 from services.shipping_bridge.fulfillers import Fulfillers
-from shared.deps import Uow
+from shared.deps import SharedCommit, Uow
 from shared.events.fulfilment import ShipmentLine
 from shared.events.returns import ReceivedLine
 
@@ -105,14 +107,21 @@ async def get_shipment(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentV
 
 
 @router.post("/shipments/{shipment_id}/acknowledgement")
-async def acknowledge(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentState:
-    status = await _call(handlers.acknowledge(caller, shipment_id, uow))
+async def acknowledge(
+    shipment_id: UUID, caller: Caller, uow: Uow, commit: SharedCommit
+) -> ShipmentState:
+    status = await _call(commit.run(lambda: handlers.acknowledge(caller, shipment_id, uow)))
     return ShipmentState(shipment_id=shipment_id, status=status)
 
 
 @router.post("/shipments/{shipment_id}/dispatches", status_code=201)
 async def dispatch(
-    shipment_id: UUID, body: DispatchBody, caller: Caller, response: Response, uow: Uow
+    shipment_id: UUID,
+    body: DispatchBody,
+    caller: Caller,
+    response: Response,
+    uow: Uow,
+    commit: SharedCommit,
 ) -> ShipmentState:
     report = handlers.Dispatch(
         body.dispatch_id,
@@ -121,15 +130,19 @@ async def dispatch(
         str(body.tracking_url) if body.tracking_url else None,
         tuple(body.lines),
     )
-    recorded, status = await _call(handlers.record_dispatch(caller, shipment_id, report, uow))
+    recorded, status = await _call(
+        commit.run(lambda: handlers.record_dispatch(caller, shipment_id, report, uow))
+    )
     if not recorded:
         response.status_code = 200
     return ShipmentState(shipment_id=shipment_id, status=status, recorded=recorded)
 
 
 @router.post("/shipments/{shipment_id}/delivery")
-async def deliver(shipment_id: UUID, caller: Caller, uow: Uow) -> ShipmentState:
-    status = await _call(handlers.record_delivery(caller, shipment_id, uow))
+async def deliver(
+    shipment_id: UUID, caller: Caller, uow: Uow, commit: SharedCommit
+) -> ShipmentState:
+    status = await _call(commit.run(lambda: handlers.record_delivery(caller, shipment_id, uow)))
     return ShipmentState(shipment_id=shipment_id, status=status)
 
 
