@@ -146,6 +146,9 @@ def per_order(idle: Reading, run: Reading, orders: int) -> dict[str, Any]:
         "cpu_ms_per_order": round(sum(cpu.values()) * 1000 / orders, 1),
         "by_process_ms": {name: round(s * 1000 / orders, 1) for name, s in cpu.items() if s > 0},
         "idle_cores": round(sum(idle_cpu.values()) / idle_s, 2),
+        "idle_cores_by_process": {
+            name: round(spent / idle_s, 3) for name, spent in idle_cpu.items() if spent > 0
+        },
         "pg_commits_per_order": round(commits / orders, 1),
         "pg_rows_written_per_order": round(sum(written.values()) / orders, 1),
         "pg_rows_written_by_table": {
