@@ -28,9 +28,8 @@ from typing import Any
 import asyncpg
 import structlog
 
-from shared.consumer import MAX_WAIT_SECONDS, POISON, UNAVAILABLE, ConsumerRunner, Handler
+from shared.consumer import MAX_WAIT_SECONDS, POISON, UNAVAILABLE, ConsumerRunner
 from shared.db import batch_transaction
-from shared.events.codec import Decoder
 from shared.failpoints import AFTER_COMMIT_BEFORE_ACK
 from shared.subscriptions import Route, Routes
 
@@ -112,32 +111,49 @@ async def _in_one_transaction(
     runner: ConsumerRunner, pool: Any, work: list[tuple[Delivered, Route]]
 ) -> list[Parked]:
     parked: list[Parked] = []
-    async with batch_transaction(pool):
+    async with batch_transaction(pool) as batch:
+        decoded: list[tuple[Delivered, Route, Any]] = []
         for message, route in work:
-            failed = await _one(runner, route.consumer, message, route.decoder, route.handle)
+            try:
+                event = route.decoder.decode(message.body)
+            except POISON as exc:
+                parked.append(Parked(route.consumer, message, exc, 0))
+                continue
+            if event is not None:  # None: another use case's event on a shared topic
+                decoded.append((message, route, event))
+        await batch.claims.pre_claim(batch.conn, _claims_ahead(runner, decoded))
+        for message, route, event in decoded:
+            failed = await _one(runner, route, message, event)
             if failed is not None:
                 parked.append(failed)
+            if (route.consumer, event.event_id) in batch.claims.made_alone:
+                runner.claiming.add((route.consumer, type(event)))
     return parked
 
 
+def _claims_ahead(runner: ConsumerRunner, decoded: list[tuple[Delivered, Route, Any]]) -> list[Any]:
+    """The inbox claims the batch's use cases will make, as far as they have been seen to:
+    a use case that claims under its own name for an event of that type (learnt from its
+    first claim made alone), so nothing is claimed for one that never asks."""
+    return [
+        (route.consumer, event.event_id)
+        for _, route, event in decoded
+        if (route.consumer, type(event)) in runner.claiming
+    ]
+
+
 async def _one(
-    runner: ConsumerRunner, consumer: str, message: Delivered, decoder: Decoder, handle: Handler
+    runner: ConsumerRunner, route: Route, message: Delivered, event: Any
 ) -> Parked | None:
+    consumer = route.consumer
     structlog.contextvars.clear_contextvars()
-    started = time.perf_counter()
-    try:
-        event = decoder.decode(message.body)
-    except POISON as exc:
-        return Parked(consumer, message, exc, 0)
-    if event is None:
-        return None  # another consumer's event on a shared topic
     structlog.contextvars.bind_contextvars(
         consumer=consumer, event_id=str(event.event_id), correlation_id=str(event.correlation_id)
     )
-    attempt = 1
+    started, attempt = time.perf_counter(), 1
     while True:
         try:
-            await handle(event)
+            await route.handle(event)
             outcome, failed = "ok", None
             break
         except (*UNAVAILABLE, *CONFLICT):

@@ -71,6 +71,9 @@ class ConsumerRunner:
         self.failpoints = failpoints
         self.max_attempts = max_attempts
         self.backoff_seconds = backoff_seconds
+        # (consumer, event type) whose use case claims the inbox under the consumer's
+        # name: their claims are taken ahead for a whole batch (`shared.batches`).
+        self.claiming: set[tuple[str, type]] = set()
 
     async def run(self, consumer: str, msg: Consumed, decoder: Decoder, handle: Handler) -> None:
         structlog.contextvars.clear_contextvars()

@@ -15,7 +15,7 @@ from typing import Any
 import asyncpg
 
 from shared import outbox
-from shared.inbox import Inbox
+from shared.inbox import Claims, Inbox
 from shared.outbox import Outbox
 
 
@@ -55,13 +55,14 @@ class _Batch:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn: asyncpg.Connection | None = conn
         self.outbox_rows: list[outbox.Row] = []  # the committed units' events, in order
+        self.claims = Claims()  # inbox claims taken for the batch's messages ahead
 
 
 _current_batch: ContextVar[_Batch | None] = ContextVar("crossdock_batch", default=None)
 
 
 @asynccontextmanager
-async def batch_transaction(pool: Any) -> AsyncIterator[None]:
+async def batch_transaction(pool: Any) -> AsyncIterator[_Batch]:
     """One transaction for a whole batch of consumed messages: each use case's unit of work
     inside it is a savepoint, so one message's failure rolls back that message alone, and
     the batch costs one commit (one WAL flush) instead of one per message."""
@@ -69,7 +70,8 @@ async def batch_transaction(pool: Any) -> AsyncIterator[None]:
         batch = _Batch(conn)
         token = _current_batch.set(batch)
         try:
-            yield
+            yield batch
+            await batch.claims.give_back(conn)
             await outbox.append(conn, batch.outbox_rows)
         finally:
             batch.conn = None
@@ -106,7 +108,7 @@ class UnitOfWork:
         self._tx = self._conn.transaction()  # nested in a batch's: a savepoint
         await self._tx.start()
         self.outbox = Outbox(self._conn, self._service, self._topic_prefix)
-        self.inbox = Inbox(self._conn)
+        self.inbox = Inbox(self._conn, self._batch.claims if self._batch is not None else None)
         return self
 
     async def commit(self) -> None:
@@ -126,6 +128,7 @@ class UnitOfWork:
     ) -> None:
         try:
             if self._tx is not None:
+                self.inbox.undo()
                 await self._tx.rollback()
         finally:
             if self._batch is None:

@@ -114,10 +114,7 @@ class ServiceRuntime:
                 batch=True,
                 max_records=s.consumer_batch_size,
                 batch_timeout_ms=s.consumer_idle_wait_ms,
-                # The broker answers a fetch as soon as a record arrives; only an idle
-                # consumer waits this long, so a longer wait costs no latency, only fewer
-                # empty fetches.
-                fetch_max_wait_ms=s.consumer_idle_wait_ms,
+                fetch_max_wait_ms=s.consumer_fetch_wait_ms,
                 auto_offset_reset="earliest",
                 title=self.service,
                 description=routes.description(),

@@ -286,3 +286,68 @@ async def test_a_fetchs_topics_commit_on_their_own_and_a_failed_one_redelivers_t
     await run_by_topic(runner(broker), pool, fetch, routes)  # redelivered whole
     assert sorted(map(str, await applied(pool))) == sorted(map(str, orders[:3])), "none twice"
     assert [p["headers"]["x-origin-offset"] for p in broker.published] == ["3"]
+
+
+async def inbox_rows(pool: Any, consumer: str) -> int:
+    async with pool.acquire() as conn:
+        return int(await conn.fetchval("SELECT count(*) FROM inbox WHERE consumer = $1", consumer))
+
+
+@dataclass
+class Flaky(Probe):
+    """Fails each of its orders' first attempt: the retry must find its claim again."""
+
+    tried: set[uuid.UUID] = field(default_factory=set)
+
+    async def _faults(self, event: StockReserved) -> None:
+        if event.order_id not in self.tried:
+            self.tried.add(event.order_id)
+            raise RuntimeError("first attempt fails")
+
+
+async def test_once_a_use_case_is_seen_claiming_its_batches_claims_are_taken_ahead(
+    pool: Any,
+) -> None:
+    """The runner learns from a first batch that the use case claims; later batches take
+    their claims in one statement. A parked message's claim is given back (its replay
+    runs), a retried one finds its claim again, a redelivery still applies nothing."""
+    learning, broker = runner(Broker()), Broker()
+    first, records = batch_of(2)
+    await run_batch(learning, pool, records, routed_to(Probe(pool)))
+    assert learning.claiming == {("probe", StockReserved)}
+
+    orders, records = batch_of(5)
+    claimed_before = await inbox_rows(pool, "probe")
+    same = runner(broker)
+    same.claiming = learning.claiming
+    failing = Probe(pool, failing={orders[1]})
+    await run_batch(same, pool, records, routed_to(failing))
+    await run_batch(same, pool, records, routed_to(failing))  # redelivered
+
+    assert await applied(pool) == first + [o for o in orders if o != orders[1]]
+    assert [p["headers"]["x-origin-offset"] for p in broker.published] == ["1", "1"]
+    assert await inbox_rows(pool, "probe") == claimed_before + 4, "the parked one's given back"
+
+    retried, records = batch_of(3)
+    await run_batch(same, pool, records, routed_to(Flaky(pool)))
+    assert (await applied(pool))[-3:] == retried, "each applied on its retry, once"
+
+
+async def test_a_use_case_that_never_claims_gets_no_claim_taken_for_it(pool: Any) -> None:
+    async def unclaimed(event: StockReserved) -> None:
+        async with UnitOfWork(pool, SERVICE, "") as uow:
+            await uow.connection.execute(
+                "INSERT INTO batch_probe (order_id) VALUES ($1)", event.order_id
+            )
+            await uow.commit()
+
+    same, seen = runner(Broker()), []
+    for _ in range(2):
+        _, records = batch_of(3)
+        seen += [StockReserved.model_validate_json(r.value).event_id for r in records]
+        await run_batch(same, pool, records, routed_to(unclaimed))
+
+    assert same.claiming == set() and len(await applied(pool)) == 6
+    async with pool.acquire() as conn:
+        claimed = await conn.fetchval("SELECT count(*) FROM inbox WHERE event_id = ANY($1)", seen)
+    assert claimed == 0
