@@ -51,14 +51,6 @@ class HubSettings(BaseSettings):
         description="How long an idle consumer's poll waits for data (it returns as soon"
         " as some arrives): longer costs less CPU idle, never latency.",
     )
-    consumer_fetch_wait_ms: int = Field(
-        100,
-        ge=10,
-        description="How long the broker holds a fetch that found nothing. A consumer has"
-        " one fetch in flight for the partitions it has nothing buffered for; a partition"
-        " drained meanwhile joins the next fetch only when that one returns, so this bounds"
-        " how long its next record can wait (the consumer reads all its service's topics).",
-    )
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     admin_token: SecretStr = Field(

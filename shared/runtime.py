@@ -114,7 +114,10 @@ class ServiceRuntime:
                 batch=True,
                 max_records=s.consumer_batch_size,
                 batch_timeout_ms=s.consumer_idle_wait_ms,
-                fetch_max_wait_ms=s.consumer_fetch_wait_ms,
+                # The broker answers a fetch as soon as a record arrives; only an idle
+                # consumer waits this long (measured: 100 ms tripled Kafka's idle CPU
+                # and shortened no latency).
+                fetch_max_wait_ms=s.consumer_idle_wait_ms,
                 auto_offset_reset="earliest",
                 title=self.service,
                 description=routes.description(),
