@@ -7,6 +7,7 @@ import pytest
 
 from simulators.storefronts import Line, shopify_order, signed_shopify
 from tests.support.hub import Hub
+from tests.support.waiting import eventually
 
 DONE = {"delivered"}
 
@@ -133,8 +134,13 @@ async def test_callbacks_a_3pl_lost_are_recovered_from_its_status_api(
     [shipment] = order["shipments"]
     assert shipment["shipped"] == {item: 3}
     assert shipment["tracking"][0]["tracking_number"].startswith("1Z")
-    stock = await hub.stock(client, item)
-    assert (stock["on_hand"], stock["reserved"]) == (7, 0), "the dispatch reached the ledger"
+
+    # The ledger reads the dispatch on its own, not after the router: wait for it.
+    async def dispatched() -> bool:
+        stock = await hub.stock(client, item)
+        return (stock["on_hand"], stock["reserved"]) == (7, 0)
+
+    assert await eventually(dispatched, timeout=20), "the dispatch reached the ledger"
     await assert_stock_is_its_movements(hub, client)
     log = (hub.workdir / "shipping-bridge.log").read_text()
     assert '"event": "recovered what a 3PL had not reported"' in log
