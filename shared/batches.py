@@ -1,8 +1,8 @@
 """Running a batch of consumed messages: one transaction, one offset commit.
 
-A service's consumer takes what Kafka has for its partitions of all the service's topics
-(up to the batch size) and hands the records here in partition order; each record goes
-to the use cases its topic is routed to (`shared.subscriptions`). Every message's use
+A lane of a service's consumer (`shared.lanes`) hands here what has queued for one topic,
+up to the batch size, in partition order; each record goes to the use cases its topic is
+routed to (`shared.subscriptions`). Every message's use
 case runs inside one PostgreSQL transaction (each unit of work a savepoint of it), so
 the batch costs one commit and one offset commit instead of one of each per message.
 The contract is the per-message one:
@@ -57,25 +57,6 @@ class Parked:
     message: Delivered
     error: BaseException
     attempts: int
-
-
-async def run_by_topic(
-    runner: ConsumerRunner, pool: Any, records: tuple[Any, ...], routes: Routes
-) -> None:
-    """A fetch's records, each topic's in a transaction of its own, the topics at once:
-    while one waits on the database another runs, as they did when each topic had its
-    own consumer. Returns once every one committed (or raises, and the fetch is
-    redelivered whole: what committed is dropped by the inboxes)."""
-    by_topic: dict[str, list[Any]] = {}
-    for record in records:
-        by_topic.setdefault(record.topic, []).append(record)
-    outcomes = await asyncio.gather(
-        *(run_batch(runner, pool, tuple(some), routes) for some in by_topic.values()),
-        return_exceptions=True,
-    )
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
 
 
 async def run_batch(

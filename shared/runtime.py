@@ -18,11 +18,10 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage as KafkaMessageParam
 
 from shared import dead_letters
 from shared.auth import Credential, Scope, TokenStore, credential, require_reader
-from shared.batches import run_by_topic, without_idle_sleep
+from shared.batches import run_batch, without_idle_sleep
 from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
@@ -32,6 +31,7 @@ from shared.events.codec import Decoder
 from shared.failpoints import Failpoints
 from shared.group_commit import GroupCommit
 from shared.health import health_router
+from shared.lanes import Lanes, queue_in
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
 from shared.migrations import migrate
@@ -81,6 +81,7 @@ class ServiceRuntime:
         self._subscribed = False
         self._producer: AIOKafkaProducer | None = None
         self._joining: asyncio.Task[None] | None = None
+        self._lanes: list[Lanes] = []  # each group member's
         # Requests that need a durable commit before they answer may share one.
         self.group_commit = GroupCommit(lambda: self.pool)
 
@@ -90,12 +91,10 @@ class ServiceRuntime:
     def consume(self, topic: Topic, consumer: str, decoder: Decoder, handle: Handler) -> None:
         """Route `topic` to the use case `consumer`; offsets commit only after it committed.
 
-        Every use case of a service is read by the service's one consumer group
-        (`shared.subscriptions`): a member takes what Kafka has for its partitions of
-        all the service's topics, up to a batch, and handles the batch in partition
-        order in one transaction (`shared.batches`), committing the offsets once. More
-        workers in the process split the partitions between them; instances of the
-        service do the same across processes.
+        A service's use cases are read by its one consumer group (`shared.subscriptions`);
+        a member queues what it fetches in a lane per topic, and each lane runs its queue
+        in batches, one transaction each (`shared.lanes`, `shared.batches`). Workers in a
+        process and instances of the service share the partitions.
         """
         self.subscriptions.add(topic, Route(consumer, decoder, handle))
         self.handlers[consumer] = (decoder, handle)
@@ -107,10 +106,12 @@ class ServiceRuntime:
             return
         self._subscribed = True
         for _ in range(routes.workers(s.consumer_workers)):
+            lanes = Lanes(self._run_records, s.consumer_batch_size, s.consumer_backoff_seconds)
+            self._lanes.append(lanes)
             subscriber = self.broker.subscriber(
                 *routes.topics,
                 group_id=routes.group,
-                ack_policy=AckPolicy.NACK_ON_ERROR,
+                ack_policy=AckPolicy.MANUAL,  # the lanes commit each batch's partitions
                 batch=True,
                 max_records=s.consumer_batch_size,
                 batch_timeout_ms=s.consumer_idle_wait_ms,
@@ -119,16 +120,15 @@ class ServiceRuntime:
                 # and shortened no latency).
                 fetch_max_wait_ms=s.consumer_idle_wait_ms,
                 auto_offset_reset="earliest",
+                listener=lanes.listener(),
                 title=self.service,
                 description=routes.description(),
             )
             without_idle_sleep(subscriber)
-            subscriber(self._on_batch)
+            subscriber(queue_in(lanes))
 
-    async def _on_batch(self, message: KafkaMessageParam) -> None:
-        records = message.raw_message
-        batch = records if isinstance(records, tuple) else (records,)
-        await run_by_topic(self.runner, self.pool, batch, self.subscriptions.routes)
+    async def _run_records(self, records: tuple[Any, ...]) -> None:
+        await run_batch(self.runner, self.pool, records, self.subscriptions.routes)
 
     @asynccontextmanager
     async def lifespan(self, _: FastAPI) -> AsyncIterator[None]:
@@ -151,6 +151,7 @@ class ServiceRuntime:
         finally:
             self._joining.cancel()
             await asyncio.gather(self._joining, return_exceptions=True)
+            await asyncio.gather(*(lanes.close() for lanes in self._lanes))
             await self.broker.stop()
             await self.group_commit.stop()
             if self._relay is not None:

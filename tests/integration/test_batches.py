@@ -11,7 +11,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from shared.batches import run_batch, run_by_topic
+from shared.batches import run_batch
 from shared.consumer import ConsumerRunner
 from shared.db import UnitOfWork
 from shared.events.codec import Decoder, encode
@@ -258,34 +258,6 @@ async def test_one_batch_of_several_topics_reaches_each_topics_use_cases(pool: A
         (p["headers"]["x-consumer"], p["headers"]["x-origin-offset"]) for p in broker.published
     ]
     assert parked == [("audit", "2"), ("audit", "2")], "parked under its use case, each run"
-
-
-@dataclass
-class RefusingBroker(Broker):
-    """Kafka refusing the dead letter: the fetch must be redelivered."""
-
-    async def publish(self, body: bytes, **kwargs: Any) -> None:
-        raise ConnectionResetError("kafka away")
-
-
-async def test_a_fetchs_topics_commit_on_their_own_and_a_failed_one_redelivers_the_fetch(
-    pool: Any,
-) -> None:
-    orders, records = batch_of(4)
-    shipped = tuple(replace(r, topic="shipments") for r in records[2:])
-    probe = Probe(pool, failing={orders[3]})
-    routes = {**routed_to(probe), "shipments": [Route("probe", Decoder(StockReserved), probe)]}
-    fetch = (records[0], shipped[0], records[1], shipped[1])
-
-    with pytest.raises(ConnectionResetError):
-        await run_by_topic(runner(RefusingBroker()), pool, fetch, routes)
-    # Topics run at once: their commits interleave in any order.
-    assert set(await applied(pool)) == set(orders[:3]), "each topic committed alone"
-
-    broker = Broker()
-    await run_by_topic(runner(broker), pool, fetch, routes)  # redelivered whole
-    assert sorted(map(str, await applied(pool))) == sorted(map(str, orders[:3])), "none twice"
-    assert [p["headers"]["x-origin-offset"] for p in broker.published] == ["3"]
 
 
 async def inbox_rows(pool: Any, consumer: str) -> int:
