@@ -2,17 +2,19 @@
 
 A lane of a service's consumer (`shared.lanes`) hands here what has queued for one topic,
 up to the batch size, in partition order; each record goes to the use cases its topic is
-routed to (`shared.subscriptions`). Every message's use
-case runs inside one PostgreSQL transaction (each unit of work a savepoint of it), so
-the batch costs one commit and one offset commit instead of one of each per message.
-The contract is the per-message one:
+routed to (`shared.subscriptions`). Every message's use case runs inside one PostgreSQL
+transaction, so the batch costs one commit and one offset commit instead of one of each
+per message. A unit of work runs straight in that transaction; only when one fails (or
+leaves its work uncommitted) is the batch run again with each unit in a savepoint of its
+own, two round trips a unit that most batches need not pay. The contract is the
+per-message one:
 
 - the offsets are committed only after this returns, and it returns only once the
   batch's transaction committed and every message that could not be handled sits on the
   dead-letter topic (published after the commit, so a crash in between redelivers the
   batch: the applied messages are no-ops through the inbox, the poison is parked again);
-- a message whose use case keeps failing is rolled back alone (its savepoint) and parked;
-  the rest of the batch is applied;
+- a message whose use case keeps failing is rolled back alone (its savepoint, in the
+  batch run again) and parked; the rest of the batch is applied;
 - the database or the network away: the whole batch is rolled back and run again once
   it is back, messages kept in order;
 - a lock conflict between two batches (a deadlock, a serialization failure) rolls the
@@ -29,7 +31,7 @@ import asyncpg
 import structlog
 
 from shared.consumer import MAX_WAIT_SECONDS, POISON, UNAVAILABLE, ConsumerRunner
-from shared.db import batch_transaction
+from shared.db import UnitNotKept, batch_transaction
 from shared.failpoints import AFTER_COMMIT_BEFORE_ACK
 from shared.subscriptions import Route, Routes
 
@@ -41,6 +43,10 @@ CONFLICT = (
     asyncpg.exceptions.SerializationError,
     asyncpg.exceptions.InFailedSQLTransactionError,
 )
+
+
+class _Rerun(Exception):
+    """A unit run without a savepoint failed: its work cannot be undone alone."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +74,14 @@ async def run_batch(
         for record in records
         for route in routes.get(record.topic, ())
     ]
-    outage = 0
+    outage, savepoints = 0, False
     while True:
         try:
-            parked = await _in_one_transaction(runner, pool, work)
+            parked = await _in_one_transaction(runner, pool, work, savepoints)
             break
+        except _Rerun as exc:
+            log.info("a unit failed without a savepoint; one per unit", error=repr(exc))
+            savepoints = True
         except UNAVAILABLE as exc:
             outage += 1
             wait = min(runner.backoff_seconds * 2**outage, MAX_WAIT_SECONDS)
@@ -89,8 +98,11 @@ async def run_batch(
 
 
 async def _in_one_transaction(
-    runner: ConsumerRunner, pool: Any, work: list[tuple[Delivered, Route]]
+    runner: ConsumerRunner, pool: Any, work: list[tuple[Delivered, Route]], savepoints: bool
 ) -> list[Parked]:
+    """The batch's units, each straight in the transaction (none failing: most batches)
+    or, with `savepoints` (a batch run again) and for the use cases seen leaving work
+    uncommitted, each in a savepoint, so a failing message is rolled back alone."""
     parked: list[Parked] = []
     async with batch_transaction(pool) as batch:
         decoded: list[tuple[Delivered, Route, Any]] = []
@@ -104,7 +116,8 @@ async def _in_one_transaction(
                 decoded.append((message, route, event))
         await batch.claims.pre_claim(batch.conn, _claims_ahead(runner, decoded))
         for message, route, event in decoded:
-            failed = await _one(runner, route, message, event)
+            batch.bare = not savepoints and route.consumer not in runner.savepointed
+            failed = await _one(runner, route, message, event, batch.bare)
             if failed is not None:
                 parked.append(failed)
             if (route.consumer, event.event_id) in batch.claims.made_alone:
@@ -124,7 +137,7 @@ def _claims_ahead(runner: ConsumerRunner, decoded: list[tuple[Delivered, Route, 
 
 
 async def _one(
-    runner: ConsumerRunner, route: Route, message: Delivered, event: Any
+    runner: ConsumerRunner, route: Route, message: Delivered, event: Any, bare: bool
 ) -> Parked | None:
     consumer = route.consumer
     structlog.contextvars.clear_contextvars()
@@ -140,6 +153,10 @@ async def _one(
         except (*UNAVAILABLE, *CONFLICT):
             raise  # the batch's transaction is gone: it is run again as a whole
         except Exception as exc:
+            if isinstance(exc, UnitNotKept):
+                runner.savepointed.add(consumer)  # from now on, its units in savepoints
+            if bare:
+                raise _Rerun(f"{consumer}: {exc!r}") from exc
             if attempt == runner.max_attempts:
                 outcome, failed = "dead_lettered", Parked(consumer, message, exc, attempt)
                 break

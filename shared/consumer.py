@@ -74,6 +74,9 @@ class ConsumerRunner:
         # (consumer, event type) whose use case claims the inbox under the consumer's
         # name: their claims are taken ahead for a whole batch (`shared.batches`).
         self.claiming: set[tuple[str, type]] = set()
+        # Use cases seen leaving a unit uncommitted (not a redelivery): in a batch, their
+        # units keep a savepoint each (`shared.batches`).
+        self.savepointed: set[str] = set()
 
     async def run(self, consumer: str, msg: Consumed, decoder: Decoder, handle: Handler) -> None:
         structlog.contextvars.clear_contextvars()

@@ -54,6 +54,7 @@ class Inbox:
         self._conn = conn
         self._claims = claims
         self.taken_ahead: list[Key] = []  # claims this unit was answered from the batch's
+        self.refused = False  # a claim found the event already handled: a redelivery
 
     async def claim(self, consumer: str, event_id: UUID) -> bool:
         """True the first time this consumer sees this event; False on a redelivery."""
@@ -66,6 +67,7 @@ class Inbox:
         else:
             fresh = await self._claim_alone(key)
         if not fresh:
+            self.refused = True
             log.info("redelivery ignored", consumer=consumer, duplicate_event_id=str(event_id))
         return fresh
 
