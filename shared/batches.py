@@ -24,7 +24,6 @@ per-message one:
 import asyncio
 import time
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 import asyncpg
@@ -168,17 +167,3 @@ async def _one(
         time.perf_counter() - started
     )
     return failed
-
-
-def without_idle_sleep(subscriber: Any) -> None:
-    """FastStream's batch subscriber sleeps a whole batch timeout after a poll that found
-    nothing, so a message arriving then waited that long for nothing: `getmany` already
-    waits for data and returns as soon as some arrives."""
-
-    async def get_msg(consumer: Any) -> tuple[Any, ...]:
-        found = await consumer.getmany(
-            timeout_ms=subscriber.batch_timeout_ms, max_records=subscriber.max_records
-        )
-        return tuple(chain(*found.values()))  # each partition's records in offset order
-
-    subscriber.get_msg = get_msg

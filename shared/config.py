@@ -51,6 +51,19 @@ class HubSettings(BaseSettings):
         description="How long an idle consumer's poll waits for data (it returns as soon"
         " as some arrives): longer costs less CPU idle, never latency.",
     )
+    consumer_linger_ms: int = Field(
+        5,
+        ge=0,
+        description="After a poll that found records, how long a consumer waits before"
+        " the next: records then come several to a fetch (Kafka answers every fetch for"
+        " all of the member's partitions), at that much latency per hop.",
+    )
+    consumer_commit_every_ms: int = Field(
+        100,
+        ge=0,
+        description="Offsets are committed at most this often (after their batches'"
+        " transactions): a crash redelivers at most this much, which the inboxes drop.",
+    )
     consumer_max_attempts: int = 5
     consumer_backoff_seconds: float = 0.2
     admin_token: SecretStr = Field(

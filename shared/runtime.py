@@ -21,7 +21,7 @@ from faststream.kafka import KafkaBroker
 
 from shared import dead_letters
 from shared.auth import Credential, Scope, TokenStore, credential, require_reader
-from shared.batches import run_batch, without_idle_sleep
+from shared.batches import run_batch
 from shared.body_limit import BodyLimit
 from shared.config import HubSettings
 from shared.consumer import ConsumerRunner, Handler
@@ -31,7 +31,7 @@ from shared.events.codec import Decoder
 from shared.failpoints import Failpoints
 from shared.group_commit import GroupCommit
 from shared.health import health_router
-from shared.lanes import Lanes, queue_in
+from shared.lanes import Lanes, feed, queue_in
 from shared.logging import configure_logging
 from shared.metrics import ServiceMetrics
 from shared.migrations import migrate
@@ -106,7 +106,12 @@ class ServiceRuntime:
             return
         self._subscribed = True
         for _ in range(routes.workers(s.consumer_workers)):
-            lanes = Lanes(self._run_records, s.consumer_batch_size, s.consumer_backoff_seconds)
+            lanes = Lanes(
+                self._run_records,
+                s.consumer_batch_size,
+                s.consumer_backoff_seconds,
+                s.consumer_commit_every_ms / 1000,
+            )
             self._lanes.append(lanes)
             subscriber = self.broker.subscriber(
                 *routes.topics,
@@ -124,7 +129,7 @@ class ServiceRuntime:
                 title=self.service,
                 description=routes.description(),
             )
-            without_idle_sleep(subscriber)
+            feed(subscriber, lanes, s.consumer_linger_ms / 1000)
             subscriber(queue_in(lanes))
 
     async def _run_records(self, records: tuple[Any, ...]) -> None:

@@ -57,7 +57,7 @@ class Watched(Lanes):
     """Lanes that say when a revocation has begun."""
 
     def __init__(self, run: Any) -> None:
-        super().__init__(run, 10, 0.05)
+        super().__init__(run, 10, 0.05, 0.05)
         self.revoking = asyncio.Event()
 
     async def revoked(self, partitions: set[TopicPartition]) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import TopicPartition
+from aiokafka.errors import CommitFailedError, RequestTimedOutError
 
 from shared import lanes as lanes_module
 from shared.lanes import Lanes
@@ -27,11 +28,16 @@ class Consumer:
     owned: set[TopicPartition] = field(default_factory=set)
     committed: dict[TopicPartition, int] = field(default_factory=dict)
     paused: set[TopicPartition] = field(default_factory=set)
+    commits: int = 0  # requests sent
+    refusals: list[Exception] = field(default_factory=list)  # what the next commits raise
 
     def assignment(self) -> set[TopicPartition]:
         return set(self.owned)
 
     async def commit(self, offsets: dict[TopicPartition, Any]) -> None:
+        self.commits += 1
+        if self.refusals:
+            raise self.refusals.pop(0)
         for tp, meta in offsets.items():
             self.committed[tp] = meta.offset
 
@@ -77,9 +83,11 @@ def owning(*topics: str, partitions: int = 2) -> Consumer:
     return Consumer(owned={TopicPartition(t, p) for t in topics for p in range(partitions)})
 
 
-def member(runs: Runs, consumer: Consumer, batch_size: int, backoff: float = 0.01) -> Lanes:
+def member(
+    runs: Runs, consumer: Consumer, batch_size: int, backoff: float = 0.01, commit_every: float = 0
+) -> Lanes:
     """Lanes given the consumer's partitions by the group."""
-    lanes = Lanes(runs, batch_size, backoff)
+    lanes = Lanes(runs, batch_size, backoff, commit_every)
     lanes.assigned(consumer.assignment())
     return lanes
 
@@ -91,8 +99,10 @@ async def settled(runs: Runs) -> None:
     for _ in range(1000):
         held = {t for t, g in runs.gates.items() if not g.is_set()}
         if not runs.running - held:
-            return
+            break
         await asyncio.sleep(0.001)
+    for _ in range(20):  # the offsets noted reach the consumer
+        await asyncio.sleep(0)
 
 
 async def test_a_slow_topic_holds_back_no_other_topic() -> None:
@@ -210,3 +220,34 @@ async def test_closing_lets_the_batch_in_flight_commit_and_queues_nothing_more()
     await asyncio.sleep(0.01)
     assert runs.offsets("orders") == [(0, 0), (0, 1)]
     assert consumer.committed == {TopicPartition("orders", 0): 2}
+
+
+async def test_the_offsets_of_batches_close_together_go_in_one_commit() -> None:
+    runs = Runs()
+    consumer = owning("orders", "levels")
+    lanes = member(runs, consumer, 2, commit_every=0.05)
+    lanes.take(consumer, records("orders", 0, range(6)) + records("levels", 1, range(3)))
+    await settled(runs)
+    assert len(runs.batches) == 5 and consumer.commits == 0, "not before the interval"
+    await asyncio.sleep(0.1)
+    assert consumer.commits == 1
+    assert consumer.committed == {TopicPartition("orders", 0): 6, TopicPartition("levels", 1): 3}
+    await lanes.close()
+
+
+async def test_a_commit_kafka_refuses_for_now_is_sent_again_and_a_moved_group_is_left() -> None:
+    runs, consumer = Runs(), owning("orders")
+    consumer.refusals = [RequestTimedOutError()]
+    lanes = member(runs, consumer, 10, commit_every=0.01)
+    lanes.take(consumer, records("orders", 0, range(2)))
+    for _ in range(100):
+        if consumer.committed:
+            break
+        await asyncio.sleep(0.01)
+    assert consumer.committed == {TopicPartition("orders", 0): 2}, "sent again"
+    consumer.refusals = [CommitFailedError()]
+    lanes.take(consumer, records("orders", 0, range(2, 4)))
+    await asyncio.sleep(0.1)
+    assert consumer.commits == 3 and lanes.offsets.uncommitted == 0, "refused for good: left"
+    assert consumer.committed == {TopicPartition("orders", 0): 2}
+    await lanes.close()
