@@ -1,10 +1,10 @@
 """Running one consumed message: decode, handle with bounded retries, or dead-letter.
 
-The contract with FastStream (subscribers use `AckPolicy.NACK_ON_ERROR` and manual
-offset commits): the offset is committed only after `run` returns, and `run` returns
-only once the handler's transaction committed, or the message sits on the service's
-dead-letter topic. If even the dead-letter publish fails, the exception propagates,
-the message is nacked (its partition rewinds to it) and it is redelivered.
+The contract with its callers (a batch run one message at a time after a lock conflict,
+a dead letter replayed): `run` returns only once the handler's transaction committed, or
+the message sits on the service's dead-letter topic, so an offset committed after it is
+safe. If even the dead-letter publish fails, the exception propagates and the batch is
+run again (`shared.lanes`).
 """
 
 import asyncio
