@@ -47,6 +47,10 @@ CONFLICT = (
 class _Rerun(Exception):
     """A unit run without a savepoint failed: its work cannot be undone alone."""
 
+    def __init__(self, consumer: str, error: BaseException) -> None:
+        super().__init__(f"{consumer}: {error!r}")
+        self.consumer = consumer
+
 
 @dataclass(frozen=True)
 class Delivered:
@@ -80,6 +84,7 @@ async def run_batch(
             break
         except _Rerun as exc:
             log.info("a unit failed without a savepoint; one per unit", error=repr(exc))
+            runner.metrics.batch_reruns.labels(exc.consumer).inc()
             savepoints = True
         except UNAVAILABLE as exc:
             outage += 1
@@ -155,7 +160,7 @@ async def _one(
             if isinstance(exc, UnitNotKept):
                 runner.savepointed.add(consumer)  # from now on, its units in savepoints
             if bare:
-                raise _Rerun(f"{consumer}: {exc!r}") from exc
+                raise _Rerun(consumer, exc) from exc
             if attempt == runner.max_attempts:
                 outcome, failed = "dead_lettered", Parked(consumer, message, exc, attempt)
                 break

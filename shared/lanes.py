@@ -68,9 +68,15 @@ class Lanes:
     """The lanes of one group member (one aiokafka consumer)."""
 
     def __init__(
-        self, run: RunRecords, batch_size: int, backoff_seconds: float, commit_every: float
+        self,
+        run: RunRecords,
+        batch_size: int,
+        backoff_seconds: float,
+        commit_every: float,
+        queued: Any = None,  # a Prometheus gauge by topic: records waiting in each lane
     ) -> None:
         self._run = run
+        self._queued = queued
         self._batch = batch_size
         self._backoff = backoff_seconds
         self._lanes: dict[str, Lane] = {}
@@ -99,9 +105,14 @@ class Lanes:
             touched.add(record.topic)
         for topic in touched:
             lane = self._lanes[topic]
+            self._gauge(topic, lane)
             lane.ready.set()
             if len(lane.queue) >= self._batch * BACKLOG_BATCHES:
                 self._pause(lane)
+
+    def _gauge(self, topic: str, lane: Lane) -> None:
+        if self._queued is not None and topic:
+            self._queued.labels(topic).set(len(lane.queue))
 
     def _lane(self, topic: str) -> Lane:
         lane = self._lanes.get(topic)
@@ -115,6 +126,7 @@ class Lanes:
         while True:
             await lane.ready.wait()
             records = lane.next_batch(self._batch)
+            self._gauge(records[0].topic if records else "", lane)
             if not records:
                 lane.ready.clear()
                 continue

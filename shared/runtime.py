@@ -111,6 +111,7 @@ class ServiceRuntime:
                 s.consumer_batch_size,
                 s.consumer_backoff_seconds,
                 s.consumer_commit_every_ms / 1000,
+                self.metrics.lane_queued,
             )
             self._lanes.append(lanes)
             subscriber = self.broker.subscriber(

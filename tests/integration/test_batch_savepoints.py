@@ -75,7 +75,9 @@ async def test_a_clean_batch_sets_no_savepoint(pool: Any) -> None:
 async def test_a_failing_unit_runs_the_batch_again_with_a_savepoint_each(pool: Any) -> None:
     logged, (orders, records) = Logged(pool), batch_of(5)
     broker = Broker()
-    await run_batch(runner(broker), logged, records, routed_to(Probe(pool, failing={orders[2]})))
+    same = runner(broker)
+    await run_batch(same, logged, records, routed_to(Probe(pool, failing={orders[2]})))
+    assert same.metrics.batch_reruns.labels("probe")._value.get() == 1
     assert await applied(pool) == orders[:2] + orders[3:], "its insert undone alone"
     assert [p["headers"]["x-origin-offset"] for p in broker.published] == ["2"]
     assert logged.count("BEGIN") == 2, "run again once"

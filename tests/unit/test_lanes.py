@@ -12,6 +12,7 @@ from aiokafka.errors import CommitFailedError, RequestTimedOutError
 
 from shared import lanes as lanes_module
 from shared.lanes import Lanes
+from shared.metrics import ServiceMetrics
 
 
 @dataclass(frozen=True)
@@ -155,16 +156,20 @@ async def test_a_failing_batch_runs_again_in_place_and_commits_only_once_it_pass
 async def test_a_backlog_pauses_its_partitions_until_the_lane_caught_up() -> None:
     runs = Runs(gates={"orders": asyncio.Event()})
     consumer = owning("orders", "levels")
-    lanes = member(runs, consumer, 2, 0.01)
+    queued = ServiceMetrics("inventory-ledger").lane_queued
+    lanes = Lanes(runs, 2, 0.01, 0, queued)
+    lanes.assigned(consumer.assignment())
     lanes.take(consumer, records("orders", 0, range(1)))
     await settled(runs)
     backlog = 2 * lanes_module.BACKLOG_BATCHES
     lanes.take(consumer, records("orders", 0, range(1, 1 + backlog)) + records("levels", 1, [0]))
     assert consumer.paused == {TopicPartition("orders", 0)}, "only the backlogged lane's"
+    assert queued.labels("orders")._value.get() == backlog, "the backlog shown"
     runs.gates["orders"].set()
     await settled(runs)
     assert consumer.paused == set()
     assert consumer.committed[TopicPartition("orders", 0)] == 1 + backlog
+    assert queued.labels("orders")._value.get() == 0
     await lanes.close()
 
 
