@@ -50,6 +50,7 @@ def partition_of(record: Any) -> TopicPartition:
 class Lane:
     """One topic's queued records and the worker running them."""
 
+    topic: str
     queue: deque[Any] = field(default_factory=deque)
     paused: set[TopicPartition] = field(default_factory=set)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -105,19 +106,19 @@ class Lanes:
             touched.add(record.topic)
         for topic in touched:
             lane = self._lanes[topic]
-            self._gauge(topic, lane)
+            self._gauge(lane)
             lane.ready.set()
             if len(lane.queue) >= self._batch * BACKLOG_BATCHES:
                 self._pause(lane)
 
-    def _gauge(self, topic: str, lane: Lane) -> None:
-        if self._queued is not None and topic:
-            self._queued.labels(topic).set(len(lane.queue))
+    def _gauge(self, lane: Lane) -> None:
+        if self._queued is not None:
+            self._queued.labels(lane.topic).set(len(lane.queue))
 
     def _lane(self, topic: str) -> Lane:
         lane = self._lanes.get(topic)
         if lane is None:
-            lane = self._lanes[topic] = Lane()
+            lane = self._lanes[topic] = Lane(topic)
             lane.idle.set()
             lane.worker = asyncio.create_task(self._work(lane), name=f"lane {topic}")
         return lane
@@ -126,7 +127,7 @@ class Lanes:
         while True:
             await lane.ready.wait()
             records = lane.next_batch(self._batch)
-            self._gauge(records[0].topic if records else "", lane)
+            self._gauge(lane)
             if not records:
                 lane.ready.clear()
                 continue
@@ -162,7 +163,7 @@ class Lanes:
 
     def _pause(self, lane: Lane) -> None:
         owned = self._consumer.assignment()
-        more = {partition_of(r) for r in lane.queue} & owned - lane.paused
+        more = {partition_of(r) for r in lane.queue} & (owned - lane.paused)
         if more:
             self._consumer.pause(*more)
             lane.paused |= more

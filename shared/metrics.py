@@ -23,27 +23,7 @@ class ServiceMetrics:
         self.service = service
         self.registry = CollectorRegistry()
         registry = self.registry
-        self.processing_seconds = Histogram(
-            "crossdock_processing_seconds",
-            "Time to process one consumed event, retries included.",
-            ["consumer", "outcome"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-            registry=registry,
-        )
-        self.lane_queued = Gauge(
-            "crossdock_consumer_queued",
-            "Records fetched and waiting in their topic's lane (shared.lanes); past four"
-            " batches the topic's partitions pause.",
-            ["topic"],
-            registry=registry,
-        )
-        self.batch_reruns = Counter(
-            "crossdock_batch_reruns",
-            "Batches run again with a savepoint per unit, after a unit of this use case"
-            " failed (or left work uncommitted) without one.",
-            ["consumer"],
-            registry=registry,
-        )
+        self._consumption(registry)
         self.outbox_backlog = Gauge(
             "crossdock_outbox_backlog", "Outbox rows not yet published.", registry=registry
         )
@@ -69,6 +49,30 @@ class ServiceMetrics:
             registry=registry,
         )
         self.http = HttpMetrics(registry)
+
+    def _consumption(self, registry: CollectorRegistry) -> None:
+        """What consuming costs and where it waits."""
+        self.processing_seconds = Histogram(
+            "crossdock_processing_seconds",
+            "Time to process one consumed event, retries included.",
+            ["consumer", "outcome"],
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=registry,
+        )
+        self.lane_queued = Gauge(
+            "crossdock_consumer_queued",
+            "Records fetched and waiting in their topic's lane (shared.lanes); past four"
+            " batches the topic's partitions pause.",
+            ["topic"],
+            registry=registry,
+        )
+        self.batch_reruns = Counter(
+            "crossdock_batch_reruns",
+            "Batches run again with a savepoint per unit, after a unit of this use case"
+            " failed (or left work uncommitted) without one.",
+            ["consumer"],
+            registry=registry,
+        )
 
     def faststream_middleware(self) -> KafkaPrometheusMiddleware:
         return KafkaPrometheusMiddleware(registry=self.registry, app_name=self.service)

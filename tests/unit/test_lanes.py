@@ -106,6 +106,17 @@ async def settled(runs: Runs) -> None:
         await asyncio.sleep(0)
 
 
+async def held_first_batch(batch_size: int, failures: int = 0) -> tuple[Runs, Consumer, Lanes]:
+    """A member reading "orders" whose first batch (partition 0, offsets 0 and 1) is
+    running, held at its topic's gate."""
+    runs = Runs(gates={"orders": asyncio.Event()}, failures=failures)
+    consumer = owning("orders")
+    lanes = member(runs, consumer, batch_size, 0.01)
+    lanes.take(consumer, records("orders", 0, range(2)))
+    await settled(runs)
+    return runs, consumer, lanes
+
+
 async def test_a_slow_topic_holds_back_no_other_topic() -> None:
     runs = Runs(gates={"dispatches": asyncio.Event()})
     consumer = owning("dispatches", "orders")
@@ -121,11 +132,7 @@ async def test_a_slow_topic_holds_back_no_other_topic() -> None:
 
 
 async def test_a_partition_runs_in_offset_order_one_batch_at_a_time() -> None:
-    runs = Runs(gates={"orders": asyncio.Event()})
-    consumer = owning("orders")
-    lanes = member(runs, consumer, 3, 0.01)
-    lanes.take(consumer, records("orders", 0, range(2)))
-    await settled(runs)
+    runs, consumer, lanes = await held_first_batch(3)
     lanes.take(consumer, records("orders", 0, range(2, 7)) + records("orders", 1, range(2)))
     assert consumer.committed == {}, "nothing committed before its batch ran"
     runs.gates["orders"].set()
@@ -174,11 +181,7 @@ async def test_a_backlog_pauses_its_partitions_until_the_lane_caught_up() -> Non
 
 
 async def test_a_revocation_drops_the_queue_and_waits_for_the_batch_in_flight() -> None:
-    runs = Runs(gates={"orders": asyncio.Event()})
-    consumer = owning("orders")
-    lanes = member(runs, consumer, 2, 0.01)
-    lanes.take(consumer, records("orders", 0, range(2)))
-    await settled(runs)
+    runs, consumer, lanes = await held_first_batch(2)
     lanes.take(consumer, records("orders", 0, range(2, 6)))
     leaving = {TopicPartition("orders", 0), TopicPartition("orders", 1)}
     revocation = asyncio.create_task(lanes.revoked(leaving))
@@ -198,11 +201,7 @@ async def test_a_revocation_drops_the_queue_and_waits_for_the_batch_in_flight() 
 
 
 async def test_a_batch_failing_after_its_partitions_left_is_not_committed() -> None:
-    runs = Runs(gates={"orders": asyncio.Event()}, failures=1)
-    consumer = owning("orders")
-    lanes = member(runs, consumer, 2, 0.01)
-    lanes.take(consumer, records("orders", 0, range(2)))
-    await settled(runs)
+    runs, consumer, lanes = await held_first_batch(2, failures=1)
     revocation = asyncio.create_task(lanes.revoked({TopicPartition("orders", 0)}))
     runs.gates["orders"].set()
     await revocation
