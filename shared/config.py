@@ -31,6 +31,12 @@ class HubSettings(BaseSettings):
     db_pool_max: int = 10
     outbox_batch_size: int = 200
     outbox_poll_seconds: float = 0.5
+    outbox_linger_ms: int = Field(
+        20,
+        ge=0,
+        description="How long the relay waits after a notification before its pass, so"
+        " the commits of that moment go out in one: that much latency per hop.",
+    )
     consumer_workers: int = Field(
         1,
         ge=1,

@@ -44,8 +44,9 @@ class OutboxRelay(DrainLoop):
         batch_size: int,
         poll_seconds: float,
         failpoints: Failpoints | None = None,
+        linger_seconds: float = 0.02,
     ) -> None:
-        super().__init__(dsn, f"{schema}_outbox", poll_seconds)
+        super().__init__(dsn, f"{schema}_outbox", poll_seconds, linger_seconds)
         self._failpoints = failpoints or Failpoints("")
         self._pool = pool
         self._schema = schema

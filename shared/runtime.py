@@ -186,6 +186,7 @@ class ServiceRuntime:
             s.outbox_batch_size,
             s.outbox_poll_seconds,
             Failpoints(s.failpoint),
+            s.outbox_linger_ms / 1000,
         )
         await self._relay.start()
 
