@@ -15,7 +15,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from shared.requests import HttpMetrics
+from shared.requests import SECONDS_BUCKETS, HttpMetrics
 
 
 class ServiceMetrics:
@@ -56,7 +56,7 @@ class ServiceMetrics:
             "crossdock_processing_seconds",
             "Time to process one consumed event, retries included.",
             ["consumer", "outcome"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            buckets=SECONDS_BUCKETS,
             registry=registry,
         )
         self.lane_queued = Gauge(

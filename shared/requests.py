@@ -20,6 +20,8 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
 HEADER = b"x-request-id"
+# Durations from a few milliseconds to ten seconds: requests and consumed events alike.
+SECONDS_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
 SANE = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 NAMESPACE = uuid.UUID("6f1c9a4e-2f0b-4f45-9a53-6c3b8d0e7a21")  # ids that are not UUIDs
 
@@ -52,7 +54,7 @@ class HttpMetrics:
             "crossdock_http_request_seconds",
             "Time to answer an HTTP request, by route template.",
             ["method", "route"],
-            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            buckets=SECONDS_BUCKETS,
             registry=registry,
         )
 

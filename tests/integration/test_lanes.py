@@ -12,10 +12,10 @@ from itertools import chain
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
 
 from shared.lanes import Lanes
 from shared.topics import SHIPMENTS, STOCK_LEVELS
+from tests.integration.test_subscriptions import offsets_of
 from tools.provisioning import ensure_topics
 
 Seen = tuple[str, int, int]  # topic, partition, offset
@@ -97,15 +97,9 @@ async def member(kafka: str, group: str, topics: list[str], run: Any) -> AsyncIt
 
 async def committed(kafka: str, group: str) -> dict[str, int]:
     """The group's committed offsets summed per topic (= records committed past)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka)
-    await admin.start()
-    try:
-        offsets = await admin.list_consumer_group_offsets(group)
-    finally:
-        await admin.close()
     totals: Counter[str] = Counter()
-    for tp, meta in offsets.items():
-        totals[tp.topic] += max(meta.offset, 0)
+    for (topic, _), offset in (await offsets_of(kafka, group)).items():
+        totals[topic] += max(offset, 0)
     return dict(totals)
 
 
